@@ -1,0 +1,37 @@
+/**
+ * `wcs-hook-mock <command>`: dispatches to one module per command under cli/. Each command parses its own
+ * flags and returns the exit code; this file only owns the top-level usage and error handling.
+ */
+import { COMMANDS } from './cli/commands';
+
+function usage(): string {
+  const lines = ['Usage: wcs-hook-mock <command> [options]', '', 'Commands:'];
+  for (const [name, c] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)} ${c.summary}`);
+  lines.push('', 'Run `wcs-hook-mock <command> --help` for its options.');
+  return lines.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage() + '\n');
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`wcs-hook-mock: unknown command '${name}'\n\n${usage()}\n`);
+    return 2;
+  }
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    // Commands report expected failures themselves; this is the last line of defence, still one clear line.
+    process.stderr.write(`wcs-hook-mock: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

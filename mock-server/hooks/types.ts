@@ -1,0 +1,88 @@
+/**
+ * Public types of the hook server: exchanges, answers and the server's event API.
+ * Everything that shows or answers hooks (CLI, extension, benchmarks) speaks these types.
+ */
+import type { AnyHookType } from '../protocol/methods';
+import type { CorrelationKeys, ValidationIssue } from '../protocol/validate';
+
+/**
+ * How to answer a hook. The same forms are accepted in rules files and by `answer(id, …)`.
+ * - `"echo"`: 200 with the received body byte for byte.
+ * - `"forbid"`: 403 with an empty body.
+ * - `{status: 403, reason}`: 403 with `{"status":403,"reason":"…"}`, which WCS shows the client.
+ * - `{status: 200, merge: {…}}`: 200 with the received JSON body, shallow-merged with `merge`.
+ * - `{status, body}`: any status with this body (an object/array is sent as JSON, a string as is).
+ */
+export type AnswerSpec =
+  | 'echo'
+  | 'forbid'
+  | { readonly status: number; readonly reason: string }
+  | { readonly status: number; readonly merge: Readonly<Record<string, unknown>> }
+  | { readonly status: number; readonly body?: unknown };
+
+/** What a rule (or the default) may say: an answer, or hold the hook for the developer. */
+export type RuleAnswer = AnswerSpec | 'hold';
+
+/** Who gave an exchange its answer. */
+export type AnsweredBy = 'developer' | 'rule' | 'timeout' | 'shutdown' | 'server';
+
+export type ExchangeState = 'pending' | 'answered' | 'aborted';
+
+/** The response actually written to the socket. */
+export interface SentAnswer {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The exact bytes sent, as UTF-8 text. */
+  readonly body: string;
+  /** The form it was asked for, for display ("200 echo", "403 busy", "200 edited"). */
+  readonly spec: AnswerSpec;
+  readonly by: AnsweredBy;
+  /** Index of the rule that answered, when `by` is `rule`. */
+  readonly ruleIndex?: number;
+  readonly at: number;
+}
+
+export interface Exchange {
+  /** Unique within one server run; monotonically increasing ("1", "2", ...). */
+  readonly id: string;
+  /** Epoch ms when the request body was complete. */
+  readonly receivedAt: number;
+  /** The path before the method, e.g. `/EchoApp` or `/rest/my_api` ('' for `/connect`). */
+  readonly app: string;
+  /** The last path segment. */
+  readonly method: string;
+  readonly type: AnyHookType;
+  /** The method is not in the catalog. */
+  readonly unknownMethod: boolean;
+  readonly httpMethod: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string | string[]>>;
+  readonly remoteAddress?: string;
+  /** Raw body as UTF-8 text (what a signature is computed over). */
+  readonly rawBody: string;
+  /** Parsed JSON body; undefined when it did not parse. */
+  readonly body?: unknown;
+  /** Set when the body was not valid JSON or failed a check before any answer could be chosen. */
+  readonly error?: string;
+  readonly issues: readonly ValidationIssue[];
+  readonly keys: CorrelationKeys;
+  state: ExchangeState;
+  answer?: SentAnswer;
+  /** ms from `receivedAt` to the answer (or abort). */
+  latencyMs?: number;
+  /** For held exchanges: epoch ms when the hold timeout will answer it. */
+  holdDeadline?: number;
+}
+
+export interface HookServerEvents {
+  /** A request became an exchange (already answered by then if a rule answered it). */
+  received: [exchange: Exchange];
+  /** An exchange got its answer (any `by`). */
+  answered: [exchange: Exchange];
+  /** A held exchange's client went away before it was answered. */
+  aborted: [exchange: Exchange];
+  listening: [address: { host: string; port: number; url: string }];
+  closed: [];
+  /** A problem the user should see (bad rules file reloaded, journal write failure, rejected credentials…). */
+  warning: [message: string];
+}

@@ -1,0 +1,7 @@
+/** The protocol catalog: the one source of truth for WCS hook methods and their semantics. */
+export * from './methods';
+export * from './schemas';
+export * from './samples';
+export * from './restClientConfig';
+export * from './errorSemantics';
+export * from './validate';
