@@ -3,6 +3,7 @@
 // so the build stays usable while parts of the project are still being written.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import { hostSuiteFiles } from './scripts/vscode-host/suite-files.mjs';
 
 const watch = process.argv.includes('--watch');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' };
@@ -21,6 +22,11 @@ const targets = [
   {
     entryPoints: ['mock-server/wcs/browser.ts'], outfile: 'dist/wcs-mock.browser.js', platform: 'browser',
     format: 'iife', globalName: 'WcsMock', target: 'es2020',
+  },
+  {
+    // The extension-host suite; mocha stays external and loads from node_modules inside the host.
+    entryPoints: ['test/host/suite/index.ts'], outfile: 'dist/test/host-suite.js', platform: 'node', format: 'cjs',
+    target: 'node20', external: ['vscode', 'mocha'], plugins: [hostSuiteFiles],
   },
 ].filter((t) => existsSync(t.entryPoints[0]));
 
