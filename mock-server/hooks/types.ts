@@ -23,6 +23,14 @@ export type AnswerSpec =
 /** What a rule (or the default) may say: an answer, or hold the hook for the developer. */
 export type RuleAnswer = AnswerSpec | 'hold';
 
+/**
+ * What happens to a hook no rule answers: `hold-blockable` holds connect, direct and incoming invocations
+ * for the developer and echoes events; `echo-all` never holds; `hold-all` holds everything (step mode).
+ */
+export type Policy = 'hold-blockable' | 'echo-all' | 'hold-all';
+
+export const POLICIES: readonly Policy[] = ['hold-blockable', 'echo-all', 'hold-all'];
+
 /** Who gave an exchange its answer. */
 export type AnsweredBy = 'developer' | 'rule' | 'timeout' | 'shutdown' | 'server';
 

@@ -1,0 +1,9 @@
+/** The hook server's public API. */
+export * from './types';
+export * from './server';
+export * from './rules';
+export * from './answers';
+export * from './journal';
+export * from './export';
+export * from './auth';
+export { splitHookPath, type HookPath } from './path';

@@ -1,0 +1,132 @@
+/**
+ * The record of exchanges: a bounded in-memory ring (a long session must not grow without limit) and an
+ * optional append-only JSONL file that survives the process.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Exchange } from './types';
+
+export class Journal {
+  private readonly ring: (Exchange | undefined)[];
+  private start = 0;
+  private count = 0;
+  private readonly byId = new Map<string, Exchange>();
+  private droppedCount = 0;
+
+  constructor(readonly limit = 10_000) {
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`journal limit must be a positive integer, got ${limit}`);
+    this.ring = new Array(limit);
+  }
+
+  /** Adds an exchange; the oldest one is dropped when the journal is full. */
+  add(ex: Exchange): void {
+    if (this.count === this.limit) {
+      const old = this.ring[this.start]!;
+      this.byId.delete(old.id);
+      this.ring[this.start] = ex;
+      this.start = (this.start + 1) % this.limit;
+      this.droppedCount++;
+    } else {
+      this.ring[(this.start + this.count) % this.limit] = ex;
+      this.count++;
+    }
+    this.byId.set(ex.id, ex);
+  }
+
+  /** Every kept exchange in arrival order (a copy). */
+  all(): readonly Exchange[] {
+    const out = new Array<Exchange>(this.count);
+    for (let i = 0; i < this.count; i++) out[i] = this.ring[(this.start + i) % this.limit]!;
+    return out;
+  }
+
+  get(id: string): Exchange | undefined {
+    return this.byId.get(id);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** How many exchanges were dropped to stay within `limit`. */
+  get dropped(): number {
+    return this.droppedCount;
+  }
+
+  clear(): void {
+    this.ring.fill(undefined);
+    this.start = 0;
+    this.count = 0;
+    this.byId.clear();
+  }
+}
+
+/** One line of a JSONL journal: the settled exchange as JSON. */
+export type JournalRecord = Exchange;
+
+/**
+ * Appends settled exchanges to a JSONL file through one write stream: the stream coalesces writes that
+ * queue up while one is in flight, so a burst of hooks costs few syscalls and never blocks the event loop.
+ */
+export class JournalWriter {
+  private readonly stream: WriteStream;
+  private failed = false;
+
+  constructor(
+    readonly path: string,
+    private readonly onError: (message: string) => void,
+  ) {
+    this.stream = createWriteStream(path, { flags: 'a' });
+    this.stream.on('error', (err) => {
+      if (this.failed) return;
+      this.failed = true;
+      this.onError(`journal file ${path}: ${err.message}; no further exchanges are written to it`);
+    });
+  }
+
+  write(ex: Exchange): void {
+    if (this.failed) return;
+    this.stream.write(JSON.stringify(ex) + '\n');
+  }
+
+  /** Flushes and closes the file. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.failed || this.stream.destroyed) return resolve();
+      this.stream.end(() => resolve());
+      this.stream.once('error', () => resolve());
+    });
+  }
+}
+
+/**
+ * Reads a JSONL journal. A process killed mid-write leaves a torn last line: it and any other unreadable
+ * line are reported as warnings and skipped, so one bad line never costs the rest of the record.
+ */
+export async function readJournalFile(path: string): Promise<{ records: JournalRecord[]; warnings: string[] }> {
+  const text = await readFile(path, 'utf8');
+  const records: JournalRecord[] = [];
+  const warnings: string[] = [];
+  const lines = text.split('\n');
+  const endsClean = text.endsWith('\n');
+  for (let n = 0; n < lines.length; n++) {
+    const line = lines[n]!;
+    if (line.trim() === '') continue;
+    const last = n === lines.length - 1 && !endsClean;
+    try {
+      const rec = JSON.parse(line) as unknown;
+      if (rec === null || typeof rec !== 'object' || typeof (rec as { id?: unknown }).id !== 'string') {
+        warnings.push(`${path}:${n + 1}: not an exchange record, skipped`);
+        continue;
+      }
+      records.push(rec as JournalRecord);
+    } catch {
+      warnings.push(
+        last
+          ? `${path}:${n + 1}: incomplete last line (the writer was probably stopped mid-write), skipped`
+          : `${path}:${n + 1}: not valid JSON, skipped`,
+      );
+    }
+  }
+  return { records, warnings };
+}

@@ -1,0 +1,194 @@
+/**
+ * A small JSON parser that remembers where every value starts. Node's JSON.parse reports no position on
+ * Node 20, and a rules file error is only useful with the line and column of the bad field. Only used for
+ * files a person wrote (rules), never on the hook hot path.
+ */
+
+export interface TextPosition {
+  readonly offset: number;
+  /** 1-based. */
+  readonly line: number;
+  /** 1-based. */
+  readonly column: number;
+}
+
+export class JsonSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly position: TextPosition,
+  ) {
+    super(message);
+    this.name = 'JsonSyntaxError';
+  }
+}
+
+export interface LocatedJson {
+  readonly value: unknown;
+  /** Where the value at a path starts; keys are paths joined by '\u0000' ('' for the root). */
+  readonly positions: ReadonlyMap<string, TextPosition>;
+}
+
+/** The key `positions` uses for a path like `['rules', 1, 'answer']`. */
+export function pathKey(path: readonly PropertyKey[]): string {
+  return path.map(String).join('\u0000');
+}
+
+export function positionAt(text: string, offset: number): TextPosition {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(offset, text.length);
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { offset, line, column: end - lineStart + 1 };
+}
+
+export function parseJsonLocated(text: string): LocatedJson {
+  const positions = new Map<string, TextPosition>();
+  let i = 0;
+  // Offsets are turned into line/column lazily: most files have few values, but walking the text once per
+  // value would still be quadratic for a large one, so keep offsets and convert in one pass at the end.
+  const offsets: [string, number][] = [];
+
+  const fail = (msg: string, at = i): never => {
+    throw new JsonSyntaxError(msg, positionAt(text, at));
+  };
+  const ws = () => {
+    while (i < text.length) {
+      const c = text.charCodeAt(i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) i++;
+      else break;
+    }
+  };
+  const describe = () => (i >= text.length ? 'end of file' : `'${text[i]}'`);
+
+  const parseString = (): string => {
+    const start = i;
+    i++; // opening quote
+    let out = '';
+    while (true) {
+      if (i >= text.length) fail('unterminated string', start);
+      const c = text[i];
+      if (c === '"') {
+        i++;
+        return out;
+      }
+      if (c === '\\') {
+        const e = text[i + 1];
+        const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
+        if (e !== undefined && e in simple) {
+          out += simple[e];
+          i += 2;
+        } else if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
+          out += String.fromCharCode(parseInt(text.slice(i + 2, i + 6), 16));
+          i += 6;
+        } else {
+          fail('bad escape in string');
+        }
+      } else if (c.charCodeAt(0) < 0x20) {
+        fail('control character in string (a line break inside quotes?)');
+      } else {
+        out += c;
+        i++;
+      }
+    }
+  };
+
+  const parseValue = (path: PropertyKey[]): unknown => {
+    ws();
+    offsets.push([pathKey(path), i]);
+    const c = text[i];
+    if (c === '{') {
+      i++;
+      const obj: Record<string, unknown> = {};
+      ws();
+      if (text[i] === '}') {
+        i++;
+        return obj;
+      }
+      while (true) {
+        ws();
+        if (text[i] !== '"') fail(`expected a property name in double quotes, found ${describe()}`);
+        const key = parseString();
+        ws();
+        if (text[i] !== ':') fail(`expected ':' after property name "${key}", found ${describe()}`);
+        i++;
+        obj[key] = parseValue([...path, key]);
+        ws();
+        if (text[i] === ',') {
+          i++;
+          ws();
+          if (text[i] === '}') fail('trailing comma before }');
+          continue;
+        }
+        if (text[i] === '}') {
+          i++;
+          return obj;
+        }
+        fail(`expected ',' or '}' after a property value, found ${describe()}`);
+      }
+    }
+    if (c === '[') {
+      i++;
+      const arr: unknown[] = [];
+      ws();
+      if (text[i] === ']') {
+        i++;
+        return arr;
+      }
+      while (true) {
+        arr.push(parseValue([...path, arr.length]));
+        ws();
+        if (text[i] === ',') {
+          i++;
+          ws();
+          if (text[i] === ']') fail('trailing comma before ]');
+          continue;
+        }
+        if (text[i] === ']') {
+          i++;
+          return arr;
+        }
+        fail(`expected ',' or ']' after an array element, found ${describe()}`);
+      }
+    }
+    if (c === '"') return parseString();
+    const m = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(text.slice(i, i + 64));
+    if (m) {
+      i += m[0].length;
+      return Number(m[0]);
+    }
+    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+      if (text.startsWith(word, i)) {
+        i += word.length;
+        return v;
+      }
+    }
+    return fail(`unexpected ${describe()}, expected a JSON value`);
+  };
+
+  // A UTF-8 BOM is what some editors save; it is not an error a person can see.
+  if (text.charCodeAt(0) === 0xfeff) i = 1;
+  const value = parseValue([]);
+  ws();
+  if (i < text.length) fail(`unexpected ${describe()} after the end of the JSON value`);
+
+  // One pass over the text turns all recorded offsets into line/column.
+  const sorted = offsets.map(([k, o], idx) => ({ k, o, idx })).sort((a, b) => a.o - b.o);
+  let line = 1;
+  let lineStart = 0;
+  let pos = 0;
+  for (const { k, o } of sorted) {
+    for (; pos < o; pos++) {
+      if (text.charCodeAt(pos) === 10) {
+        line++;
+        lineStart = pos + 1;
+      }
+    }
+    positions.set(k, { offset: o, line, column: o - lineStart + 1 });
+  }
+  return { value, positions };
+}

@@ -1,0 +1,471 @@
+/**
+ * The mock backend: receives WCS REST hooks over HTTP/1.1 keep-alive, turns each into an exchange, and
+ * answers it by rule, by the developer, by the hold timeout or at shutdown. Every request gets exactly one
+ * answer: all writes go through `settle()`, which only acts on a pending exchange.
+ */
+import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { finished } from 'node:stream/promises';
+import { correlationKeys, lookupMethod, validateBody } from '../protocol';
+import type { ValidationIssue } from '../protocol/validate';
+import { TypedEmitter } from '../util/emitter';
+import { renderAnswer } from './answers';
+import { checkBasic, checkSignature } from './auth';
+import { Journal, JournalWriter } from './journal';
+import { splitHookPath } from './path';
+import { decide, parseAnswerSpec, type RulesFile } from './rules';
+import type { AnsweredBy, AnswerSpec, Exchange, HookServerEvents, Policy, SentAnswer } from './types';
+import { POLICIES } from './types';
+
+export type { Policy } from './types';
+
+export interface HookServerOptions {
+  /** Default 127.0.0.1: a mock backend has no business being reachable from the network by accident. */
+  host?: string;
+  /** Default 9091 (the port of the classic EchoApp URL); 0 picks a free port. */
+  port?: number;
+  /** Rules decide first, then `rules.default`, then `policy`. */
+  rules?: RulesFile;
+  /** Default 'hold-blockable'. */
+  policy?: Policy;
+  /** Default 12000: WCS gives up after `rest_request_timeout` (15 s). 0 = hold until answered. */
+  holdTimeoutMs?: number;
+  /** What the hold timeout and shutdown answer. Default 'echo'. */
+  fallback?: 'echo' | 'forbid';
+  /** Default 10000 exchanges kept in memory. */
+  journalLimit?: number;
+  /** Append-only JSONL, one line per exchange once it is answered or aborted. */
+  journalFile?: string;
+  /** Default 1 MiB; larger bodies get 413. */
+  maxBodyBytes?: number;
+  basicAuth?: { username: string; password: string };
+  /** Check `Authorization: WCS <hex HMAC-MD5 of the raw body>`; a mismatch gets 403. */
+  signingSecret?: string;
+  /** Cut off clients that send headers too slowly. Default 10000. */
+  headersTimeoutMs?: number;
+  /** Cut off clients that take too long to send the whole request. Default 30000. */
+  requestTimeoutMs?: number;
+  /** How long an idle keep-alive connection stays open. Default 65000 (WCS reuses one connection). */
+  keepAliveTimeoutMs?: number;
+}
+
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
+  readonly url: string;
+}
+
+export const DEFAULT_PORT = 9091;
+export const DEFAULT_HOLD_TIMEOUT_MS = 12_000;
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+
+const CORS_HEADERS: readonly string[] = [
+  'Access-Control-Allow-Origin', '*',
+  'Access-Control-Allow-Methods', 'POST, OPTIONS',
+  'Access-Control-Allow-Headers', 'Authorization, Content-Type, Accept',
+  'Access-Control-Max-Age', '86400',
+];
+
+interface Pending {
+  readonly ex: Exchange;
+  readonly res: ServerResponse;
+  readonly raw: Buffer;
+  timer?: NodeJS.Timeout;
+}
+
+function int(name: string, v: number | undefined, def: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (v === undefined) return def;
+  if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${v}`);
+  return v;
+}
+
+function urlFor(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+/** Creates the exchange record; validation runs only when someone reads `issues` (it is the costly part). */
+function makeExchange(init: Omit<Exchange, 'issues' | 'state'>): Exchange {
+  let issues: readonly ValidationIssue[] | undefined;
+  const { method, body, error } = init;
+  return {
+    ...init,
+    get issues() {
+      return (issues ??= error !== undefined ? [] : validateBody(method, body));
+    },
+    state: 'pending',
+  };
+}
+
+export class HookServer extends TypedEmitter<HookServerEvents> {
+  readonly journal: Journal;
+  private readonly server: http.Server;
+  private readonly held = new Map<string, Pending>();
+  private readonly opts: {
+    host: string;
+    port: number;
+    holdTimeoutMs: number;
+    fallback: 'echo' | 'forbid';
+    maxBodyBytes: number;
+  };
+  private rules: RulesFile | undefined;
+  private currentPolicy: Policy;
+  private readonly basicAuth?: { username: string; password: string };
+  private readonly secret?: string;
+  private readonly writer?: JournalWriter;
+  private readonly journalFile?: string;
+  private nextId = 1;
+  private address?: ListenAddress;
+  private closing?: Promise<void>;
+
+  constructor(options: HookServerOptions = {}) {
+    super();
+    const policy = options.policy ?? 'hold-blockable';
+    if (!POLICIES.includes(policy)) throw new RangeError(`policy must be one of ${POLICIES.join(', ')}, got ${String(policy)}`);
+    const fallback = options.fallback ?? 'echo';
+    if (fallback !== 'echo' && fallback !== 'forbid') throw new RangeError(`fallback must be echo or forbid, got ${String(fallback)}`);
+    this.opts = {
+      host: options.host ?? '127.0.0.1',
+      port: int('port', options.port, DEFAULT_PORT, 0, 65535),
+      holdTimeoutMs: int('holdTimeoutMs', options.holdTimeoutMs, DEFAULT_HOLD_TIMEOUT_MS, 0, 2 ** 31 - 1),
+      fallback,
+      maxBodyBytes: int('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 0),
+    };
+    const headersTimeout = int('headersTimeoutMs', options.headersTimeoutMs, 10_000, 1);
+    const requestTimeout = int('requestTimeoutMs', options.requestTimeoutMs, Math.max(30_000, headersTimeout), 1);
+    if (headersTimeout > requestTimeout) throw new RangeError('headersTimeoutMs must not exceed requestTimeoutMs');
+    this.currentPolicy = policy;
+    this.rules = options.rules;
+    this.basicAuth = options.basicAuth;
+    this.secret = options.signingSecret;
+    this.journal = new Journal(int('journalLimit', options.journalLimit, 10_000, 1));
+    this.journalFile = options.journalFile;
+    if (options.journalFile) this.writer = new JournalWriter(options.journalFile, (m) => this.emit('warning', m));
+
+    this.server = http.createServer(
+      {
+        headersTimeout,
+        requestTimeout,
+        keepAliveTimeout: int('keepAliveTimeoutMs', options.keepAliveTimeoutMs, 65_000, 0),
+        // The check for the two timeouts above runs at this interval; Node's default (30 s) would let a
+        // stuck client sit far longer than configured.
+        connectionsCheckingInterval: Math.min(1000, headersTimeout),
+      },
+      this.onRequest,
+    );
+    this.server.on('error', (err) => {
+      if (this.address) this.emit('warning', `server error: ${err.message}`);
+    });
+  }
+
+  get url(): string | undefined {
+    return this.address?.url;
+  }
+
+  get policy(): Policy {
+    return this.currentPolicy;
+  }
+
+  /** The rules in force (undefined: policy only). */
+  get currentRules(): RulesFile | undefined {
+    return this.rules;
+  }
+
+  /** Replaces the rules for hooks that arrive from now on; held exchanges stay held. */
+  setRules(rules: RulesFile | undefined): void {
+    this.rules = rules;
+  }
+
+  setPolicy(policy: Policy): void {
+    if (!POLICIES.includes(policy)) throw new RangeError(`policy must be one of ${POLICIES.join(', ')}, got ${String(policy)}`);
+    this.currentPolicy = policy;
+  }
+
+  get holdTimeoutMs(): number {
+    return this.opts.holdTimeoutMs;
+  }
+
+  get fallback(): 'echo' | 'forbid' {
+    return this.opts.fallback;
+  }
+
+  listen(): Promise<ListenAddress> {
+    if (this.closing) return Promise.reject(new Error('the hook server was closed'));
+    if (this.address) return Promise.resolve(this.address);
+    const { host, port } = this.opts;
+    return new Promise((resolve, reject) => {
+      const onError = (err: NodeJS.ErrnoException) => {
+        const where = `${host}:${port}`;
+        const why =
+          err.code === 'EADDRINUSE'
+            ? `port ${port} on ${host} is already in use (another wcs-hook-mock? pick another with --port, or 0 for a free one)`
+            : err.code === 'EACCES'
+              ? `permission denied to listen on ${where} (ports below 1024 need privileges)`
+              : err.code === 'EADDRNOTAVAIL'
+                ? `address ${host} is not an address of this machine`
+                : err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN'
+                  ? `cannot resolve host ${host}`
+                  : `cannot listen on ${where}: ${err.message}`;
+        const e = new Error(why) as NodeJS.ErrnoException;
+        e.code = err.code;
+        reject(e);
+      };
+      this.server.once('error', onError);
+      this.server.listen(port, host, () => {
+        this.server.off('error', onError);
+        const a = this.server.address();
+        const boundPort = a && typeof a === 'object' ? a.port : port;
+        this.address = { host, port: boundPort, url: urlFor(host, boundPort) };
+        this.emit('listening', this.address);
+        resolve(this.address);
+      });
+    });
+  }
+
+  /** Answers a held exchange. False when it is not pending (already answered, aborted or unknown). */
+  answer(id: string, answer: AnswerSpec): boolean {
+    const p = this.held.get(id);
+    if (!p) return false;
+    // Checked here because answers come from people (editor, terminal); throws TypeError when malformed.
+    return this.settle(p, parseAnswerSpec(answer), 'developer');
+  }
+
+  /** Held exchanges, oldest first. */
+  pending(): Exchange[] {
+    const out: Exchange[] = [];
+    for (const p of this.held.values()) out.push(p.ex);
+    return out;
+  }
+
+  get(id: string): Exchange | undefined {
+    return this.journal.get(id) ?? this.held.get(id)?.ex;
+  }
+
+  /** Answers every held exchange with the fallback, then stops listening. Safe to call more than once. */
+  close(): Promise<void> {
+    return (this.closing ??= this.shutdown());
+  }
+
+  private async shutdown(): Promise<void> {
+    const spec: AnswerSpec = this.opts.fallback;
+    const flushing: Promise<unknown>[] = [];
+    for (const p of [...this.held.values()]) {
+      if (this.settle(p, spec, 'shutdown')) flushing.push(finished(p.res).catch(() => undefined));
+    }
+    // The answers must reach the sockets before the connections are torn down.
+    await Promise.all(flushing);
+    if (this.server.listening) {
+      await new Promise<void>((resolve) => {
+        this.server.close(() => resolve());
+        this.server.closeIdleConnections();
+        // A connection still mid-request gets its answer (the fallback) and is then closed; one that
+        // never finishes its request must not block shutdown.
+        setTimeout(() => this.server.closeAllConnections(), 2000).unref();
+      });
+    }
+    await this.writer?.close();
+    this.emit('closed');
+  }
+
+  private readonly onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (req.method !== 'POST') {
+      if (req.method === 'OPTIONS') {
+        // CORS preflight: the in-browser WCS mock posts hooks from a page on another origin.
+        res.writeHead(204, CORS_HEADERS as string[]);
+        res.end();
+      } else {
+        const body = `{"error":"method not allowed: hooks are POST requests"}`;
+        res.writeHead(405, [
+          'Allow', 'POST, OPTIONS', 'Content-Type', 'application/json', 'Content-Length', String(body.length),
+          'Access-Control-Allow-Origin', '*',
+        ]);
+        res.end(body);
+        req.resume();
+      }
+      return;
+    }
+    const max = this.opts.maxBodyBytes;
+    const declared = req.headers['content-length'];
+    if (declared !== undefined && Number(declared) > max) {
+      this.tooLarge(req, res, Number(declared));
+      return;
+    }
+    let first: Buffer | undefined;
+    let chunks: Buffer[] | undefined;
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > max) {
+        over = true;
+        this.tooLarge(req, res, size);
+        return;
+      }
+      if (!first) first = chunk;
+      else (chunks ??= [first]).push(chunk);
+    });
+    req.on('end', () => {
+      if (over) return;
+      this.onBody(req, res, chunks ? Buffer.concat(chunks, size) : (first ?? Buffer.alloc(0)));
+    });
+  };
+
+  private tooLarge(req: IncomingMessage, res: ServerResponse, size: number): void {
+    const error = `body of ${size} bytes is over the ${this.opts.maxBodyBytes}-byte limit`;
+    const ex = this.record(req, '', undefined, error);
+    // Connection: close, because the rest of the body is not read and must not be taken for the next request.
+    this.respond(ex, res, Buffer.alloc(0), { status: 413, body: { error } }, 'server', undefined, true);
+    req.resume();
+  }
+
+  private record(req: IncomingMessage, rawBody: string, body: unknown, error?: string): Exchange {
+    const url = req.url ?? '/';
+    const { app, method } = splitHookPath(url);
+    const spec = lookupMethod(method);
+    const ex = makeExchange({
+      id: String(this.nextId++),
+      receivedAt: Date.now(),
+      app,
+      method,
+      type: spec?.type ?? 'unknown',
+      unknownMethod: spec === undefined,
+      httpMethod: req.method ?? 'POST',
+      url,
+      headers: req.headers as Record<string, string | string[]>,
+      remoteAddress: req.socket.remoteAddress,
+      rawBody,
+      body,
+      error,
+      keys: correlationKeys(body),
+    });
+    if (error === undefined) delete (ex as { error?: string }).error;
+    this.journal.add(ex);
+    return ex;
+  }
+
+  private onBody(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
+    const rawBody = raw.toString('utf8');
+    let denied: string | undefined;
+    if (this.basicAuth || this.secret) {
+      const values = req.headersDistinct.authorization;
+      if (this.basicAuth) denied = checkBasic(values, this.basicAuth.username, this.basicAuth.password);
+      if (!denied && this.secret) denied = checkSignature(values, raw, this.secret);
+    }
+    if (denied) {
+      const ex = this.record(req, rawBody, undefined, denied);
+      this.emit('warning', `403 for POST ${ex.url} from ${ex.remoteAddress ?? '?'}: ${denied}`);
+      this.respond(ex, res, raw, 'forbid', 'server');
+      return;
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(rawBody);
+    } catch (err) {
+      const error = `malformed JSON: ${(err as Error).message}`;
+      const ex = this.record(req, rawBody, undefined, error);
+      this.respond(ex, res, raw, { status: 400, body: { error } }, 'server');
+      return;
+    }
+    const ex = this.record(req, rawBody, body);
+    if (this.closing) {
+      this.respond(ex, res, raw, this.opts.fallback, 'shutdown');
+      return;
+    }
+    const d = decide(this.rules, this.currentPolicy, ex);
+    if (d.answer !== 'hold') {
+      this.respond(ex, res, raw, d.answer, 'rule', d.ruleIndex);
+      return;
+    }
+    const p: Pending = { ex, res, raw };
+    this.held.set(ex.id, p);
+    const ms = this.opts.holdTimeoutMs;
+    if (ms > 0) {
+      ex.holdDeadline = ex.receivedAt + ms;
+      // unref: a held hook alone must not keep a process alive whose server is gone.
+      p.timer = setTimeout(() => this.settle(p, this.opts.fallback, 'timeout'), ms).unref();
+    }
+    res.on('close', () => {
+      if (ex.state === 'pending') this.abort(p);
+    });
+    this.emit('received', ex);
+  }
+
+  /** First answer to a fresh exchange: written, then announced as received and answered. */
+  private respond(
+    ex: Exchange,
+    res: ServerResponse,
+    raw: Buffer,
+    spec: AnswerSpec,
+    by: AnsweredBy,
+    ruleIndex?: number,
+    closeConnection = false,
+  ): void {
+    this.write(ex, res, raw, spec, by, ruleIndex, closeConnection);
+    this.emit('received', ex);
+    this.emit('answered', ex);
+  }
+
+  /** The one way a held exchange is answered. */
+  private settle(p: Pending, spec: AnswerSpec, by: AnsweredBy): boolean {
+    if (p.ex.state !== 'pending') return false;
+    if (p.res.destroyed || p.res.writableEnded) {
+      this.abort(p);
+      return false;
+    }
+    this.write(p.ex, p.res, p.raw, spec, by, undefined, false);
+    this.emit('answered', p.ex);
+    return true;
+  }
+
+  private abort(p: Pending): void {
+    if (p.ex.state !== 'pending') return;
+    if (p.timer) clearTimeout(p.timer);
+    this.held.delete(p.ex.id);
+    p.ex.state = 'aborted';
+    p.ex.latencyMs = Date.now() - p.ex.receivedAt;
+    this.writer?.write(p.ex);
+    this.emit('aborted', p.ex);
+  }
+
+  private write(
+    ex: Exchange,
+    res: ServerResponse,
+    raw: Buffer,
+    spec: AnswerSpec,
+    by: AnsweredBy,
+    ruleIndex: number | undefined,
+    closeConnection: boolean,
+  ): void {
+    // State first: whatever happens below, this exchange can never be answered twice.
+    ex.state = 'answered';
+    const p = this.held.get(ex.id);
+    if (p) {
+      if (p.timer) clearTimeout(p.timer);
+      this.held.delete(ex.id);
+    }
+    const wire = renderAnswer(spec, raw, ex.body);
+    const headers: Record<string, string> = { ...wire.headers };
+    headers['Content-Length'] = String(wire.body.length);
+    headers['Access-Control-Allow-Origin'] = '*';
+    if (closeConnection || this.closing) headers['Connection'] = 'close';
+    const at = Date.now();
+    const sent: SentAnswer = {
+      status: wire.status,
+      headers,
+      body: wire.body === raw ? ex.rawBody : wire.body.toString('utf8'),
+      spec,
+      by,
+      at,
+      ...(ruleIndex !== undefined ? { ruleIndex } : {}),
+    };
+    ex.answer = sent;
+    ex.latencyMs = at - ex.receivedAt;
+    res.writeHead(wire.status, headers);
+    res.end(wire.body);
+    this.writer?.write(ex);
+  }
+}
+
+export function createHookServer(options?: HookServerOptions): HookServer {
+  return new HookServer(options);
+}
