@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { format } from 'node:util';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
@@ -25,10 +26,12 @@ const CHROMIUM_ARGS = [
   '--disable-component-update', '--disable-sync',
 ];
 
-/** What is missing to run code-server here, or undefined when everything is in place. */
-export function missingPrerequisite(): string | undefined {
-  if (!existsSync(CODE_SERVER_BIN) || !existsSync(join(NODE24_BIN, 'node'))) return `code-server in ${CACHE_DIR}`;
-  if (!existsSync(CHROMIUM)) return `Chromium at ${CHROMIUM}`;
+/** What is missing to run code-server here and how to get it, or undefined when everything is in place. */
+export function missingPrerequisite(): { what: string; howToGet: string } | undefined {
+  if (!existsSync(CODE_SERVER_BIN) || !existsSync(join(NODE24_BIN, 'node'))) {
+    return { what: `code-server in ${CACHE_DIR}`, howToGet: INSTALL_HINT };
+  }
+  if (!existsSync(CHROMIUM)) return { what: `Chromium at ${CHROMIUM}`, howToGet: 'apt-get install chromium' };
   return undefined;
 }
 
@@ -252,17 +255,10 @@ export async function openWorkbench(server: CodeServer, opts: WorkbenchOptions =
   }
 }
 
+/** The workbench forwards console calls with their arguments unformatted (mocha's reporter uses '%s' forms). */
 function formatLogArgs(args: unknown): string {
   const list = Array.isArray(args) ? args : [args];
-  return list.map((a) => (typeof a === 'string' ? a : safeJson(a))).join(' ');
-}
-
-function safeJson(v: unknown): string {
-  try {
-    return JSON.stringify(v);
-  } catch {
-    return String(v);
-  }
+  return format(...list).replace(/\s+$/, '');
 }
 
 /**
@@ -270,10 +266,10 @@ function safeJson(v: unknown): string {
  * `vsda` module, built-in extensions starting, web worker and service worker notices.
  */
 const NOISE = [
-  /gallery/i, /marketplace/i, /vsda/i, /\b404\b/, /Failed to load resource/i, /service ?worker/i,
-  /webWorkerExtensionHost/i, /\[Extension Host\] (?:Extension host|ExtensionService)/i, /Started local extension host/i,
-  /Ignoring the error while validating workspace folder/i, /update check/i, /telemetry/i, /deprecat/i,
-  /\[perf\]/i, /chat/i, /copilot/i, /^\s*$/,
+  /gallery/i, /marketplace/i, /vsda/i, /Failed to load resource/i, /\[Service Worker\]/i, /connection token/i,
+  /^Creating a socket \(renderer-/, /^\[reconnection-grace-time\]/, /^\[AgentHost:/, /^\[AccountPolicyGate\]/,
+  /^Updating additional builtin extensions cache/, /webWorkerExtensionHost/i, /^Started local extension host/i,
+  /update check/i, /telemetry/i, /^\[perf\]/i, /copilot/i, /^\s*$/,
 ];
 
 export function isNoise(text: string): boolean {
