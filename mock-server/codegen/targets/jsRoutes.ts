@@ -1,0 +1,61 @@
+/** The route table shared by the JavaScript and TypeScript stubs (they differ only in types and server). */
+import { commentBlock, jsKey, jsLiteral, jsMember, quoted } from '../text';
+import type { Reply, Route, StubPlan } from '../plan';
+
+function replyExpr(r: Reply, indent: string): string {
+  switch (r.kind) {
+    case 'echo':
+      return 'echo(raw)';
+    case 'reason':
+      return `reason(${r.status}, ${quoted(r.reason)})`;
+    case 'merge':
+      return `merged(${r.status}, body, ${jsLiteral(r.fields, indent)})`;
+    case 'connect-config':
+      return 'merged(200, body, { restClientConfig: REST_CLIENT_CONFIG })';
+    case 'fixed':
+      return `reply(${r.status}, ${quoted(r.body)})`;
+  }
+}
+
+function routeLines(route: Route, ts: boolean): string[] {
+  const out = commentBlock(route.about, '  // ');
+  const params = ts ? '(body: Body, raw: Buffer): Reply' : '(body, raw)';
+  out.push(`  ${jsKey(route.method)}${params} {`);
+  for (const b of route.branches) {
+    out.push(...commentBlock(b.comment, '    // '));
+    if (b.conditions.length === 0) {
+      out.push(`    return ${replyExpr(b.reply, '    ')};`);
+      continue;
+    }
+    const test = b.conditions.map(([f, v]) => `${jsMember('body', f)} === ${jsLiteral(v)}`).join(' && ');
+    out.push(`    if (${test}) {`, `      return ${replyExpr(b.reply, '      ')};`, '    }');
+  }
+  if (route.fallback) out.push(`    return ${replyExpr(route.fallback, '    ')};`);
+  out.push('  },');
+  return out;
+}
+
+/** `const REST_CLIENT_CONFIG = …` (when set) and `const routes = {…};`. */
+export function jsRouteTable(plan: StubPlan, ts: boolean): string[] {
+  const out: string[] = [];
+  if (plan.connectConfig) {
+    out.push(
+      '// Returned in the connect answer; it governs every later hook of the session (restOnError, restPolicy, ...).',
+      `const REST_CLIENT_CONFIG = ${jsLiteral(plan.connectConfig as never)};`,
+      '',
+    );
+  }
+  out.push('// One handler per hook method (the last path segment of the request URL).');
+  const decl = ts ? 'const routes: Record<string, Handler> = {' : 'const routes = {';
+  if (plan.routes.length === 0) {
+    out.push(`${decl}};`);
+    return out;
+  }
+  out.push(decl);
+  plan.routes.forEach((r, i) => {
+    if (i > 0) out.push('');
+    out.push(...routeLines(r, ts));
+  });
+  out.push('};');
+  return out;
+}
