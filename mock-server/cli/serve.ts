@@ -1,0 +1,194 @@
+/**
+ * `wcs-hook-mock serve`: runs the hook server until SIGINT/SIGTERM (or q on the terminal). Flags are parsed
+ * in serveArgs.ts, the terminal UI lives in ttyApp.ts; this module wires them and turns every expected
+ * failure into one line and an exit code.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { createHookServer, type HookServer } from '../hooks/server';
+import { loadRulesFile, RulesError, type RulesFile } from '../hooks/rules';
+import type { Command } from './commands';
+import { isLoopback, parseServeArgs, SERVE_USAGE, UsageError, type ServeConfig } from './serveArgs';
+import { InteractiveConsole } from './ttyApp';
+import { formatLogLine } from './ttyView';
+
+export interface ServeIO {
+  readonly stdin: NodeJS.ReadStream;
+  readonly stdout: NodeJS.WriteStream;
+  readonly stderr: NodeJS.WriteStream;
+  readonly env: NodeJS.ProcessEnv;
+  /** Signals that stop the server; tests pass their own emitter. */
+  readonly signals: Pick<NodeJS.Process, 'once' | 'off'>;
+}
+
+const PREFIX = 'wcs-hook-mock serve';
+
+export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promise<number> {
+  const fail = (msg: string, code: number): number => {
+    io.stderr.write(`${PREFIX}: ${msg}\n`);
+    return code;
+  };
+
+  let config: ServeConfig;
+  try {
+    config = parseServeArgs(argv, io.env);
+  } catch (err) {
+    if (err instanceof UsageError) return fail(`${err.message}\nRun 'wcs-hook-mock serve --help' for the options.`, 2);
+    throw err;
+  }
+  if (config.help) {
+    io.stdout.write(SERVE_USAGE + '\n');
+    return 0;
+  }
+
+  let rules: RulesFile | undefined;
+  if (config.rulesFile) {
+    try {
+      rules = await loadRulesFile(config.rulesFile);
+    } catch (err) {
+      if (err instanceof RulesError) return fail(err.message, 1);
+      throw err;
+    }
+  }
+  if (config.journalFile) {
+    // Fail now, with the reason, rather than as a warning after the first hook.
+    try {
+      await (await open(config.journalFile, 'a')).close();
+    } catch (err) {
+      return fail(`cannot write journal file ${config.journalFile}: ${(err as Error).message}`, 1);
+    }
+  }
+
+  const interactive = config.interactive ?? Boolean(io.stdin.isTTY && io.stdout.isTTY);
+  let server: HookServer;
+  try {
+    server = createHookServer({
+      host: config.host,
+      port: config.port,
+      rules,
+      // Nobody can answer a held hook without a terminal, so holding is opt-in there.
+      policy: config.policy ?? (interactive ? 'hold-blockable' : 'echo-all'),
+      holdTimeoutMs: config.holdTimeoutMs,
+      fallback: config.fallback,
+      journalFile: config.journalFile,
+      journalLimit: config.journalLimit,
+      maxBodyBytes: config.maxBodyBytes,
+      basicAuth: config.basicAuth,
+      signingSecret: config.signingSecret,
+    });
+  } catch (err) {
+    if (err instanceof RangeError) return fail(err.message, 2);
+    throw err;
+  }
+
+  let address;
+  try {
+    address = await server.listen();
+  } catch (err) {
+    await server.close();
+    return fail((err as Error).message, 1);
+  }
+
+  const settings = [
+    `policy ${server.policy}`,
+    config.rulesFile ? `rules ${config.rulesFile} (${rules!.rules.length})` : undefined,
+    config.holdTimeoutMs > 0 ? `hold ${config.holdTimeoutMs / 1000}s then ${config.fallback}` : `hold without limit`,
+    config.journalFile ? `journal ${config.journalFile}` : undefined,
+    config.basicAuth ? 'basic auth' : undefined,
+    config.signingSecret ? 'signature check' : undefined,
+  ].filter(Boolean);
+  // Scripts wait for this exact phrase; keep "listening on <url>" stable.
+  io.stdout.write(`wcs-hook-mock listening on ${address.url} · ${settings.join(' · ')}\n`);
+  if (!isLoopback(config.host)) {
+    io.stderr.write(
+      `\n  WARNING: bound to ${config.host}, not loopback: anyone who can reach this machine can post hooks\n` +
+        `  and read echoed bodies (SIP passwords, tokens).` +
+        (config.basicAuth || config.signingSecret ? '' : ' Consider --user/--password or --secret.') +
+        '\n\n',
+    );
+  }
+
+  return new Promise<number>((resolve) => {
+    let ui: InteractiveConsole | undefined;
+    let watcher: FSWatcher | undefined;
+    let stopping = false;
+
+    const stop = (why: string) => {
+      if (stopping) {
+        // A second Ctrl-C means "now": the held answers were already sent by the first.
+        io.stderr.write(`${PREFIX}: ${why} again, exiting without waiting\n`);
+        process.exit(130);
+      }
+      stopping = true;
+      const held = server.pending().length;
+      void server.close().then(() => {
+        ui?.stop();
+        watcher?.close();
+        io.signals.off('SIGINT', onInt);
+        io.signals.off('SIGTERM', onTerm);
+        io.stdout.write(
+          `wcs-hook-mock stopped (${why})${held ? `; ${held} held hook${held > 1 ? 's' : ''} answered with ${config.fallback}` : ''}\n`,
+        );
+        resolve(0);
+      });
+    };
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
+    io.signals.once('SIGINT', onInt);
+    io.signals.once('SIGTERM', onTerm);
+
+    if (interactive) {
+      ui = new InteractiveConsole(server, { input: io.stdin, output: io.stdout, env: io.env }, () => stop('quit'));
+      ui.start();
+    } else {
+      server.on('answered', (ex) => io.stdout.write(formatLogLine(ex) + '\n'));
+      server.on('aborted', (ex) => io.stdout.write(formatLogLine(ex) + '\n'));
+      server.on('warning', (m) => io.stderr.write(`${PREFIX}: warning: ${m}\n`));
+    }
+    const say = (m: string) => (ui ? ui.log(m) : io.stderr.write(`${PREFIX}: ${m}\n`));
+
+    if (config.rulesFile && config.watchRules) watcher = watchRules(config.rulesFile, server, say);
+  });
+}
+
+/**
+ * Reloads the rules when the file changes. The directory is watched, not the file: editors often save by
+ * writing a new file and renaming it over the old one, which ends a watch on the old file.
+ */
+function watchRules(file: string, server: HookServer, say: (m: string) => void): FSWatcher | undefined {
+  let timer: NodeJS.Timeout | undefined;
+  const name = basename(file);
+  const reload = async () => {
+    try {
+      const rules = await loadRulesFile(file);
+      server.setRules(rules);
+      say(`rules reloaded from ${file} (${rules.rules.length} rule${rules.rules.length === 1 ? '' : 's'})`);
+    } catch (err) {
+      // Keep answering with the last good rules: a half-typed file must not change what hooks get.
+      say(`rules not reloaded, keeping the previous ones: ${(err as Error).message}`);
+    }
+  };
+  try {
+    const w = watch(dirname(file), (_event, changed) => {
+      if (changed !== null && changed !== name) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void reload(), 150);
+    });
+    w.on('error', () => undefined);
+    w.unref();
+    return w;
+  } catch {
+    say(`cannot watch ${file} for changes; restart to pick up edits`);
+    return undefined;
+  }
+}
+
+function defaultIO(): ServeIO {
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, signals: process };
+}
+
+export const serveCommand: Command = {
+  summary: 'run the mock hook server (default 127.0.0.1:9091)',
+  run: (argv) => runServe(argv),
+};

@@ -1,0 +1,140 @@
+/**
+ * `serve` flags → hook server options. Pure (no I/O) so that every flag error is unit-tested and reported
+ * as one line, never as a parseArgs stack trace.
+ */
+import { parseArgs } from 'node:util';
+import { POLICIES, type Policy } from '../hooks/types';
+
+export interface ServeConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly rulesFile?: string;
+  readonly journalFile?: string;
+  readonly holdTimeoutMs: number;
+  readonly fallback: 'echo' | 'forbid';
+  /** Undefined: chosen by whether the terminal is interactive. */
+  readonly policy?: Policy;
+  readonly basicAuth?: { username: string; password: string };
+  readonly signingSecret?: string;
+  readonly maxBodyBytes?: number;
+  readonly journalLimit?: number;
+  /** `interactive`: force the terminal UI off (`--no-interactive`) or leave it to TTY detection. */
+  readonly interactive?: boolean;
+  readonly watchRules: boolean;
+  readonly help: boolean;
+}
+
+export const SERVE_USAGE = `Usage: wcs-hook-mock serve [options]
+
+Plays your backend for Flashphoner WCS REST hooks: every POST <app>/<method> is shown, held for you
+or answered by rules.
+
+Options:
+  --host HOST            address to bind (default 127.0.0.1; anything else is reachable from the network)
+  --port N               port (default 9091; 0 picks a free one)
+  --rules FILE           rules file (JSON) deciding answers; reloaded when it changes
+  --journal FILE         append every exchange to FILE as JSON lines
+  --hold-timeout SECONDS answer a held hook automatically after this long (default 12; WCS gives up
+                         after 15; 0 = never)
+  --fallback echo|forbid what the hold timeout and shutdown answer (default echo)
+  --policy POLICY        when no rule applies: hold-blockable (default on a terminal), echo-all (default
+                         otherwise) or hold-all (step through every hook)
+  --user NAME            require HTTP Basic credentials (with --password)
+  --password PASS        password for --user (or env WCS_HOOK_MOCK_PASSWORD)
+  --secret SECRET        require hook signatures: Authorization: WCS <HMAC-MD5 of the body>
+                         (or env WCS_HOOK_MOCK_SECRET)
+  --max-body BYTES       body size limit (default 1048576)
+  --journal-limit N      exchanges kept in memory (default 10000)
+  --no-interactive       log one line per exchange even on a terminal
+  -h, --help             show this help
+
+On a terminal, held hooks are answered with single keys: e echo, f forbid, r forbid with a reason,
+d edit the body in $EDITOR, n/p select, ? help, q quit.`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+function number(flag: string, text: string | undefined, opts: { min: number; max?: number; integer?: boolean }): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || (opts.integer && !Number.isInteger(n)) || n < opts.min || (opts.max !== undefined && n > opts.max)) {
+    const range = opts.max !== undefined ? `${opts.min}–${opts.max}` : `≥ ${opts.min}`;
+    throw new UsageError(`--${flag} needs ${opts.integer ? 'an integer' : 'a number'} ${range}, got '${text}'`);
+  }
+  return n;
+}
+
+export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): ServeConfig {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string', short: 'p' },
+        rules: { type: 'string', short: 'r' },
+        journal: { type: 'string' },
+        'hold-timeout': { type: 'string' },
+        fallback: { type: 'string' },
+        policy: { type: 'string' },
+        user: { type: 'string' },
+        password: { type: 'string' },
+        secret: { type: 'string' },
+        'max-body': { type: 'string' },
+        'journal-limit': { type: 'string' },
+        interactive: { type: 'boolean' },
+        'no-interactive': { type: 'boolean' },
+        'no-watch': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    // parseArgs messages are clear but long ("Unknown option '--prot'. To specify a positional argument
+    // starting with a '-', place it at the end of the command after '--', as in '-- "--prot"".")
+    const msg = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    throw new UsageError(msg);
+  }
+  const fallback = values.fallback ?? 'echo';
+  if (fallback !== 'echo' && fallback !== 'forbid') throw new UsageError(`--fallback must be echo or forbid, got '${fallback}'`);
+  const policy = values.policy;
+  if (policy !== undefined && !(POLICIES as readonly string[]).includes(policy)) {
+    throw new UsageError(`--policy must be one of ${POLICIES.join(', ')}, got '${policy}'`);
+  }
+  const host = values.host ?? '127.0.0.1';
+  if (host.trim() === '') throw new UsageError('--host needs an address');
+  const password = values.password ?? env.WCS_HOOK_MOCK_PASSWORD;
+  if ((values.user === undefined) !== (password === undefined)) {
+    throw new UsageError('--user and --password go together (HTTP Basic needs both)');
+  }
+  const secret = values.secret ?? env.WCS_HOOK_MOCK_SECRET;
+  if (secret !== undefined && secret === '') throw new UsageError('--secret needs a non-empty secret');
+  for (const f of ['rules', 'journal'] as const) {
+    if (values[f] !== undefined && values[f]!.trim() === '') throw new UsageError(`--${f} needs a file name`);
+  }
+  const holdSeconds = number('hold-timeout', values['hold-timeout'], { min: 0, max: 2_000_000 });
+  return {
+    host,
+    port: number('port', values.port, { min: 0, max: 65535, integer: true }) ?? 9091,
+    rulesFile: values.rules,
+    journalFile: values.journal,
+    holdTimeoutMs: holdSeconds === undefined ? 12_000 : Math.round(holdSeconds * 1000),
+    fallback,
+    policy: policy as Policy | undefined,
+    basicAuth: values.user !== undefined && password !== undefined ? { username: values.user, password } : undefined,
+    signingSecret: secret,
+    maxBodyBytes: number('max-body', values['max-body'], { min: 1, integer: true }),
+    journalLimit: number('journal-limit', values['journal-limit'], { min: 1, integer: true }),
+    interactive: values['no-interactive'] ? false : values.interactive ? true : undefined,
+    watchRules: !values['no-watch'],
+    help: values.help ?? false,
+  };
+}
+
+/** Loopback binds are private to this machine; anything else exposes the mock (and whatever it echoes). */
+export function isLoopback(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1';
+}

@@ -1,0 +1,213 @@
+/**
+ * The interactive terminal: hooks scroll by above a status line that lists held hooks with their remaining
+ * time; single keys answer the selected one. Presentation and key meaning live in ttyView.ts; this module
+ * owns the terminal state (raw mode, the redrawn status line, the reason prompt, the $EDITOR round trip).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { HookServer } from '../hooks/server';
+import type { Exchange } from '../hooks/types';
+import type { Disposable } from '../util/emitter';
+import {
+  editLine, formatArrival, formatSettled, formatStatus, HELP_LINES, keyAction, nextPolicy, paint, select,
+  type Style,
+} from './ttyView';
+
+export interface TtyIO {
+  readonly input: NodeJS.ReadStream;
+  readonly output: NodeJS.WriteStream;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+type Mode = { kind: 'keys' } | { kind: 'reason'; id: string; text: string } | { kind: 'editor' };
+
+export class InteractiveConsole {
+  private readonly style: Style;
+  private mode: Mode = { kind: 'keys' };
+  private selected: string | undefined;
+  /** Ids shown as HELD, so their answer gets its own line. */
+  private readonly shownHeld = new Set<string>();
+  private readonly subscriptions: Disposable[] = [];
+  private ticker?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly server: HookServer,
+    private readonly io: TtyIO,
+    private readonly onQuit: () => void,
+  ) {
+    this.style = { color: !io.env.NO_COLOR && io.output.hasColors?.() !== false };
+  }
+
+  start(): void {
+    const { input } = this.io;
+    input.setRawMode?.(true);
+    input.setEncoding('utf8');
+    input.on('data', this.onKey);
+    input.resume();
+    this.subscriptions.push(
+      this.server.on('received', (ex) => this.onReceived(ex)),
+      this.server.on('answered', (ex) => this.onSettled(ex)),
+      this.server.on('aborted', (ex) => this.onSettled(ex)),
+      this.server.on('warning', (m) => this.log(paint(this.style, 'red', `warning: ${m}`))),
+    );
+    // The remaining time of held hooks counts down; redraw twice a second only while something is held.
+    this.ticker = setInterval(() => {
+      if (this.server.pending().length > 0 && this.mode.kind !== 'editor') this.drawStatus();
+    }, 500);
+    this.ticker.unref();
+    this.log(paint(this.style, 'dim', 'Press ? for keys. Held hooks are answered with e/f/r/d.'));
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.ticker) clearInterval(this.ticker);
+    for (const d of this.subscriptions) d.dispose();
+    const { input, output } = this.io;
+    input.off('data', this.onKey);
+    input.setRawMode?.(false);
+    input.pause();
+    output.write('\r\x1b[2K');
+  }
+
+  /** Prints lines above the status line. */
+  log(...lines: string[]): void {
+    // While the editor owns the screen nothing may be drawn; the events are still in the journal.
+    if (this.mode.kind === 'editor') return;
+    if (this.stopped) {
+      this.io.output.write(lines.join('\n') + '\n');
+      return;
+    }
+    this.io.output.write('\r\x1b[2K' + lines.join('\n') + '\n');
+    this.drawStatus();
+  }
+
+  private drawStatus(): void {
+    if (this.stopped) return;
+    const held = this.server.pending();
+    this.selected = select(held.map((e) => e.id), this.selected);
+    const prompt =
+      this.mode.kind === 'reason'
+        ? `reason for forbidding #${this.mode.id} (Enter sends, Esc cancels): ${this.mode.text}`
+        : undefined;
+    const line = formatStatus(
+      { held, selectedId: this.selected, now: Date.now(), policy: this.server.policy, width: this.io.output.columns || 80, prompt },
+      this.style,
+    );
+    this.io.output.write('\r\x1b[2K' + line);
+  }
+
+  private onReceived(ex: Exchange): void {
+    if (ex.state === 'pending') this.shownHeld.add(ex.id);
+    this.log(...formatArrival(ex, this.style));
+  }
+
+  private onSettled(ex: Exchange): void {
+    if (!this.shownHeld.delete(ex.id)) return; // answered on arrival: already on its arrival line
+    if (this.mode.kind === 'reason' && this.mode.id === ex.id) {
+      this.mode = { kind: 'keys' };
+      this.log(paint(this.style, 'yellow', `#${ex.id} was answered before the reason was sent`));
+    }
+    this.log(formatSettled(ex, this.style));
+  }
+
+  private readonly onKey = (chunk: string | Buffer): void => {
+    const key = String(chunk);
+    if (this.mode.kind === 'editor') return;
+    if (this.mode.kind === 'reason') {
+      const r = editLine(this.mode.text, key);
+      const id = this.mode.id;
+      if (r.done === 'submit') {
+        this.mode = { kind: 'keys' };
+        const reason = r.text.trim() || 'Forbidden';
+        if (!this.server.answer(id, { status: 403, reason })) this.log(`#${id} is no longer held; nothing sent`);
+      } else if (r.done === 'cancel') {
+        this.mode = { kind: 'keys' };
+      } else {
+        this.mode = { kind: 'reason', id, text: r.text };
+      }
+      this.drawStatus();
+      return;
+    }
+    const action = keyAction(key);
+    const id = this.selected;
+    switch (action.kind) {
+      case 'quit':
+        this.onQuit();
+        return;
+      case 'help':
+        this.log(...HELP_LINES.map((l) => paint(this.style, 'dim', l)));
+        return;
+      case 'select':
+        this.selected = select(this.server.pending().map((e) => e.id), this.selected, action.delta);
+        this.drawStatus();
+        return;
+      case 'cyclePolicy':
+        this.server.setPolicy(nextPolicy(this.server.policy));
+        this.log(`policy: ${this.server.policy}`);
+        return;
+      case 'echoAll': {
+        const held = this.server.pending();
+        for (const ex of held) this.server.answer(ex.id, 'echo');
+        if (held.length === 0) this.drawStatus();
+        return;
+      }
+      case 'none':
+        return;
+    }
+    if (id === undefined) {
+      this.log(paint(this.style, 'dim', 'no hook is held'));
+      return;
+    }
+    if (action.kind === 'answer') this.server.answer(id, action.answer);
+    else if (action.kind === 'reason') {
+      this.mode = { kind: 'reason', id, text: '' };
+      this.drawStatus();
+    } else if (action.kind === 'edit') void this.edit(id);
+  };
+
+  /** Opens the body in $VISUAL/$EDITOR; saving valid JSON and quitting the editor sends it with 200. */
+  private async edit(id: string): Promise<void> {
+    const ex = this.server.get(id);
+    if (!ex) return;
+    const file = join(tmpdir(), `wcs-hook-mock-${process.pid}-${id}.json`);
+    // An earlier attempt that did not parse is kept, so the developer continues from their own text.
+    if (!existsSync(file)) await writeFile(file, ex.rawBody);
+    const editor = this.io.env.VISUAL || this.io.env.EDITOR || 'vi';
+    this.mode = { kind: 'editor' };
+    const { input, output } = this.io;
+    output.write('\r\x1b[2K');
+    input.setRawMode?.(false);
+    input.pause();
+    const code = await new Promise<number | string>((resolve) => {
+      // Through the shell: $EDITOR is often a command with arguments ("code --wait").
+      const child = spawn(`${editor} '${file.replace(/'/g, `'\\''`)}'`, { shell: true, stdio: 'inherit' });
+      child.on('error', (err) => resolve(err.message));
+      child.on('exit', (c, signal) => resolve(c ?? signal ?? 1));
+    });
+    this.mode = { kind: 'keys' };
+    if (this.stopped) return;
+    input.setRawMode?.(true);
+    input.resume();
+    if (code !== 0) {
+      this.log(paint(this.style, 'red', `editor '${editor}' ended with ${code}; #${id} not answered (set $EDITOR)`));
+      return;
+    }
+    const text = await readFile(file, 'utf8');
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      this.log(paint(this.style, 'red', `#${id}: not sent, the edited body is not valid JSON (${(err as Error).message}); press d to fix it`));
+      return;
+    }
+    await unlink(file).catch(() => undefined);
+    const current = this.server.get(id);
+    if (!this.server.answer(id, { status: 200, body: text })) {
+      this.log(paint(this.style, 'yellow', `#${id} was already answered (${current?.answer?.by ?? current?.state}) while you edited; your edit was not sent`));
+    }
+  }
+}
