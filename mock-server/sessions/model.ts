@@ -50,6 +50,8 @@ export interface ExchangeSource {
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 interface Entry {
+  /** The exchange id, prefixed by its source when the model follows more than one server run. */
+  readonly key: string;
   readonly node: Mutable<ExchangeNode>;
   heldNode?: Mutable<ExchangeNode>;
   /** undefined: at the root (no session id). */
@@ -102,6 +104,7 @@ export class SessionModel extends TypedEmitter<SessionModelEvents> implements Di
   private readonly waiting: Mutable<WaitingNode> = { kind: 'waiting', id: 'waiting', count: 0 };
   private readonly moreNodes = new Map<string, Mutable<MoreNode>>();
   private seq = 0;
+  private generation = 0;
   private callCount = 0;
   private streamCount = 0;
   private ingested = 0;
@@ -127,23 +130,28 @@ export class SessionModel extends TypedEmitter<SessionModelEvents> implements Di
   // ---------------------------------------------------------------------------------------------
   // Input
 
-  /** Adds a new exchange or takes the new state of a known one (same id). */
-  ingest(ex: Exchange): void {
+  /**
+   * Adds a new exchange or takes the new state of a known one (same key).
+   * @param key identity in the model; defaults to the exchange id (unique within one server run).
+   */
+  ingest(ex: Exchange, key: string = ex.id): void {
     if (this.disposed) return;
     this.ingested++;
-    const known = this.entries.get(ex.id);
+    const known = this.entries.get(key);
     if (known) this.update(known, ex);
-    else this.add(ex);
+    else this.add(ex, key);
   }
 
-  /** Feeds the model from a hook server: what its journal holds now, then every event. */
+  /**
+   * Feeds the model from a hook server: what its journal holds now, then every event. Each attach is a
+   * separate key space (`<n>:<id>`), because a restarted server numbers its exchanges from 1 again and the
+   * history of the previous run must not be mistaken for them.
+   */
   attach(server: ExchangeSource): Disposable {
-    for (const ex of server.journal?.all() ?? []) this.ingest(ex);
-    const subs = [
-      server.on('received', (ex) => this.ingest(ex)),
-      server.on('answered', (ex) => this.ingest(ex)),
-      server.on('aborted', (ex) => this.ingest(ex)),
-    ];
+    const prefix = `${++this.generation}:`;
+    const ingest = (ex: Exchange) => this.ingest(ex, prefix + ex.id);
+    for (const ex of server.journal?.all() ?? []) ingest(ex);
+    const subs = [server.on('received', ingest), server.on('answered', ingest), server.on('aborted', ingest)];
     const handle: Disposable = {
       dispose: () => {
         for (const s of subs) s.dispose();
@@ -156,7 +164,7 @@ export class SessionModel extends TypedEmitter<SessionModelEvents> implements Di
 
   /** Forgets every answered exchange (held ones stay: they still need an answer). */
   clear(): void {
-    const held = [...this.pendingEntries.values()].map((e) => e.node.exchange);
+    const held = [...this.pendingEntries.values()].map((e) => [e.node.exchange, e.key] as const);
     this.entries.clear();
     while (this.order.shift()) { /* drain */ }
     while (this.rootItems.shift()) { /* drain */ }
@@ -167,7 +175,7 @@ export class SessionModel extends TypedEmitter<SessionModelEvents> implements Di
     this.waiting.count = 0;
     this.callCount = 0;
     this.streamCount = 0;
-    for (const ex of held) this.add(ex);
+    for (const [ex, key] of held) this.add(ex, key);
     this.markRoot();
   }
 
@@ -256,19 +264,24 @@ export class SessionModel extends TypedEmitter<SessionModelEvents> implements Di
       case 'exchange': {
         if (node.held) return this.waiting;
         if (this.viewMode === 'timeline') return undefined;
-        return this.entries.get(node.exchange.id)?.container?.node;
+        return this.entries.get(this.keyOf(node))?.container?.node;
       }
     }
   }
 
-  /** The latest state of an exchange the model holds. */
-  get(id: string): Exchange | undefined {
-    return this.entries.get(id)?.node.exchange;
+  /** The latest state of an exchange the model holds, by key (the id, for exchanges ingested directly). */
+  get(key: string): Exchange | undefined {
+    return this.entries.get(key)?.node.exchange;
   }
 
-  /** The tree node of an exchange (not the copy in the waiting group). */
-  nodeOf(id: string): ExchangeNode | undefined {
-    return this.entries.get(id)?.node;
+  /** The tree node of an exchange (not the copy in the waiting group), by key. */
+  nodeOf(key: string): ExchangeNode | undefined {
+    return this.entries.get(key)?.node;
+  }
+
+  /** The key of an exchange node (what get() and nodeOf() take). */
+  keyOf(node: ExchangeNode): string {
+    return node.id.slice(node.id.indexOf(':') + 1);
   }
 
   /** Held exchanges, oldest first. */
@@ -380,13 +393,14 @@ export class SessionModel extends TypedEmitter<SessionModelEvents> implements Di
   // ---------------------------------------------------------------------------------------------
   // Internals
 
-  private add(ex: Exchange): void {
+  private add(ex: Exchange, key: string): void {
     const seq = ++this.seq;
     const entry: Entry = {
-      node: { kind: 'exchange', id: `exchange:${ex.id}`, exchange: ex, held: false, seq },
+      key,
+      node: { kind: 'exchange', id: `exchange:${key}`, exchange: ex, held: false, seq },
       evicted: false,
     };
-    this.entries.set(ex.id, entry);
+    this.entries.set(key, entry);
     this.order.push(entry);
 
     const container = this.containerFor(ex, seq);
@@ -402,8 +416,8 @@ export class SessionModel extends TypedEmitter<SessionModelEvents> implements Di
 
     if (ex.state === 'pending') {
       const before = this.waiting.count;
-      entry.heldNode = { kind: 'exchange', id: `held:${ex.id}`, exchange: ex, held: true, seq };
-      this.pendingEntries.set(ex.id, entry);
+      entry.heldNode = { kind: 'exchange', id: `held:${key}`, exchange: ex, held: true, seq };
+      this.pendingEntries.set(key, entry);
       this.waiting.count++;
       this.markWaiting(before);
     }
@@ -411,19 +425,19 @@ export class SessionModel extends TypedEmitter<SessionModelEvents> implements Di
   }
 
   private update(entry: Entry, ex: Exchange): void {
-    const wasPending = this.pendingEntries.has(ex.id);
+    const wasPending = this.pendingEntries.has(entry.key);
     entry.node.exchange = ex;
     entry.haystack = undefined;
     if (entry.heldNode) entry.heldNode.exchange = ex;
     const c = entry.container;
     if (wasPending && ex.state !== 'pending') {
       const before = this.waiting.count;
-      this.pendingEntries.delete(ex.id);
+      this.pendingEntries.delete(entry.key);
       entry.heldNode = undefined;
       this.waiting.count--;
       this.markWaiting(before);
       if (entry.evicted) {
-        this.entries.delete(ex.id);
+        this.entries.delete(entry.key);
         return;
       }
       if (c) this.count(c, 0, -1);
@@ -539,7 +553,7 @@ export class SessionModel extends TypedEmitter<SessionModelEvents> implements Di
       }
       this.markChildren(c);
       if (entry.heldNode) entry.evicted = true;
-      else this.entries.delete(entry.node.exchange.id);
+      else this.entries.delete(entry.key);
     }
   }
 

@@ -362,5 +362,19 @@ describe('session model', () => {
       server.fire('received', exchange('call'));
       assert.equal(m.stats().exchanges, 2);
     });
+
+    it('keeps the runs of a restarted server apart although both number exchanges from 1', () => {
+      const m = new SessionModel();
+      const first = new FakeServer();
+      m.attach(first);
+      first.fire('received', answered(exchange('connect', undefined, { id: '1' })));
+      const second = new FakeServer();
+      m.attach(second);
+      second.fire('received', exchange('OnCallEvent', undefined, { id: '1' }));
+      assert.equal(m.stats().exchanges, 2);
+      assert.deepEqual(m.all().map((e) => e.method), ['connect', 'OnCallEvent']);
+      const held = m.children(m.roots()[0])[0];
+      assert.equal(held.kind === 'exchange' && m.get(m.keyOf(held))?.method, 'OnCallEvent');
+    });
   });
 });
