@@ -67,6 +67,7 @@ const QUIET_SETTINGS = {
   'extensions.autoCheckUpdates': false,
   'workbench.tips.enabled': false,
   'security.workspace.trust.enabled': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 /** A port nobody listens on right now. Only for servers that cannot report the port they bound (see callers). */
