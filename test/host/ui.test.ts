@@ -17,7 +17,10 @@ describe('UI in code-server (Chromium)', function () {
     const missing = missingPrerequisite();
     needs(this, !missing, missing?.what ?? '', missing?.howToGet ?? '');
     assert.ok(existsSync(join(REPO_ROOT, 'dist', 'extension.js')), 'dist/extension.js is missing: run `npm run build` (npm test does)');
-    const res = await answer403FromTree({ extensionRoot: REPO_ROOT, resultsDir: join(REPO_ROOT, 'test-results') });
+    // Held until answered: the default hold timeout would echo on a slow machine before the click lands.
+    const res = await answer403FromTree({
+      extensionRoot: REPO_ROOT, resultsDir: join(REPO_ROOT, 'test-results'), settings: { 'wcsHookMock.holdTimeoutSeconds': 0 },
+    });
     assert.equal(res.response.status, 403, `expected 403, got ${res.response.status}: ${res.response.body}`);
     assert.ok(existsSync(res.screenshots.answered));
   });
