@@ -4,10 +4,10 @@
  * The host's mocha output is printed either way, so a failure reads like a local mocha run.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, missingPrerequisite, runExtensionTests } from '../../scripts/vscode-host/host';
+import { hostTestEnv, makeTestWorkspace } from '../../scripts/vscode-host/workspace';
 import { needs } from '../support/skip';
 
 const SUITE = join(REPO_ROOT, 'dist', 'test', 'host-suite.js');
@@ -18,18 +18,10 @@ function printHostLog(log: string[]): void {
   console.log(log.map((l) => `      | ${l.replace(/\n/g, '\n      | ')}`).join('\n'));
 }
 
-/** A workspace folder for one run; the extension's server binds a free port (0) there. */
-function makeWorkspace(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'wcs-host-ws-'));
-  mkdirSync(join(dir, '.vscode'));
-  writeFileSync(join(dir, '.vscode', 'settings.json'), JSON.stringify({ 'wcsHookMock.port': 0 }, null, 2));
-  return dir;
-}
-
 describe('VS Code extension host (code-server)', function () {
   this.timeout(120_000);
   let workspace: string;
-  beforeEach(() => (workspace = makeWorkspace()));
+  beforeEach(() => (workspace = makeTestWorkspace()));
   afterEach(() => rmSync(workspace, { recursive: true, force: true }));
 
   it('reports a failing suite as a failure, with its mocha output and the environment passed through', async function () {
@@ -55,7 +47,7 @@ describe('VS Code extension host (code-server)', function () {
     }
     const res = await runExtensionTests({
       extensionDevelopmentPath: REPO_ROOT, extensionTestsPath: SUITE, workspaceDir: workspace,
-      env: { WCS_HOOK_MOCK_TEST: '1', WCS_HOOK_MOCK_WORKSPACE: workspace },
+      env: hostTestEnv(workspace),
     });
     printHostLog(res.log);
     assert.equal(res.exitCode, 0, 'the extension-host suite failed; its output is above');
