@@ -65,3 +65,13 @@ export function withoutFields<T extends Record<string, unknown>>(body: T, fields
   for (const f of fields) delete copy[f];
   return copy as T;
 }
+
+/**
+ * Fields of the 200 answer to `connect` that take effect besides `restClientConfig`: the SIP credentials a
+ * backend may supply (PROTOCOL.md §1.3, §3.2, WCS 4 examples) and `authToken` (inferred: the client stores
+ * whatever `getUserData` carries). Any other change in the answer is not a documented override.
+ */
+export const CONNECT_OVERRIDE_FIELDS: readonly string[] = [
+  'sipLogin', 'sipAuthenticationName', 'sipPassword', 'sipDomain', 'sipOutboundProxy', 'sipProxy', 'sipPort',
+  'sipRegisterRequired', 'sipVisibleName', 'sipContactParams', 'authToken',
+];
