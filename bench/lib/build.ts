@@ -1,0 +1,58 @@
+/**
+ * The benchmarked Node servers run from esbuild bundles, as the shipped CLI does: no TypeScript loader in the
+ * measured process (tsx's loader thread alone would add tens of MB of RSS and skew the memory figures).
+ */
+import { build } from 'esbuild';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ROOT } from './proc';
+
+export const BUILD_DIR = path.join(ROOT, '.cache/bench-build');
+const SERVERS = ['ours', 'bare', 'mockttp'] as const;
+
+let built: Promise<void> | undefined;
+
+export function buildServers(): Promise<void> {
+  return (built ??= build({
+    entryPoints: Object.fromEntries(SERVERS.map((s) => [s, path.join(ROOT, `bench/servers/${s}.ts`)])),
+    outdir: BUILD_DIR,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // Names stay readable in --cpu-prof output.
+    minify: false,
+    keepNames: false,
+    logLevel: 'warning',
+  }).then(() => undefined));
+}
+
+export function bundlePath(server: (typeof SERVERS)[number]): string {
+  return path.join(BUILD_DIR, `${server}.js`);
+}
+
+/**
+ * Which source file a line of a bundle came from: esbuild heads each module's code with a `// path` comment,
+ * which is enough to put a profile's frames back under their modules without a source-map decoder.
+ */
+export function bundleModules(file: string): (line: number) => string | undefined {
+  const starts: Array<{ line: number; module: string }> = [];
+  const lines = readFileSync(file, 'utf8').split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^\/\/ ((?:\.\.\/)*[\w@./-]+\.[cm]?[jt]s)$/.exec(lines[i]!);
+    if (m) starts.push({ line: i + 1, module: m[1]!.replace(/^(\.\.\/)+/, '') });
+  }
+  return (line) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    let found: string | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid]!.line <= line) {
+        found = starts[mid]!.module;
+        lo = mid + 1;
+      } else hi = mid - 1;
+    }
+    return found;
+  };
+}

@@ -1,0 +1,117 @@
+/** The printed table and the markdown copy of the results. */
+import type { ContenderResult } from '../throughput';
+import type { BenchResults } from '../run';
+
+const fmt = (x: number | undefined, d = 0): string => (x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(d));
+const ratio = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? '–' : `${x.toFixed(2)}×`);
+
+function throughputRows(rows: ContenderResult[]): string[][] {
+  return rows.map((r) =>
+    r.unavailable
+      ? [r.label, '–', '–', '–', '–', '–', '–', '–', r.unavailable]
+      : [
+          r.label,
+          fmt(r.rps),
+          ratio(r.rpsRatio),
+          fmt(r.p50Ms, 2),
+          ratio(r.p50Ratio),
+          fmt(r.p99Ms, 2),
+          ratio(r.p99Ratio),
+          fmt(r.rssMB, 0),
+          `echo ${r.echo}${r.errors || r.non2xx ? `, ${r.errors} errors, ${r.non2xx} non-2xx` : ''}`,
+        ],
+  );
+}
+
+const THROUGHPUT_HEAD = ['server', 'req/s', '×bare', 'p50 ms', '×bare', 'p99 ms', '×bare', 'RSS MB', 'notes'];
+
+function textTable(head: string[], rows: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function mdTable(head: string[], rows: string[][]): string {
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  return [`| ${head.map(esc).join(' | ')} |`, `|${head.map((_, i) => (i === 0 || i === head.length - 1 ? ' --- ' : ' ---: ')).join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
+}
+
+interface Section {
+  title: string;
+  head: string[];
+  rows: string[][];
+  notes: string[];
+}
+
+function sections(r: BenchResults): Section[] {
+  const out: Section[] = [];
+  if (r.throughput) {
+    const t = r.throughput;
+    out.push({
+      title: `Auto-echo: POST ${t.path}, ${t.connections} keep-alive connections, median of ${t.rounds} rounds × ${t.durationS} s (alternating order)`,
+      head: THROUGHPUT_HEAD,
+      rows: throughputRows(t.results),
+      notes: [],
+    });
+  }
+  if (r.memory) {
+    out.push({
+      title: 'Memory: our server, default journal cap, after N hooks (heap measured after a forced GC)',
+      head: ['hooks', 'RSS MB', 'heap MB', 'journal kept', 'dropped', 'req/s', 'errors'],
+      rows: r.memory.points.map((p) => [String(p.hooks), fmt(p.rssMB, 1), fmt(p.heapAfterGcMB, 1), String(p.journalSize), String(p.journalDropped), fmt(p.rps), String(p.errors)]),
+      notes: [`heap growth from first to last checkpoint: ${r.memory.heapGrowthMB} MB`],
+    });
+  }
+  if (r.flood) {
+    const f = r.flood;
+    out.push({
+      title: `UI model under flood: ${f.rate} hooks/s for ${f.seconds} s into SessionModel (+ tree re-reads of changed nodes)`,
+      head: ['hooks', 'achieved/s', 'ELD p50 ms', 'ELD p99 ms', 'ELD max ms', 'change events', 'nodes reported', 'model kept'],
+      rows: [[String(f.hooks), fmt(f.achievedRate), fmt(f.eldP50Ms, 2), fmt(f.eldP99Ms, 2), fmt(f.eldMaxMs, 2), String(f.notifications), String(f.nodesReported), String(f.stats.exchanges)]],
+      notes: [],
+    });
+  }
+  if (r.wcs) {
+    const w = r.wcs;
+    out.push({
+      title: `WCS mock as a load source: scenario "${w.scenario}", ${w.sessions} sessions, concurrency ${w.concurrency}`,
+      head: ['backend', 'sessions/s', 'hooks/s', 'hooks', 'failed sessions', 'notes'],
+      rows: w.results.map((x) => (x.unavailable ? [x.backend, '–', '–', '–', '–', x.unavailable] : [x.backend, fmt(x.sessionsPerS, 1), fmt(x.hooksPerS), String(x.hooks), String(x.failed), x.note ?? ''])),
+      notes: [],
+    });
+  }
+  if (r.profile) {
+    const p = r.profile;
+    out.push({
+      title: `Profile of our server under the echo load (${p.rps} req/s while profiling; % of busy samples)`,
+      head: ['function', 'where', 'self %', 'total %'],
+      rows: p.topSelf.slice(0, 12).map((e) => [e.fn, e.where, e.selfPct.toFixed(1), e.totalPct.toFixed(1)]),
+      notes: [`by area: ${Object.entries(p.areas).sort((a, b) => b[1] - a[1]).map(([a, v]) => `${a} ${v}%`).join(', ')}`],
+    });
+  }
+  return out;
+}
+
+export function targetLines(r: BenchResults): string[] {
+  return r.targets.map((t) => `${t.met ? 'MET   ' : 'MISSED'} ${t.name}: ${t.actual}`);
+}
+
+export function renderText(r: BenchResults): string {
+  const m = r.machine;
+  const parts = [`wcs-hook-mock bench — ${m.date} — ${m.cpuModel}, ${m.cores} cores, ${m.memoryGB} GB, Node ${m.node}${r.quick ? ' — QUICK RUN' : ''}`];
+  for (const s of sections(r)) parts.push('', s.title, textTable(s.head, s.rows), ...s.notes);
+  parts.push('', 'Targets', ...targetLines(r));
+  return parts.join('\n');
+}
+
+export function renderMarkdown(r: BenchResults): string {
+  const m = r.machine;
+  const parts = [
+    '# Benchmark results',
+    '',
+    `Generated by \`npm run bench\` on ${m.date}. Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGB} GB RAM, ${m.os}, Node ${m.node}${m.java ? `, ${m.java}` : ''}; commit ${m.commit ?? '?'}. Peers: ${Object.entries(m.peers).map(([k, v]) => `${k} ${v}`).join(', ') || 'none installed'}.`,
+  ];
+  for (const s of sections(r)) parts.push('', `## ${s.title}`, '', mdTable(s.head, s.rows), ...(s.notes.length ? ['', ...s.notes] : []));
+  parts.push('', '## Targets', '', ...targetLines(r).map((l) => `- ${l}`), '');
+  return parts.join('\n');
+}

@@ -1,0 +1,24 @@
+/**
+ * Our hook server as benchmarked: rules answer everything with echo, the in-memory journal on with its default
+ * cap, nothing else switched off. `--journal FILE` adds the JSONL file (a variant, not the headline row).
+ */
+import { createHookServer, parseRules } from '../../mock-server/hooks';
+import { failed, serveIpc } from '../lib/serverChild';
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const journalAt = args.indexOf('--journal');
+  const server = createHookServer({
+    host: '127.0.0.1',
+    port: 0,
+    rules: parseRules({ rules: [], default: 'echo' }),
+    ...(journalAt >= 0 ? { journalFile: args[journalAt + 1] } : {}),
+  });
+  const { port } = await server.listen();
+  serveIpc(
+    port,
+    () => ({ journalSize: server.journal.size, journalDropped: server.journal.dropped, served: server.journal.size + server.journal.dropped }),
+    () => server.close(),
+  );
+}
+main().catch(failed);

@@ -1,0 +1,141 @@
+/**
+ * Auto-echo throughput and latency, side by side: every contender runs in its own process for the whole
+ * section, and rounds alternate the order (forward, then backward, shifted each round) so that drift in the
+ * machine (thermal, other load, JIT warm-up) does not favour whoever always goes first. Medians over rounds.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { contenders, type Running } from './lib/contenders';
+import type { Loadgen } from './lib/loadgen';
+import type { LoadResult } from './lib/protocol';
+import { rssOf, sleep } from './lib/proc';
+import { median, mb, round } from './lib/stats';
+
+export interface ThroughputOptions {
+  body: string;
+  connections: number;
+  rounds: number;
+  durationS: number;
+  warmupS: number;
+  only?: string[];
+  log: (line: string) => void;
+}
+
+export interface ContenderResult {
+  id: string;
+  label: string;
+  how: string;
+  /** Why there is no number (not installed, did not start, did not echo). */
+  unavailable?: string;
+  echo?: 'byte-exact' | 'json-equal' | 'wrong';
+  rps?: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  rpsRatio?: number;
+  p50Ratio?: number;
+  p99Ratio?: number;
+  /** Per-round figures, to see the spread behind the medians. */
+  rounds?: Array<{ rps: number; p50: number; p99: number; errors: number; non2xx: number }>;
+  errors?: number;
+  non2xx?: number;
+  rssMB?: number;
+}
+
+async function echoFidelity(url: string, body: string): Promise<ContenderResult['echo']> {
+  const r = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
+  const text = await r.text();
+  if (r.status !== 200) return 'wrong';
+  if (text === body) return 'byte-exact';
+  try {
+    return JSON.stringify(JSON.parse(text)) === JSON.stringify(JSON.parse(body)) ? 'json-equal' : 'wrong';
+  } catch {
+    return 'wrong';
+  }
+}
+
+export async function runThroughput(loadgen: Loadgen, o: ThroughputOptions): Promise<ContenderResult[]> {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'wcs-bench-'));
+  const results: ContenderResult[] = [];
+  const running: Running[] = [];
+  try {
+    for (const c of contenders(o.body)) {
+      if (o.only && !o.only.includes(c.id)) continue;
+      const res: ContenderResult = { id: c.id, label: c.label, how: c.how };
+      results.push(res);
+      try {
+        const r = await c.start(work);
+        res.echo = await echoFidelity(r.url, o.body);
+        if (res.echo === 'wrong') {
+          res.unavailable = 'started, but does not echo the body';
+          await r.stop();
+          continue;
+        }
+        running.push(r);
+        o.log(`  ${c.label}: started (pid ${r.child.pid}), echo ${res.echo}`);
+      } catch (err) {
+        res.unavailable = `could not start: ${(err as Error).message}`;
+        o.log(`  ${c.label}: ${res.unavailable}`);
+      }
+    }
+    const job = (r: Running, durationS: number) => ({ url: r.url, body: o.body, connections: o.connections, durationS });
+    // With two cores, one for the load generator and one for the server under test, an idle contender's
+    // background work (a JVM's compiler and GC threads, timers) would be charged to whoever runs; so every
+    // contender but the one under load is paused (SIGSTOP) and resumed for its turn.
+    const turn = async <T>(r: Running, fn: () => Promise<T>): Promise<T> => {
+      r.child.kill('SIGCONT');
+      await sleep(100);
+      try {
+        return await fn();
+      } finally {
+        r.child.kill('SIGSTOP');
+      }
+    };
+    for (const r of running) r.child.kill('SIGSTOP');
+    for (const r of running) {
+      o.log(`  warm-up ${r.id} ${o.warmupS}s`);
+      await turn(r, () => loadgen.run(job(r, o.warmupS)));
+    }
+    const perServer = new Map<string, LoadResult[]>();
+    for (let round = 0; round < o.rounds; round++) {
+      const shift = round % running.length;
+      let order = [...running.slice(shift), ...running.slice(0, shift)];
+      if (round % 2 === 1) order = order.reverse();
+      for (const r of order) {
+        const res = await turn(r, () => loadgen.run(job(r, o.durationS)));
+        (perServer.get(r.id) ?? perServer.set(r.id, []).get(r.id)!).push(res);
+        o.log(`  round ${round + 1}/${o.rounds} ${r.id.padEnd(20)} ${Math.round(res.rps).toString().padStart(6)} req/s  p50 ${res.p50.toFixed(2)} ms  p99 ${res.p99.toFixed(2)} ms${res.errors || res.non2xx ? `  errors ${res.errors} non-2xx ${res.non2xx}` : ''}`);
+        // Let the sockets settle before the next contender.
+        await sleep(200);
+      }
+    }
+    for (const res of results) {
+      const list = perServer.get(res.id);
+      if (!list) continue;
+      if (list.some((l) => l.requests === 0)) {
+        // e.g. a response without a length on a keep-alive connection: the client never sees it end
+        res.unavailable = `no complete response in at least one round (${list.map((l) => l.requests).join(', ')} responses)`;
+        continue;
+      }
+      res.rounds = list.map((l) => ({ rps: round(l.rps, 0), p50: round(l.p50, 3), p99: round(l.p99, 3), errors: l.errors, non2xx: l.non2xx }));
+      res.rps = round(median(list.map((l) => l.rps)), 0);
+      res.p50Ms = round(median(list.map((l) => l.p50)), 3);
+      res.p99Ms = round(median(list.map((l) => l.p99)), 3);
+      res.errors = list.reduce((s, l) => s + l.errors + l.timeouts, 0);
+      res.non2xx = list.reduce((s, l) => s + l.non2xx, 0);
+      res.rssMB = mb(rssOf(running.find((r) => r.id === res.id)?.child.pid));
+    }
+    const bare = results.find((r) => r.id === 'bare');
+    for (const res of results) {
+      if (res.rps === undefined || !bare?.rps) continue;
+      res.rpsRatio = round(res.rps / bare.rps, 3);
+      res.p50Ratio = round(res.p50Ms! / bare.p50Ms!, 2);
+      res.p99Ratio = round(res.p99Ms! / bare.p99Ms!, 2);
+    }
+    return results;
+  } finally {
+    for (const r of running) r.child.kill('SIGCONT');
+    await Promise.all(running.map((r) => r.stop()));
+    rmSync(work, { recursive: true, force: true });
+  }
+}
