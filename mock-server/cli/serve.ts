@@ -142,6 +142,11 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
       ui = new InteractiveConsole(server, { input: io.stdin, output: io.stdout, env: io.env }, () => stop('quit'));
       ui.start();
     } else {
+      // Held hooks (only when rules or --policy ask for it here) get a line when held and one when answered,
+      // so a script can tell a slow answer from a lost one.
+      server.on('received', (ex) => {
+        if (ex.state === 'pending') io.stdout.write(formatLogLine(ex) + '\n');
+      });
       server.on('answered', (ex) => io.stdout.write(formatLogLine(ex) + '\n'));
       server.on('aborted', (ex) => io.stdout.write(formatLogLine(ex) + '\n'));
       server.on('warning', (m) => io.stderr.write(`${PREFIX}: warning: ${m}\n`));

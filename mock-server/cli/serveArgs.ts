@@ -94,7 +94,9 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   } catch (err) {
     // parseArgs messages are clear but long ("Unknown option '--prot'. To specify a positional argument
     // starting with a '-', place it at the end of the command after '--', as in '-- "--prot"".")
-    const msg = (err as Error).message.replace(/\. To specify a positional argument.*$/s, '');
+    const msg = (err as Error).message
+      .replace(/\. To specify a positional argument.*$/s, '')
+      .replace(/\s*\n\s*/g, ' ');
     throw new UsageError(msg);
   }
   const fallback = values.fallback ?? 'echo';

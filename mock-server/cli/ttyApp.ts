@@ -12,7 +12,7 @@ import type { HookServer } from '../hooks/server';
 import type { Exchange } from '../hooks/types';
 import type { Disposable } from '../util/emitter';
 import {
-  editLine, formatArrival, formatSettled, formatStatus, HELP_LINES, keyAction, nextPolicy, paint, select,
+  editLine, formatArrival, formatSettled, formatStatus, HELP_LINES, keyAction, nextPolicy, paint, select, splitKeys,
   type Style,
 } from './ttyView';
 
@@ -116,7 +116,10 @@ export class InteractiveConsole {
   }
 
   private readonly onKey = (chunk: string | Buffer): void => {
-    const key = String(chunk);
+    for (const key of splitKeys(String(chunk))) this.onOneKey(key);
+  };
+
+  private onOneKey(key: string): void {
     if (this.mode.kind === 'editor') return;
     if (this.mode.kind === 'reason') {
       const r = editLine(this.mode.text, key);
@@ -168,7 +171,7 @@ export class InteractiveConsole {
       this.mode = { kind: 'reason', id, text: '' };
       this.drawStatus();
     } else if (action.kind === 'edit') void this.edit(id);
-  };
+  }
 
   /** Opens the body in $VISUAL/$EDITOR; saving valid JSON and quitting the editor sends it with 200. */
   private async edit(id: string): Promise<void> {

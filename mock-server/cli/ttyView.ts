@@ -104,7 +104,7 @@ export function formatLogLine(ex: Exchange): string {
   const parts = [new Date(ex.receivedAt).toISOString(), `#${ex.id}`, `POST ${ex.url}`, `${ex.method || '-'}/${ex.type}`];
   if (ex.state === 'aborted') parts.push('aborted');
   else if (ex.answer) parts.push(`-> ${answerText(style, ex)} by ${who(ex)} in ${formatLatency(ex.latencyMs)}`);
-  else parts.push('held');
+  else parts.push(ex.holdDeadline !== undefined ? `held (fallback after ${Math.round((ex.holdDeadline - ex.receivedAt) / 1000)}s)` : 'held');
   const keys = keyFields(ex);
   if (keys) parts.push(`[${keys}]`);
   if (ex.error) parts.push(`error: ${ex.error}`);
@@ -240,6 +240,17 @@ export function select(heldIds: readonly string[], current: string | undefined, 
   if (at < 0) return heldIds[0];
   const n = heldIds.length;
   return heldIds[(((at + delta) % n) + n) % n];
+}
+
+/**
+ * Splits one chunk of raw terminal input into keys. A chunk can hold several (fast typing, paste, or a
+ * pseudo-terminal that batches), and an escape sequence (arrows) must stay one key.
+ */
+export function splitKeys(chunk: string): string[] {
+  const keys: string[] = [];
+  const re = /\x1b\[[0-9;?]*[ -\/]*[@-~]|\x1bO.|\x1b|[\s\S]/gu;
+  for (const m of chunk.matchAll(re)) keys.push(m[0]);
+  return keys;
 }
 
 export interface LineEdit {
