@@ -283,7 +283,7 @@ describe('hook server', () => {
 
     it('close() answers every held exchange before the sockets close, and is idempotent', async () => {
       await start({ fallback: 'echo' });
-      const held = [];
+      const held: Awaited<ReturnType<typeof postHeld>>[] = [];
       for (let i = 0; i < 3; i++) held.push(await postHeld(server, url, '/a/connect', `{"i":${i}}`));
       const closed = next(server, 'closed');
       const p1 = server.close();
