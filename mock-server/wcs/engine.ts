@@ -185,15 +185,12 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
   }
 
   /** Places a call to a client (inbound SIP INVITE): OnCallEvent, then the client is offered the call. */
-  injectIncomingCall(sessionSelector: string, call: IncomingCallRequest): Promise<IncomingCallResult> {
-    if (!call || typeof call.caller !== 'string' || call.caller.length === 0) {
-      return Promise.reject(new TypeError('injectIncomingCall needs {caller}'));
-    }
+  async injectIncomingCall(sessionSelector: string, call: IncomingCallRequest): Promise<IncomingCallResult> {
+    if (!call || typeof call.caller !== 'string' || call.caller.length === 0) throw new TypeError('injectIncomingCall needs {caller}');
     const s = this.select(sessionSelector);
-    return s.run(() => incoming(this.core, s, call)).then((r) => {
-      if (!r) throw new Error(`incoming call to ${s.id} failed; see the engine log`);
-      return r;
-    });
+    const r = await s.run(() => incoming(this.core, s, call));
+    if (!r) throw new Error(`incoming call to ${s.id} failed; see the engine log`);
+    return r;
   }
 
   /** Server → client data (the REST API's /data/send): the client gets OnDataEvent (SESSION_STATUS.APP_DATA). */
