@@ -1,0 +1,84 @@
+/**
+ * The extension's settings (`wcsHookMock.*`), read into one typed object. Takes a plain getter rather than a
+ * WorkspaceConfiguration so it is unit-tested without VS Code; bad values fall back to the default with a
+ * message, never a crash.
+ */
+import { POLICIES, type Policy } from '../mock-server/hooks/types';
+import type { HookServerOptions } from '../mock-server/hooks/server';
+
+export const SECTION = 'wcsHookMock';
+
+export interface Settings {
+  readonly autoStart: boolean;
+  readonly host: string;
+  /** 0: a free port. */
+  readonly port: number;
+  /** 0: hold until answered. */
+  readonly holdTimeoutSeconds: number;
+  readonly fallback: 'echo' | 'forbid';
+  readonly journalSize: number;
+  /** Workspace-relative (or absolute) path of the rules file. */
+  readonly rulesFile: string;
+  readonly policy: Policy;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  autoStart: true,
+  host: '127.0.0.1',
+  port: 9091,
+  holdTimeoutSeconds: 12,
+  fallback: 'echo',
+  journalSize: 10_000,
+  rulesFile: '.vscode/wcs-hooks.json',
+  policy: 'hold-blockable',
+};
+
+/** The settings whose change needs a server restart (all but autoStart and rulesFile, which reload live). */
+export const RESTART_KEYS: readonly (keyof Settings)[] = ['host', 'port', 'holdTimeoutSeconds', 'fallback', 'journalSize'];
+
+export function readSettings(get: (key: keyof Settings) => unknown): { settings: Settings; problems: string[] } {
+  const problems: string[] = [];
+  const d = DEFAULT_SETTINGS;
+  const pick = <K extends keyof Settings>(key: K, ok: (v: unknown) => boolean, what: string): Settings[K] => {
+    const v = get(key);
+    if (v === undefined || v === null) return d[key];
+    if (ok(v)) return v as Settings[K];
+    problems.push(`${SECTION}.${key} must be ${what}; using ${JSON.stringify(d[key])} instead of ${JSON.stringify(v)}`);
+    return d[key];
+  };
+  const int = (min: number, max: number) => (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+  const settings: Settings = {
+    autoStart: pick('autoStart', (v) => typeof v === 'boolean', 'true or false'),
+    host: pick('host', (v) => typeof v === 'string' && v.trim() !== '', 'a host name or address'),
+    port: pick('port', int(0, 65535), 'a port number from 0 to 65535'),
+    holdTimeoutSeconds: pick('holdTimeoutSeconds', (v) => typeof v === 'number' && v >= 0 && v <= 86_400, 'a number of seconds from 0 to 86400'),
+    fallback: pick('fallback', (v) => v === 'echo' || v === 'forbid', '"echo" or "forbid"'),
+    journalSize: pick('journalSize', int(1, 1_000_000), 'a whole number from 1 to 1000000'),
+    rulesFile: pick('rulesFile', (v) => typeof v === 'string', 'a path'),
+    policy: pick('policy', (v) => POLICIES.includes(v as Policy), POLICIES.map((p) => `"${p}"`).join(', ')),
+  };
+  return { settings: { ...settings, host: settings.host.trim(), rulesFile: settings.rulesFile.trim() }, problems };
+}
+
+/** Whether only this machine can reach a server bound to `host`. */
+export function isLoopback(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::ffff:127.0.0.1';
+}
+
+export function serverOptions(s: Settings): HookServerOptions {
+  return {
+    host: s.host,
+    port: s.port,
+    policy: s.policy,
+    holdTimeoutMs: Math.round(s.holdTimeoutSeconds * 1000),
+    fallback: s.fallback,
+    journalLimit: s.journalSize,
+  };
+}
+
+export const POLICY_LABELS: Readonly<Record<Policy, string>> = {
+  'hold-blockable': 'hold blockable',
+  'hold-all': 'hold all (step mode)',
+  'echo-all': 'echo all',
+};

@@ -1,0 +1,159 @@
+/**
+ * The composition root: builds the session model, the server controller, the tree, documents, status bar and
+ * commands, and puts every Disposable into context.subscriptions (the server's among them, so held hooks are
+ * answered even if deactivate() is never awaited).
+ */
+import * as vscode from 'vscode';
+import type { HookServer } from '../mock-server/hooks/server';
+import type { Exchange } from '../mock-server/hooks/types';
+import { SessionModel, type ModelNode } from '../mock-server/sessions';
+import { registerCommands } from './commands';
+import { RESTART_KEYS, SECTION, readSettings, type Settings } from './config';
+import { ANSWER_SCHEME, AnswerFileSystem, EXCHANGE_SCHEME, ExchangeDocuments } from './documents';
+import { RulesFileManager } from './rulesFile';
+import { ServerController } from './serverController';
+import { StatusBar } from './statusBar';
+import { HooksTreeProvider } from './tree/provider';
+import { POLICY_LABELS } from './config';
+
+export const VIEW_ID = 'wcsHookMock.hooks';
+
+/** What activate() returns: for tests and for other extensions that want to drive the mock. */
+export interface WcsHookMockApi {
+  /** The running hook server, if any. */
+  server(): HookServer | undefined;
+  /** The server's base URL (`http://127.0.0.1:9091`), if running. */
+  url(): string | undefined;
+  readonly model: SessionModel;
+  readonly tree: vscode.TreeDataProvider<ModelNode>;
+  readonly treeView: vscode.TreeView<ModelNode>;
+  /** What the status bar item shows now. */
+  statusBar(): { text: string; tooltip: string };
+  /** Resolves when pending starts, stops and restarts (settings changes included) have finished. */
+  whenIdle(): Promise<void>;
+  /** What deactivate() does: closes the server, answering every held hook with the fallback. */
+  shutdown(): Promise<void>;
+}
+
+let shutdown: (() => Promise<void>) | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<WcsHookMockApi> {
+  const log = vscode.window.createOutputChannel('WCS Hook Mock', { log: true });
+  context.subscriptions.push(log);
+
+  const settings = (): Settings => {
+    const cfg = vscode.workspace.getConfiguration(SECTION);
+    return readSettings((k) => cfg.get(k)).settings;
+  };
+  const reportSettingProblems = () => {
+    const cfg = vscode.workspace.getConfiguration(SECTION);
+    const { problems } = readSettings((k) => cfg.get(k));
+    for (const p of problems) log.warn(p);
+    if (problems.length > 0) {
+      void vscode.window.showWarningMessage(`WCS Hook Mock: ${problems.join('; ')}`, 'Open Settings').then((pick) => {
+        if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', SECTION);
+      });
+    }
+  };
+
+  const model = new SessionModel({ batchMs: 100, maxPerNode: 200, limit: settings().journalSize });
+  context.subscriptions.push(model);
+  const rules = new RulesFileManager(() => settings().rulesFile, log);
+  context.subscriptions.push(rules);
+  const controller = new ServerController(model, log, rules, settings);
+  // Registered before anything that could fail, so the server is closed whatever happens next.
+  context.subscriptions.push(controller);
+
+  const tree = new HooksTreeProvider(model);
+  const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(tree, treeView);
+
+  const exchangeDocs = new ExchangeDocuments(model);
+  const sendEdited = (key: string, ex: Exchange, body: unknown): string | undefined => {
+    if (ex.state !== 'pending') return `${ex.method} #${ex.id} is no longer waiting for an answer.`;
+    const server = controller.server;
+    if (!server || !server.pending().includes(ex)) return `${ex.method} #${ex.id} belongs to a server that is no longer running.`;
+    try {
+      if (!server.answer(ex.id, { status: 200, body })) return `${ex.method} #${ex.id} could not be answered: the client went away.`;
+    } catch (err) {
+      return (err as Error).message;
+    }
+    log.info(`#${ex.id} ${ex.method} answered 200 with an edited body (model key ${key})`);
+    return undefined;
+  };
+  const answerFs = new AnswerFileSystem(model, sendEdited);
+  context.subscriptions.push(
+    exchangeDocs,
+    answerFs,
+    vscode.workspace.registerTextDocumentContentProvider(EXCHANGE_SCHEME, exchangeDocs),
+    vscode.workspace.registerFileSystemProvider(ANSWER_SCHEME, answerFs, { isCaseSensitive: true }),
+  );
+
+  const statusBar = new StatusBar(controller, model, settings);
+  context.subscriptions.push(statusBar);
+
+  // View title, badge and context keys follow the server and the model.
+  const updateView = () => {
+    const s = controller.state;
+    const held = model.stats().pending;
+    treeView.badge = held > 0 ? { value: held, tooltip: `${held} hook${held === 1 ? '' : 's'} waiting for you` } : undefined;
+    const policy = controller.server?.policy ?? settings().policy;
+    const parts = [s.kind === 'running' ? `:${s.port} · ${POLICY_LABELS[policy]}` : s.kind];
+    if (model.filtered) parts.push('filtered');
+    treeView.description = parts.join(' · ');
+    void vscode.commands.executeCommand('setContext', 'wcsHookMock.running', s.kind === 'running');
+    void vscode.commands.executeCommand('setContext', 'wcsHookMock.policy', policy);
+    void vscode.commands.executeCommand('setContext', 'wcsHookMock.timeline', model.mode === 'timeline');
+    void vscode.commands.executeCommand('setContext', 'wcsHookMock.filtered', model.filtered);
+    void vscode.commands.executeCommand('setContext', 'wcsHookMock.heldOnly', !!model.filter.heldOnly);
+    void vscode.commands.executeCommand('setContext', 'wcsHookMock.held', held > 0);
+  };
+  const modelSub = model.on('changed', updateView);
+  context.subscriptions.push({ dispose: () => modelSub.dispose() }, controller.onDidChange(updateView));
+  updateView();
+
+  context.subscriptions.push(...registerCommands({ context, model, controller, rules, treeView, log, settings }));
+
+  context.subscriptions.push(
+    rules.onDidChange(() => void controller.reloadRules()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (!e.affectsConfiguration(SECTION)) return;
+      reportSettingProblems();
+      const s = settings();
+      if (e.affectsConfiguration(`${SECTION}.rulesFile`)) {
+        rules.rewatch();
+        void controller.reloadRules();
+      }
+      if (e.affectsConfiguration(`${SECTION}.policy`)) controller.setPolicy(s.policy);
+      if (RESTART_KEYS.some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) {
+        if (controller.state.kind !== 'stopped') {
+          log.info('settings changed: restarting the hook server');
+          void controller.restart();
+        }
+      }
+      if (e.affectsConfiguration(`${SECTION}.autoStart`) && s.autoStart && controller.state.kind === 'stopped') void controller.start();
+    }),
+  );
+
+  shutdown = () => controller.stop();
+  reportSettingProblems();
+  if (settings().autoStart) void controller.start();
+
+  return {
+    server: () => controller.server,
+    url: () => controller.server?.url,
+    model,
+    tree,
+    treeView,
+    statusBar: () => ({ text: statusBar.item.text, tooltip: String(statusBar.item.tooltip ?? '') }),
+    whenIdle: () => controller.idle(),
+    shutdown: () => controller.stop(),
+  };
+}
+
+export function deactivate(): Promise<void> | undefined {
+  // Awaited by VS Code (within its time limit): held hooks get their fallback answer before the host exits.
+  const s = shutdown;
+  shutdown = undefined;
+  return s?.();
+}

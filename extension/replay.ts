@@ -1,0 +1,38 @@
+/**
+ * Sends a recorded hook again, to any URL (the developer's backend, another mock): the exact received bytes
+ * with the headers a backend looks at. No `vscode` import.
+ */
+import type { Exchange } from '../mock-server/hooks/types';
+
+export interface ReplayResult {
+  readonly status: number;
+  readonly body: string;
+  readonly ms: number;
+}
+
+const REPLAYED_HEADERS = ['content-type', 'authorization', 'accept', 'user-agent'];
+
+/** Where a replay goes by default: the same path on a backend at `base`. */
+export function defaultReplayUrl(ex: Exchange, base = 'http://127.0.0.1:3000'): string {
+  return base.replace(/\/+$/, '') + (ex.url.startsWith('/') ? ex.url : `/${ex.method}`);
+}
+
+export async function replay(ex: Exchange, url: string, timeoutMs = 15_000): Promise<ReplayResult> {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw new Error(`not a URL: ${url}`);
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error(`only http and https URLs, not ${target.protocol}`);
+  const headers: Record<string, string> = {};
+  for (const name of REPLAYED_HEADERS) {
+    const v = ex.headers[name];
+    if (v !== undefined) headers[name] = Array.isArray(v) ? v.join(', ') : v;
+  }
+  headers['content-type'] ??= 'application/json';
+  const started = Date.now();
+  const res = await fetch(target, { method: 'POST', headers, body: ex.rawBody, signal: AbortSignal.timeout(timeoutMs) });
+  const body = await res.text();
+  return { status: res.status, body, ms: Date.now() - started };
+}

@@ -1,0 +1,109 @@
+/**
+ * The workspace rules file (`wcsHookMock.rulesFile`, default `.vscode/wcs-hooks.json`): finding it, reading
+ * it, watching it, and saying exactly where it is wrong. The same file the CLI's `--rules` reads.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { RulesError, parseRulesText, type Rule, type RulesFile } from '../mock-server/hooks/rules';
+import { withRule } from './rulesEdit';
+
+export type RulesLoad =
+  | { readonly kind: 'none'; readonly why: string }
+  | { readonly kind: 'ok'; readonly rules: RulesFile; readonly uri: vscode.Uri }
+  | { readonly kind: 'error'; readonly error: RulesError; readonly uri: vscode.Uri };
+
+export class RulesFileManager implements vscode.Disposable {
+  private watcher: vscode.Disposable | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** The file was created, changed or deleted on disk. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly setting: () => string,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.rewatch();
+  }
+
+  /** Where the rules file is: the setting, relative to the first workspace folder unless absolute. */
+  uri(): vscode.Uri | undefined {
+    const p = this.setting();
+    if (!p) return undefined;
+    if (path.isAbsolute(p)) return vscode.Uri.file(p);
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    return folder ? vscode.Uri.joinPath(folder.uri, ...p.split(/[\\/]+/)) : undefined;
+  }
+
+  /** Watches the file named by the current setting (call again when the setting changes). */
+  rewatch(): void {
+    this.watcher?.dispose();
+    const uri = this.uri();
+    if (!uri) {
+      this.watcher = undefined;
+      return;
+    }
+    const folder = vscode.Uri.joinPath(uri, '..');
+    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, path.posix.basename(uri.path)));
+    const fire = () => this.changed.fire();
+    this.watcher = vscode.Disposable.from(w, w.onDidChange(fire), w.onDidCreate(fire), w.onDidDelete(fire));
+  }
+
+  async read(): Promise<string | undefined> {
+    const uri = this.uri();
+    if (!uri) return undefined;
+    try {
+      return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch (err) {
+      if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') return undefined;
+      throw err;
+    }
+  }
+
+  async load(): Promise<RulesLoad> {
+    const uri = this.uri();
+    if (!uri) return { kind: 'none', why: 'no workspace folder is open' };
+    let text: string | undefined;
+    try {
+      text = await this.read();
+    } catch (err) {
+      const e = new RulesError(`${uri.fsPath}: cannot read rules file: ${(err as Error).message}`, '', uri.fsPath);
+      return { kind: 'error', error: e, uri };
+    }
+    if (text === undefined) return { kind: 'none', why: `${vscode.workspace.asRelativePath(uri)} does not exist` };
+    try {
+      return { kind: 'ok', rules: parseRulesText(text, vscode.workspace.asRelativePath(uri)), uri };
+    } catch (err) {
+      if (err instanceof RulesError) return { kind: 'error', error: err, uri };
+      throw err;
+    }
+  }
+
+  /** Tells the user what is wrong with the file, with a button that opens it at the bad field. */
+  reportError(load: Extract<RulesLoad, { kind: 'error' }>, consequence: string): void {
+    this.log.error(`${load.error.message} (${consequence})`);
+    void vscode.window.showErrorMessage(`WCS rules file: ${load.error.message}. ${consequence}`, 'Open File').then((pick) => {
+      if (pick === 'Open File') void openAt(load.uri, load.error.line, load.error.column);
+    });
+  }
+
+  /** Puts a method rule into the file (creating it), replacing an earlier plain rule for the same method. */
+  async addRule(rule: Rule & { method: string }): Promise<vscode.Uri> {
+    const uri = this.uri();
+    if (!uri) throw new Error('Open a folder first: the rules file lives in the workspace.');
+    const next = withRule(await this.read(), rule);
+    await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(uri, '..'));
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(next));
+    return uri;
+  }
+
+  dispose(): void {
+    this.watcher?.dispose();
+    this.changed.dispose();
+  }
+}
+
+/** Opens a file with the cursor at a 1-based line and column. */
+export async function openAt(uri: vscode.Uri, line?: number, column?: number): Promise<void> {
+  const pos = new vscode.Position(Math.max(0, (line ?? 1) - 1), Math.max(0, (column ?? 1) - 1));
+  await vscode.window.showTextDocument(uri, { selection: new vscode.Range(pos, pos) });
+}

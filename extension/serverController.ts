@@ -1,0 +1,194 @@
+/**
+ * Owns the hook server's lifecycle in the extension: start, stop, restart on settings changes, live rules
+ * reloads. Operations run one after another, so a settings change during a start cannot leave two servers
+ * or none. Stopping closes the server, which answers every held hook with the fallback.
+ */
+import * as vscode from 'vscode';
+import { createHookServer, type HookServer } from '../mock-server/hooks/server';
+import type { RulesFile } from '../mock-server/hooks/rules';
+import type { Policy } from '../mock-server/hooks/types';
+import type { SessionModel } from '../mock-server/sessions';
+import type { Disposable as CoreDisposable } from '../mock-server/util/emitter';
+import { POLICY_LABELS, isLoopback, serverOptions, type Settings } from './config';
+import type { RulesFileManager } from './rulesFile';
+
+import type { ServerState } from './statusText';
+
+export type { ServerState } from './statusText';
+
+export class ServerController implements vscode.Disposable {
+  private current: HookServer | undefined;
+  private attachment: CoreDisposable | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+  private stateValue: ServerState = { kind: 'stopped' };
+  private rulesInForce: RulesFile | undefined;
+  private readonly changed = new vscode.EventEmitter<ServerState>();
+  readonly onDidChange = this.changed.event;
+
+  constructor(
+    private readonly model: SessionModel,
+    private readonly log: vscode.LogOutputChannel,
+    private readonly rules: RulesFileManager,
+    private readonly settings: () => Settings,
+  ) {}
+
+  get state(): ServerState {
+    return this.stateValue;
+  }
+
+  /** The running server, if any. */
+  get server(): HookServer | undefined {
+    return this.stateValue.kind === 'running' ? this.current : undefined;
+  }
+
+  start(): Promise<boolean> {
+    return this.enqueue(() => this.doStart());
+  }
+
+  stop(): Promise<void> {
+    return this.enqueue(() => this.doStop());
+  }
+
+  restart(): Promise<boolean> {
+    return this.enqueue(async () => {
+      await this.doStop();
+      return this.doStart();
+    });
+  }
+
+  /** Resolves when every queued start/stop/reload has finished. */
+  async idle(): Promise<void> {
+    let q: Promise<unknown>;
+    do {
+      q = this.queue;
+      await q.catch(() => undefined);
+    } while (q !== this.queue);
+  }
+
+  /** Re-reads the rules file into the running server; a broken file keeps the previous rules. */
+  reloadRules(): Promise<void> {
+    return this.enqueue(async () => {
+      const server = this.server;
+      if (!server) return;
+      const load = await this.rules.load();
+      if (load.kind === 'error') {
+        this.rules.reportError(load, this.rulesInForce ? 'The previous rules stay in force until it is fixed.' : 'No rules are in force until it is fixed.');
+        return;
+      }
+      this.rulesInForce = load.kind === 'ok' ? load.rules : undefined;
+      server.setRules(this.rulesInForce);
+      this.log.info(load.kind === 'ok' ? `rules reloaded: ${load.rules.rules.length} rule(s) from ${load.uri.fsPath}` : `no rules: ${load.why}`);
+      this.changed.fire(this.stateValue);
+    });
+  }
+
+  /** Applies a policy to the running server without a restart (held hooks stay held). */
+  setPolicy(policy: Policy): void {
+    this.current?.setPolicy(policy);
+    this.log.info(`policy: ${POLICY_LABELS[policy]}`);
+    this.changed.fire(this.stateValue);
+  }
+
+  get ruleCount(): number | undefined {
+    return this.rulesInForce?.rules.length;
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.changed.dispose();
+  }
+
+  private enqueue<T>(op: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(op, op);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private setState(s: ServerState): void {
+    this.stateValue = s;
+    this.changed.fire(s);
+  }
+
+  private async doStart(): Promise<boolean> {
+    if (this.current) return this.stateValue.kind === 'running';
+    const settings = this.settings();
+    this.setState({ kind: 'starting' });
+
+    const load = await this.rules.load();
+    if (load.kind === 'error') this.rules.reportError(load, 'The server runs without rules until it is fixed.');
+    this.rulesInForce = load.kind === 'ok' ? load.rules : undefined;
+
+    let server: HookServer;
+    try {
+      server = createHookServer({ ...serverOptions(settings), rules: this.rulesInForce });
+    } catch (err) {
+      return this.failed(`Cannot create the hook server: ${(err as Error).message}`, 'settings');
+    }
+    server.on('warning', (m) => this.log.warn(m));
+    server.on('received', (ex) => {
+      if (this.log.logLevel <= vscode.LogLevel.Debug) this.log.debug(`#${ex.id} ${ex.method} ${ex.state === 'pending' ? 'held' : 'answered by rule'}`);
+    });
+    server.on('answered', (ex) => {
+      if (ex.answer && this.log.logLevel <= vscode.LogLevel.Debug) this.log.debug(`#${ex.id} ${ex.method} → ${ex.answer.status} (${ex.answer.by})`);
+    });
+    server.on('aborted', (ex) => this.log.info(`#${ex.id} ${ex.method}: the client went away before an answer`));
+    // Attached before listening so not even the first hook is missed.
+    const attachment = this.model.attach(server);
+    try {
+      const addr = await server.listen();
+      this.current = server;
+      this.attachment = attachment;
+      this.log.info(`listening on ${addr.url} (policy ${POLICY_LABELS[server.policy]}, hold timeout ${settings.holdTimeoutSeconds} s, fallback ${settings.fallback}, ${this.rulesInForce ? `${this.rulesInForce.rules.length} rule(s)` : 'no rules'})`);
+      this.setState({ kind: 'running', url: addr.url, host: addr.host, port: addr.port });
+      if (!isLoopback(settings.host)) this.warnExposed(settings.host, addr.url);
+      return true;
+    } catch (err) {
+      attachment.dispose();
+      await server.close().catch(() => undefined);
+      const code = (err as NodeJS.ErrnoException).code;
+      return this.failed(`The WCS hook server did not start: ${(err as Error).message}`, code === 'EADDRINUSE' ? 'port' : 'settings');
+    }
+  }
+
+  private async doStop(): Promise<void> {
+    const server = this.current;
+    if (!server) {
+      if (this.stateValue.kind !== 'stopped') this.setState({ kind: 'stopped' });
+      return;
+    }
+    const held = server.pending().length;
+    // Still attached while closing: the model must see the shutdown answers of the held hooks.
+    await server.close();
+    this.attachment?.dispose();
+    this.attachment = undefined;
+    this.current = undefined;
+    server.removeAllListeners();
+    this.log.info(`stopped${held > 0 ? `; ${held} held hook(s) answered with the fallback` : ''}`);
+    this.setState({ kind: 'stopped' });
+  }
+
+  private failed(message: string, fix: 'port' | 'settings'): false {
+    this.log.error(message);
+    this.setState({ kind: 'failed', message });
+    const actions = fix === 'port' ? ['Use a Free Port', 'Open Settings'] : ['Open Settings'];
+    void vscode.window.showErrorMessage(message, ...actions).then(async (pick) => {
+      if (pick === 'Open Settings') {
+        await vscode.commands.executeCommand('workbench.action.openSettings', fix === 'port' ? 'wcsHookMock.port' : 'wcsHookMock');
+      } else if (pick === 'Use a Free Port') {
+        const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+        await vscode.workspace.getConfiguration('wcsHookMock').update('port', 0, target);
+      }
+    });
+    return false;
+  }
+
+  private warnExposed(host: string, url: string): void {
+    const message =
+      `The WCS hook server listens on ${host} (${url}): anyone who can reach this machine can send it hooks and ` +
+      'read your answers. Use 127.0.0.1 unless WCS runs on another machine.';
+    this.log.warn(message);
+    void vscode.window.showWarningMessage(message, 'Open Settings').then((pick) => {
+      if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', 'wcsHookMock.host');
+    });
+  }
+}

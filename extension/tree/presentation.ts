@@ -1,0 +1,322 @@
+/**
+ * How a node of the session model looks in the tree: label, description, icon, colour, contextValue and
+ * tooltip, decided here as data. No `vscode` import, so every rule below is unit-tested in plain mocha;
+ * the TreeDataProvider only turns the result into a TreeItem.
+ */
+import { explainDecline, isBlockable, lookupMethod, methodType } from '../../mock-server/protocol';
+import type { Exchange, SentAnswer } from '../../mock-server/hooks/types';
+import type { CallNode, ExchangeNode, ModelNode, MoreNode, SessionNode, StreamNode, WaitingNode } from '../../mock-server/sessions';
+
+export interface ItemPresentation {
+  readonly id: string;
+  readonly label: string;
+  readonly description?: string;
+  /** A codicon id (`pass`, `bell-dot`, …). */
+  readonly iconId: string;
+  /** A theme colour id (`testing.iconPassed`, …). */
+  readonly colorId?: string;
+  readonly contextValue: string;
+  /** Markdown. Untrusted text in it is escaped. */
+  readonly tooltip?: string;
+  readonly collapsible: 'none' | 'collapsed' | 'expanded';
+}
+
+export interface PresentationContext {
+  /** Epoch ms, for the time left on held exchanges. */
+  readonly now: number;
+  /** The flat timeline shows the arrival time in front of each exchange. */
+  readonly timeline?: boolean;
+  /** Formats an epoch ms as a clock time; the default is local HH:MM:SS. */
+  readonly formatTime?: (ms: number) => string;
+}
+
+const CONTEXT_PREFIX = 'wcsHook:';
+
+/** Escapes text from the wire so it shows literally in a MarkdownString. */
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+}
+
+function localTime(ms: number): string {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+function bodyOf(ex: Exchange): Record<string, unknown> {
+  const b = ex.body;
+  return b !== null && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : {};
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+function clip(text: string, max = 40): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** The fields that tell one hook of a method from another: status, caller→callee, from→to, stream name, info. */
+export function keyFields(ex: Exchange): string {
+  const b = bodyOf(ex);
+  const parts: string[] = [];
+  const status = str(b.status);
+  if (status) parts.push(status);
+  const caller = str(b.caller);
+  const callee = str(b.callee);
+  if (caller || callee) parts.push(`${caller ?? '?'}→${callee ?? '?'}`);
+  const from = str(b.from);
+  const to = str(b.to);
+  if (!caller && !callee && (from || to)) parts.push(`${from ?? '?'}→${to ?? '?'}`);
+  const name = str(b.name);
+  if (name) parts.push(name);
+  const info = str(b.info);
+  if (info) parts.push(clip(info));
+  return parts.join(' ');
+}
+
+/** The answer as a person reads it: "200 echo", "403", `403 "busy"`, "200 merged", "200 edited". */
+export function answerLabel(answer: SentAnswer): string {
+  const spec = answer.spec;
+  if (spec === 'echo') return '200 echo';
+  if (spec === 'forbid') return '403';
+  if ('reason' in spec && spec.reason !== undefined) return `${spec.status} "${clip(spec.reason, 30)}"`;
+  if ('merge' in spec && spec.merge !== undefined) return `${spec.status} merged`;
+  if ('body' in spec && spec.body !== undefined) return `${spec.status} edited`;
+  return `${spec.status}`;
+}
+
+/** Who answered: "you", "rule 2", "hold timeout", "shutdown", "server". */
+export function answeredBy(answer: SentAnswer): string {
+  switch (answer.by) {
+    case 'developer':
+      return 'you';
+    case 'rule':
+      // Without an index it was the rules file's default or the server policy.
+      return answer.ruleIndex !== undefined ? `rule ${answer.ruleIndex + 1}` : 'default';
+    case 'timeout':
+      return 'hold timeout';
+    case 'shutdown':
+      return 'shutdown';
+    case 'server':
+      return 'server';
+  }
+}
+
+/** "9 s left" for a held exchange with a deadline; undefined when it is not held or waits forever. */
+export function timeLeft(ex: Exchange, now: number): string | undefined {
+  if (ex.state !== 'pending' || ex.holdDeadline === undefined) return undefined;
+  const s = Math.max(0, Math.ceil((ex.holdDeadline - now) / 1000));
+  return `${s} s left`;
+}
+
+/** `wcsHook:exchange+pending+blockable+type-direct`, matched by the manifest's regex `when` clauses. */
+export function exchangeContextValue(ex: Exchange, held = false): string {
+  const flags = ['exchange', ex.state];
+  if (isBlockable(ex.method)) flags.push('blockable');
+  flags.push(`type-${ex.type}`);
+  if (ex.error !== undefined) flags.push('badbody');
+  if (held) flags.push('held-copy');
+  return CONTEXT_PREFIX + flags.join('+');
+}
+
+function exchangeIcon(ex: Exchange): { iconId: string; colorId?: string } {
+  if (ex.state === 'pending') return { iconId: 'bell-dot', colorId: 'charts.yellow' };
+  if (ex.state === 'aborted') return { iconId: 'debug-disconnect', colorId: 'disabledForeground' };
+  const a = ex.answer;
+  if (!a) return { iconId: 'circle-outline' };
+  if (a.status < 200 || a.status >= 300) return { iconId: 'circle-slash', colorId: 'testing.iconFailed' };
+  if (a.by === 'timeout' || a.by === 'shutdown') return { iconId: 'history', colorId: 'charts.orange' };
+  if (a.spec !== 'echo') return { iconId: 'edit', colorId: 'testing.iconPassed' };
+  return { iconId: 'pass', colorId: 'testing.iconPassed' };
+}
+
+function exchangeDescription(ex: Exchange, ctx: PresentationContext): string {
+  const parts: string[] = [];
+  if (ctx.timeline) parts.push((ctx.formatTime ?? localTime)(ex.receivedAt));
+  const keys = keyFields(ex);
+  if (keys) parts.push(keys);
+  if (ex.state === 'pending') parts.push(`held${timeLeft(ex, ctx.now) ? ` · ${timeLeft(ex, ctx.now)}` : ''}`);
+  else if (ex.state === 'aborted') parts.push('client went away');
+  else if (ex.answer) parts.push(`${answerLabel(ex.answer)} (${answeredBy(ex.answer)})`);
+  if (ex.error !== undefined) parts.push('bad body');
+  else if (ex.issues.length > 0) parts.push(`${ex.issues.length} issue${ex.issues.length > 1 ? 's' : ''}`);
+  return parts.join(' · ');
+}
+
+/** What a 200 echo means to WCS for this method. */
+function whatEchoDoes(method: string): string {
+  const spec = lookupMethod(method);
+  switch (methodType(method)) {
+    case 'connect':
+      return 'WCS accepts the session. Echo it with `restClientConfig` added to change how WCS treats the later hooks.';
+    case 'direct':
+    case 'incoming':
+      return spec?.blocking === 'pointless'
+        ? 'Acknowledged; the client has already let go.'
+        : `WCS goes ahead (${escapeMarkdown(spec?.trigger ?? method)}).`;
+    case 'event':
+      return 'Acknowledged; nothing changes.';
+    default:
+      return 'Acknowledged.';
+  }
+}
+
+/** Markdown: what the method is, what each answer makes WCS do, the state and any validation issues. */
+export function exchangeTooltip(ex: Exchange, now: number): string {
+  const spec = lookupMethod(ex.method);
+  const lines: string[] = [];
+  const type = spec ? spec.type : 'not in the catalog';
+  lines.push(`**${escapeMarkdown(ex.method)}** · ${type}${ex.app ? ` · \`${ex.app.replace(/`/g, "'")}\`` : ''}`);
+  lines.push('');
+  if (ex.state === 'pending') lines.push(`Held for you${timeLeft(ex, now) ? ` (${timeLeft(ex, now)})` : ''}.`);
+  else if (ex.state === 'aborted') lines.push('The client went away before it was answered.');
+  else if (ex.answer) {
+    lines.push(
+      `Answered **${escapeMarkdown(answerLabel(ex.answer))}** by ${answeredBy(ex.answer)}` +
+        `${ex.latencyMs !== undefined ? ` after ${ex.latencyMs} ms` : ''}.`,
+    );
+  }
+  lines.push('');
+  if (spec) {
+    lines.push(escapeMarkdown(spec.description));
+    lines.push('');
+    lines.push(`Sent on: ${escapeMarkdown(spec.trigger)}`);
+    if (spec.certainty !== 'documented') lines.push(`_(${spec.certainty}: the docs are not explicit about this method)_`);
+    lines.push('');
+  }
+  lines.push('---');
+  lines.push(`- **200 (echo):** ${whatEchoDoes(ex.method)}`);
+  lines.push(`- **403:** ${escapeMarkdown(explainDecline(ex.method))}`);
+  lines.push('- **403 with reason:** the same, and WCS passes the reason on to the client.');
+  if (ex.error !== undefined || ex.issues.length > 0) {
+    lines.push('');
+    lines.push('---');
+    if (ex.error !== undefined) lines.push(`**Bad body:** ${escapeMarkdown(ex.error)}`);
+    for (const i of ex.issues.slice(0, 10)) lines.push(`- \`${i.path.replace(/`/g, "'") || '(body)'}\`: ${escapeMarkdown(i.message)}`);
+    if (ex.issues.length > 10) lines.push(`- … ${ex.issues.length - 10} more`);
+  }
+  return lines.join('\n');
+}
+
+export function presentExchange(node: ExchangeNode, ctx: PresentationContext): ItemPresentation {
+  const ex = node.exchange;
+  return {
+    id: node.id,
+    label: ex.method,
+    description: exchangeDescription(ex, ctx),
+    ...exchangeIcon(ex),
+    contextValue: exchangeContextValue(ex, node.held),
+    tooltip: exchangeTooltip(ex, ctx.now),
+    collapsible: 'none',
+  };
+}
+
+function counts(n: { total: number; pending: number }): string {
+  return `${n.total} hook${n.total === 1 ? '' : 's'}${n.pending > 0 ? ` · ${n.pending} held` : ''}`;
+}
+
+function statusColor(status: string | undefined): string | undefined {
+  switch (status) {
+    case 'ESTABLISHED':
+    case 'ACCEPTED':
+    case 'PUBLISHING':
+    case 'PLAYING':
+      return 'testing.iconPassed';
+    case 'FAILED':
+    case 'REFUSED':
+    case 'BUSY':
+      return 'testing.iconFailed';
+    case 'PENDING':
+      return 'charts.yellow';
+    case 'DISCONNECTED':
+    case 'FINISH':
+    case 'UNPUBLISHED':
+    case 'STOPPED':
+      return 'disabledForeground';
+    default:
+      return undefined;
+  }
+}
+
+export function presentSession(n: SessionNode): ItemPresentation {
+  const label = [n.appKey ?? 'session', n.client].filter(Boolean).join(' · ');
+  return {
+    id: n.id,
+    label,
+    description: [n.status, counts(n)].filter(Boolean).join(' · '),
+    iconId: 'plug',
+    colorId: statusColor(n.status),
+    contextValue: `${CONTEXT_PREFIX}session${n.pending > 0 ? '+pending' : ''}`,
+    tooltip: [`**Session** \`${n.sessionId.replace(/`/g, "'")}\``, '', `App key: ${escapeMarkdown(n.appKey ?? '?')}`,
+      `Client: ${escapeMarkdown(n.client ?? '?')}`, `Status: ${escapeMarkdown(n.status ?? 'unknown')}`].join('\n\n'),
+    collapsible: 'collapsed',
+  };
+}
+
+export function presentCall(n: CallNode): ItemPresentation {
+  const label = n.caller || n.callee ? `${n.caller ?? '?'} → ${n.callee ?? '?'}` : `call ${n.callId}`;
+  return {
+    id: n.id,
+    label,
+    description: [n.status, counts(n)].filter(Boolean).join(' · '),
+    iconId: n.incoming ? 'call-incoming' : 'call-outgoing',
+    colorId: statusColor(n.status),
+    contextValue: `${CONTEXT_PREFIX}call${n.pending > 0 ? '+pending' : ''}`,
+    tooltip: `**${n.incoming ? 'Incoming call' : 'Call'}** \`${n.callId.replace(/`/g, "'")}\``,
+    collapsible: 'collapsed',
+  };
+}
+
+export function presentStream(n: StreamNode): ItemPresentation {
+  const role = n.published === true ? 'published' : n.published === false ? 'played' : undefined;
+  return {
+    id: n.id,
+    label: n.name ?? n.mediaSessionId ?? 'stream',
+    description: [role, n.status, counts(n)].filter(Boolean).join(' · '),
+    iconId: n.published === false ? 'play-circle' : 'broadcast',
+    colorId: statusColor(n.status),
+    contextValue: `${CONTEXT_PREFIX}stream${n.pending > 0 ? '+pending' : ''}`,
+    tooltip: `**Stream** ${escapeMarkdown(n.name ?? '')}${n.mediaSessionId ? ` \`${n.mediaSessionId.replace(/`/g, "'")}\`` : ''}`,
+    collapsible: 'collapsed',
+  };
+}
+
+export function presentWaiting(n: WaitingNode): ItemPresentation {
+  return {
+    id: n.id,
+    label: 'Waiting for you',
+    description: String(n.count),
+    iconId: 'bell',
+    colorId: 'charts.yellow',
+    contextValue: `${CONTEXT_PREFIX}waiting`,
+    tooltip: 'Hooks held for your answer, oldest first. Unanswered ones get the fallback answer when the hold timeout runs out.',
+    collapsible: 'expanded',
+  };
+}
+
+export function presentMore(n: MoreNode): ItemPresentation {
+  return {
+    id: n.id,
+    label: `… ${n.hidden} earlier hook${n.hidden === 1 ? '' : 's'}`,
+    iconId: 'ellipsis',
+    contextValue: `${CONTEXT_PREFIX}more`,
+    tooltip: 'Only the newest hooks of each group are shown. Filter the view, or export the journal to see all.',
+    collapsible: 'none',
+  };
+}
+
+export function present(node: ModelNode, ctx: PresentationContext): ItemPresentation {
+  switch (node.kind) {
+    case 'exchange':
+      return presentExchange(node, ctx);
+    case 'session':
+      return presentSession(node);
+    case 'call':
+      return presentCall(node);
+    case 'stream':
+      return presentStream(node);
+    case 'waiting':
+      return presentWaiting(node);
+    case 'more':
+      return presentMore(node);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The TreeDataProvider: maps the session model's nodes to TreeItems through the pure presentation, and
+ * forwards the model's batched change events, so only the nodes that changed are refreshed.
+ */
+import * as vscode from 'vscode';
+import type { ModelNode, SessionModel } from '../../mock-server/sessions';
+import { present, type ItemPresentation } from './presentation';
+
+const COLLAPSIBLE: Record<ItemPresentation['collapsible'], vscode.TreeItemCollapsibleState> = {
+  none: vscode.TreeItemCollapsibleState.None,
+  collapsed: vscode.TreeItemCollapsibleState.Collapsed,
+  expanded: vscode.TreeItemCollapsibleState.Expanded,
+};
+
+export class HooksTreeProvider implements vscode.TreeDataProvider<ModelNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ModelNode | ModelNode[] | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: { dispose(): void };
+  private ticker: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly model: SessionModel,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.subscription = this.model.on('changed', (nodes) => {
+      this.changed.fire(nodes);
+      this.updateTicker();
+    });
+  }
+
+  getTreeItem(node: ModelNode): vscode.TreeItem {
+    const p = present(node, { now: this.now(), timeline: this.model.mode === 'timeline' });
+    const item = new vscode.TreeItem(p.label, COLLAPSIBLE[p.collapsible]);
+    item.id = p.id;
+    item.description = p.description;
+    item.iconPath = new vscode.ThemeIcon(p.iconId, p.colorId ? new vscode.ThemeColor(p.colorId) : undefined);
+    item.contextValue = p.contextValue;
+    if (p.tooltip) item.tooltip = new vscode.MarkdownString(p.tooltip);
+    if (node.kind === 'exchange') {
+      // Clicking opens the exchange; answering is always an explicit action.
+      item.command = { command: 'wcsHookMock.openExchange', title: 'Open Exchange', arguments: [node] };
+    }
+    return item;
+  }
+
+  getChildren(node?: ModelNode): ModelNode[] {
+    return this.model.children(node);
+  }
+
+  getParent(node: ModelNode): ModelNode | undefined {
+    return this.model.parent(node);
+  }
+
+  /** Refreshes everything (after a mode or filter change the model reports that itself). */
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    if (this.ticker) clearInterval(this.ticker);
+    this.changed.dispose();
+  }
+
+  /** While hooks are held, their "N s left" is refreshed once a second (only those nodes). */
+  private updateTicker(): void {
+    const held = this.model.stats().pending > 0;
+    if (held && !this.ticker) {
+      this.ticker = setInterval(() => this.tick(), 1000);
+    } else if (!held && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = undefined;
+    }
+  }
+
+  private tick(): void {
+    const waiting = this.model.roots().find((n) => n.kind === 'waiting');
+    if (!waiting) return this.updateTicker();
+    const nodes: ModelNode[] = [];
+    for (const copy of this.model.children(waiting)) {
+      nodes.push(copy);
+      if (copy.kind === 'exchange') {
+        const own = this.model.nodeOf(this.model.keyOf(copy));
+        if (own) nodes.push(own);
+      }
+    }
+    if (nodes.length > 0) this.changed.fire(nodes);
+  }
+}
