@@ -1,20 +1,29 @@
 /**
- * Packages an extension folder into a .vsix with @vscode/vsce, the same command `npm run package` runs
- * (minus the build, which the caller has done). --no-dependencies: dist/extension.js is a bundle, so
- * node_modules has nothing the extension needs at run time.
+ * Packages the extension into a .vsix with @vscode/vsce (`npm run package` runs this file).
+ *
+ * vsce walks every file under the extension folder before it applies .vscodeignore; in this repo that is
+ * node_modules and the ~36,000 files of .cache/vscode-host, which turns a one-second package into fifteen.
+ * So vsce runs in a staging copy of the folder without the directories that are never packaged;
+ * .vscodeignore still decides what goes in, exactly as it would in the repo itself.
+ * --no-dependencies: dist/extension.js is a bundle, node_modules has nothing the extension needs at run time.
  */
 import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const VSCE = join(__dirname, '..', '..', 'node_modules', '.bin', 'vsce');
 
 export const VSCE_PACKAGE_ARGS = ['package', '--no-dependencies', '--allow-missing-repository'];
 
-/** Runs vsce in `extensionRoot`; resolves with its output, rejects with it when vsce fails. */
-export function vsce(extensionRoot: string, args: string[], timeoutMs = 60_000): Promise<string> {
+/** Top-level entries that never belong in the package and are expensive to walk. */
+const NEVER_PACKAGED = new Set(['node_modules', '.cache', '.git', 'test-results', '.vscode-test']);
+
+/** Runs vsce in `dir`; resolves with its output, rejects with it when vsce fails. */
+function vsce(dir: string, args: string[], timeoutMs = 60_000): Promise<string> {
   return new Promise((res, rej) => {
-    // stdin closed: vsce asks y/N questions on some warnings; an answer nobody gives must not hang a test.
-    const child = spawn(VSCE, args, { cwd: extensionRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    // stdin closed: vsce asks y/N questions on some warnings; an answer nobody gives must not hang.
+    const child = spawn(VSCE, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));
@@ -28,13 +37,44 @@ export function vsce(extensionRoot: string, args: string[], timeoutMs = 60_000):
   });
 }
 
-export async function packageVsix(extensionRoot: string, outFile: string): Promise<string> {
-  await vsce(extensionRoot, [...VSCE_PACKAGE_ARGS, '-o', resolve(outFile)]);
-  return resolve(outFile);
+async function inStagingCopy<T>(extensionRoot: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  const stage = mkdtempSync(join(tmpdir(), 'wcs-vsix-'));
+  try {
+    for (const name of readdirSync(extensionRoot)) {
+      if (NEVER_PACKAGED.has(name) || name.endsWith('.vsix')) continue;
+      cpSync(join(extensionRoot, name), join(stage, name), { recursive: true, verbatimSymlinks: true });
+    }
+    return await fn(stage);
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+/** Writes the .vsix to `outFile` and returns its absolute path. */
+export function packageVsix(extensionRoot: string, outFile: string): Promise<string> {
+  const out = resolve(outFile);
+  return inStagingCopy(extensionRoot, async (dir) => {
+    await vsce(dir, [...VSCE_PACKAGE_ARGS, '-o', out]);
+    return out;
+  });
 }
 
 /** The files `vsce package` would put into the .vsix, relative to the extension root. */
-export async function vsixFiles(extensionRoot: string): Promise<string[]> {
-  const out = await vsce(extensionRoot, ['ls', '--no-dependencies']);
-  return out.split('\n').map((l) => l.trim()).filter((l) => l && !/^(WARNING|INFO|ERROR|npm warn)\b/.test(l));
+export function vsixFiles(extensionRoot: string): Promise<string[]> {
+  return inStagingCopy(extensionRoot, async (dir) => {
+    const out = await vsce(dir, ['ls', '--no-dependencies']);
+    return out.split('\n').map((l) => l.trim()).filter((l) => l && !/^(WARNING|INFO|ERROR|DONE|npm warn)\b/.test(l));
+  });
+}
+
+if (require.main === module) {
+  const root = resolve(__dirname, '..', '..');
+  const out = resolve(root, process.argv[2] ?? 'wcs-hook-mock.vsix');
+  packageVsix(root, out).then(
+    (file) => console.log(`packaged ${file}`),
+    (e: Error) => {
+      console.error(e.message);
+      process.exit(1);
+    },
+  );
 }

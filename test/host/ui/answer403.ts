@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { freePort, installVsix, isNoise, openWorkbench, startCodeServer, type CodeServer, type Workbench } from '../../../scripts/vscode-host/host';
 import { packageVsix } from '../../../scripts/vscode-host/vsix';
 import { postHook, waitForListener, type HookResponse } from './http';
-import { clickInlineAction, openViewContainer, sideBarRows, waitForWorkbench } from './workbench';
+import { clickInlineAction, expandRows, openViewContainer, sideBarRows, waitForWorkbench } from './workbench';
 
 export const VIEW_CONTAINER_TITLE = 'WCS Hooks';
 export const ANSWER_403_TITLE = 'Answer 403';
@@ -73,8 +73,11 @@ export async function answer403FromTree(opts: Answer403Options): Promise<Answer4
     step(`clicking "${ANSWER_403_TITLE}"`);
     await clickInlineAction(heldRow, ANSWER_403_TITLE, () => page.screenshot({ path: held }));
     const response = await withTimeout(answer, 15_000, 'the HTTP client got no answer after the click');
-    // The row stops offering answers once it is answered; wait for that so the screenshot shows the result.
+    // The row stops offering answers once it is answered and moves out of "Waiting for you" into its
+    // session; open the session so the screenshot shows the connect with its 403.
     await heldConnectRows(page).first().waitFor({ state: 'detached', timeout: 10_000 });
+    await expandRows(page, /defaultApp/);
+    await sideBarRows(page, /connect/).filter({ hasText: /403/ }).first().waitFor({ state: 'visible', timeout: 10_000 });
     await page.mouse.move(0, 0);
     const answered = join(opts.resultsDir, 'ui-answer-403.png');
     await page.screenshot({ path: answered });

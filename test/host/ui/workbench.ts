@@ -37,6 +37,12 @@ export async function clickInlineAction(
   await action.click();
 }
 
+/** Expands every collapsed row in the side bar that matches `text` (e.g. the session an answer moved into). */
+export async function expandRows(page: Page, text: string | RegExp): Promise<void> {
+  const collapsed = sideBarRows(page, text).locator('.monaco-tl-twistie.collapsible.collapsed');
+  for (let n = await collapsed.count(); n > 0; n--) await collapsed.first().click();
+}
+
 function cssString(s: string): string {
   return s.replace(/["\\]/g, '\\$&');
 }
