@@ -6,14 +6,18 @@ export interface Disposable {
   dispose(): void;
 }
 
+type Listener = (...args: unknown[]) => void;
+
 export class TypedEmitter<Events extends { [K in keyof Events]: unknown[] }> {
-  private readonly listeners = new Map<keyof Events, Set<(...args: never[]) => void>>();
+  // Stored untyped: the map cannot express "the listener type for this key"; `on` and `emit` keep it typed.
+  private readonly listeners = new Map<keyof Events, Set<Listener>>();
 
   on<K extends keyof Events>(event: K, listener: (...args: Events[K]) => void): Disposable {
     let set = this.listeners.get(event);
     if (!set) this.listeners.set(event, (set = new Set()));
-    set.add(listener as (...args: never[]) => void);
-    return { dispose: () => set!.delete(listener as (...args: never[]) => void) };
+    const l = listener as unknown as Listener;
+    set.add(l);
+    return { dispose: () => set!.delete(l) };
   }
 
   protected emit<K extends keyof Events>(event: K, ...args: Events[K]): void {
@@ -22,7 +26,7 @@ export class TypedEmitter<Events extends { [K in keyof Events]: unknown[] }> {
     for (const l of [...set]) {
       // A failing listener must not stop the others or the server (e.g. a UI bug must not lose a hook answer).
       try {
-        (l as (...a: Events[K]) => void)(...args);
+        l(...(args as unknown[]));
       } catch (err) {
         queueMicrotask(() => {
           throw err;
