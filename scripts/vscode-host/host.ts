@@ -265,7 +265,7 @@ function formatLogArgs(args: unknown): string {
 
 /**
  * Workbench chatter that says nothing about the extension under test: the offline gallery, the missing
- * `vsda` module, built-in extensions starting, web worker and service worker notices.
+ * `vsda` module, connection set-up, service worker notices, the workbench's own errors.
  */
 const NOISE = [
   /gallery/i, /marketplace/i, /vsda/i, /Failed to load resource/i, /\[Service Worker\]/i, /connection token/i,
@@ -275,7 +275,11 @@ const NOISE = [
 ];
 
 export function isNoise(text: string): boolean {
-  return NOISE.some((re) => re.test(text));
+  if (NOISE.some((re) => re.test(text))) return true;
+  // Errors raised inside the workbench itself (e.g. "Canceled" while the extension host shuts down): every
+  // stack frame is in the workbench bundle. The extension host's errors carry its own file paths.
+  const frames = text.match(/^\s+at .*$/gm);
+  return !!frames && frames.every((f) => /\/static\/out\/vs\/|<anonymous>/.test(f));
 }
 
 export interface ExtensionTestOptions {
