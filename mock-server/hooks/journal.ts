@@ -10,7 +10,6 @@ export class Journal {
   private readonly ring: (Exchange | undefined)[];
   private start = 0;
   private count = 0;
-  private readonly byId = new Map<string, Exchange>();
   private droppedCount = 0;
 
   constructor(readonly limit = 10_000) {
@@ -21,8 +20,6 @@ export class Journal {
   /** Adds an exchange; the oldest one is dropped when the journal is full. */
   add(ex: Exchange): void {
     if (this.count === this.limit) {
-      const old = this.ring[this.start]!;
-      this.byId.delete(old.id);
       this.ring[this.start] = ex;
       this.start = (this.start + 1) % this.limit;
       this.droppedCount++;
@@ -30,7 +27,6 @@ export class Journal {
       this.ring[(this.start + this.count) % this.limit] = ex;
       this.count++;
     }
-    this.byId.set(ex.id, ex);
   }
 
   /** Every kept exchange in arrival order (a copy). */
@@ -40,8 +36,23 @@ export class Journal {
     return out;
   }
 
+  /**
+   * The server numbers exchanges 1, 2, 3… in arrival order, so an id is found by arithmetic (no index to
+   * maintain per hook); ids that do not follow that pattern are found by a scan.
+   */
   get(id: string): Exchange | undefined {
-    return this.byId.get(id);
+    if (this.count === 0) return undefined;
+    const first = this.ring[this.start]!;
+    const offset = Number(id) - Number(first.id);
+    if (Number.isInteger(offset) && offset >= 0 && offset < this.count) {
+      const ex = this.ring[(this.start + offset) % this.limit]!;
+      if (ex.id === id) return ex;
+    }
+    for (let i = 0; i < this.count; i++) {
+      const ex = this.ring[(this.start + i) % this.limit]!;
+      if (ex.id === id) return ex;
+    }
+    return undefined;
   }
 
   get size(): number {
@@ -57,7 +68,6 @@ export class Journal {
     this.ring.fill(undefined);
     this.start = 0;
     this.count = 0;
-    this.byId.clear();
   }
 }
 

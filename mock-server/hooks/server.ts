@@ -6,15 +6,14 @@
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { finished } from 'node:stream/promises';
-import { correlationKeys, lookupMethod, validateBody } from '../protocol';
-import type { ValidationIssue } from '../protocol/validate';
 import { TypedEmitter } from '../util/emitter';
 import { renderAnswer } from './answers';
+import { ExchangeRecord } from './exchange';
 import { checkBasic, checkSignature } from './auth';
 import { Journal, JournalWriter } from './journal';
 import { splitHookPath } from './path';
 import { decide, parseAnswerSpec, type RulesFile } from './rules';
-import type { AnsweredBy, AnswerSpec, Exchange, HookServerEvents, Policy, SentAnswer } from './types';
+import type { AnsweredBy, AnswerSpec, Exchange, HookServerEvents, Policy } from './types';
 import { POLICIES } from './types';
 
 export type { Policy } from './types';
@@ -59,6 +58,7 @@ export const DEFAULT_PORT = 9091;
 export const DEFAULT_HOLD_TIMEOUT_MS = 12_000;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
+
 const CORS_HEADERS: readonly string[] = [
   'Access-Control-Allow-Origin', '*',
   'Access-Control-Allow-Methods', 'POST, OPTIONS',
@@ -67,7 +67,7 @@ const CORS_HEADERS: readonly string[] = [
 ];
 
 interface Pending {
-  readonly ex: Exchange;
+  readonly ex: ExchangeRecord;
   readonly res: ServerResponse;
   readonly raw: Buffer;
   timer?: NodeJS.Timeout;
@@ -83,17 +83,13 @@ function urlFor(host: string, port: number): string {
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-/** Creates the exchange record; validation runs only when someone reads `issues` (it is the costly part). */
-function makeExchange(init: Omit<Exchange, 'issues' | 'state'>): Exchange {
-  let issues: readonly ValidationIssue[] | undefined;
-  const { method, body, error } = init;
-  return {
-    ...init,
-    get issues() {
-      return (issues ??= error !== undefined ? [] : validateBody(method, body));
-    },
-    state: 'pending',
-  };
+/** The Content-Length a request declares, read from rawHeaders (the header object is built lazily). */
+function declaredLength(raw: readonly string[]): number | undefined {
+  for (let i = 0; i < raw.length; i += 2) {
+    const n = raw[i]!;
+    if (n.length === 14 && n.toLowerCase() === 'content-length') return Number(raw[i + 1]);
+  }
+  return undefined;
 }
 
 export class HookServer extends TypedEmitter<HookServerEvents> {
@@ -284,9 +280,9 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
       return;
     }
     const max = this.opts.maxBodyBytes;
-    const declared = req.headers['content-length'];
-    if (declared !== undefined && Number(declared) > max) {
-      this.tooLarge(req, res, Number(declared));
+    const declared = declaredLength(req.rawHeaders);
+    if (declared !== undefined && declared > max) {
+      this.tooLarge(req, res, declared);
       return;
     }
     let first: Buffer | undefined;
@@ -318,27 +314,21 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     req.resume();
   }
 
-  private record(req: IncomingMessage, rawBody: string, body: unknown, error?: string): Exchange {
+  private record(req: IncomingMessage, rawBody: string, body: unknown, error?: string): ExchangeRecord {
     const url = req.url ?? '/';
-    const { app, method } = splitHookPath(url);
-    const spec = lookupMethod(method);
-    const ex = makeExchange({
-      id: String(this.nextId++),
-      receivedAt: Date.now(),
-      app,
-      method,
-      type: spec?.type ?? 'unknown',
-      unknownMethod: spec === undefined,
-      httpMethod: req.method ?? 'POST',
-      url,
-      headers: req.headers as Record<string, string | string[]>,
-      remoteAddress: req.socket.remoteAddress,
-      rawBody,
+    const ex = new ExchangeRecord(
+      {
+        seq: this.nextId++,
+        receivedAt: Date.now(),
+        method: splitHookPath(url).method,
+        url,
+        rawHeaders: req.rawHeaders,
+        remoteAddress: req.socket.remoteAddress,
+        rawBody,
+        error,
+      },
       body,
-      error,
-      keys: correlationKeys(body),
-    });
-    if (error === undefined) delete (ex as { error?: string }).error;
+    );
     this.journal.add(ex);
     return ex;
   }
@@ -392,7 +382,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
 
   /** First answer to a fresh exchange: written, then announced as received and answered. */
   private respond(
-    ex: Exchange,
+    ex: ExchangeRecord,
     res: ServerResponse,
     raw: Buffer,
     spec: AnswerSpec,
@@ -403,6 +393,8 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     this.write(ex, res, raw, spec, by, ruleIndex, closeConnection);
     this.emit('received', ex);
     this.emit('answered', ex);
+    // Kept exchanges hold only the raw text; the parsed tree is rebuilt if anyone reads it later.
+    ex.forgetBody();
   }
 
   /** The one way a held exchange is answered. */
@@ -412,8 +404,11 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
       this.abort(p);
       return false;
     }
+    if (p.timer) clearTimeout(p.timer);
+    this.held.delete(p.ex.id);
     this.write(p.ex, p.res, p.raw, spec, by, undefined, false);
     this.emit('answered', p.ex);
+    p.ex.forgetBody();
     return true;
   }
 
@@ -428,7 +423,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
   }
 
   private write(
-    ex: Exchange,
+    ex: ExchangeRecord,
     res: ServerResponse,
     raw: Buffer,
     spec: AnswerSpec,
@@ -436,30 +431,25 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     ruleIndex: number | undefined,
     closeConnection: boolean,
   ): void {
-    // State first: whatever happens below, this exchange can never be answered twice.
-    ex.state = 'answered';
-    const p = this.held.get(ex.id);
-    if (p) {
-      if (p.timer) clearTimeout(p.timer);
-      this.held.delete(ex.id);
-    }
     const wire = renderAnswer(spec, raw, ex.body);
-    const headers: Record<string, string> = { ...wire.headers };
-    headers['Content-Length'] = String(wire.body.length);
-    headers['Access-Control-Allow-Origin'] = '*';
-    if (closeConnection || this.closing) headers['Connection'] = 'close';
+    const json = wire.headers['Content-Type'] !== undefined;
+    const close = closeConnection || this.closing !== undefined;
     const at = Date.now();
-    const sent: SentAnswer = {
+    // Recorded before writing: whatever happens below, this exchange can never be answered twice.
+    ex.recordAnswer({
       status: wire.status,
-      headers,
-      body: wire.body === raw ? ex.rawBody : wire.body.toString('utf8'),
       spec,
       by,
+      ruleIndex,
+      body: wire.body === raw ? undefined : wire.body.toString('utf8'),
+      bytes: wire.body.length,
+      json,
+      closeConnection: close,
       at,
-      ...(ruleIndex !== undefined ? { ruleIndex } : {}),
-    };
-    ex.answer = sent;
-    ex.latencyMs = at - ex.receivedAt;
+    });
+    const headers: string[] = json ? ['Content-Type', 'application/json'] : [];
+    headers.push('Content-Length', String(wire.body.length), 'Access-Control-Allow-Origin', '*');
+    if (close) headers.push('Connection', 'close');
     res.writeHead(wire.status, headers);
     res.end(wire.body);
     this.writer?.write(ex);
