@@ -107,7 +107,9 @@ export class AnswerFileSystem implements vscode.FileSystemProvider, vscode.Dispo
     return new TextEncoder().encode(answerDraft(this.exchange(uri)));
   }
 
-  writeFile(uri: vscode.Uri, content: Uint8Array): void {
+  // async, so a refusal is a rejected promise: VS Code queues writes per file, and a synchronous throw from a
+  // provider leaves that queue stuck, so every later save of the draft would hang.
+  async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
     const key = keyOf(uri);
     const ex = this.exchange(uri);
     const check = checkAnswerDraft(ex.method, new TextDecoder().decode(content));

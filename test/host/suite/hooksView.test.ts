@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { WcsHookMockApi } from '../../../extension/extension';
+import type { ExchangeNode, SessionNode } from '../../../mock-server/sessions';
+import { body, heldNode, hookMock, postHook, treeChildren, until } from './wcsHooks';
+
+describe('WCS Hooks view: the server, the tree and the answers', () => {
+  let api: WcsHookMockApi;
+  let url: string;
+
+  before(async () => {
+    api = await hookMock();
+    url = api.url()!;
+  });
+
+  it('starts the hook server on activation, on the free port the workspace asks for', () => {
+    const server = api.server()!;
+    assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.notEqual(new URL(url).port, '9091');
+    assert.equal(server.policy, 'hold-blockable');
+  });
+
+  it('shows a POSTed hook in the tree, held under "Waiting for you", with a badge and the status bar count', async () => {
+    const sent = body('OnCallEvent');
+    const answer = postHook(url, 'OnCallEvent', sent);
+    const node = await heldNode(api, 'OnCallEvent', ['marker', sent.marker]);
+    const item = await api.tree.getTreeItem(node);
+    assert.equal(item.label, 'OnCallEvent');
+    assert.match(String(item.description), /1001→1002 · held · \d+ s left/);
+    assert.match(String(item.contextValue), /^wcsHook:exchange\+pending\+blockable/);
+    assert.equal(item.command?.command, 'wcsHookMock.openExchange', 'a click opens, never answers');
+    await until(() => /\$\(bell-dot\) \d+ held/.test(api.statusBar().text), 'the status bar to count the held hook');
+    assert.match(api.statusBar().text, new RegExp(`WCS :${new URL(url).port}`));
+    assert.ok((api.treeView.badge?.value ?? 0) >= 1, 'the view has a badge');
+
+    // The same exchange sits in its session → call in the tree.
+    const sessions = (await treeChildren(api)).filter((n): n is SessionNode => n.kind === 'session' && n.sessionId === sent.sessionId);
+    assert.equal(sessions.length, 1);
+    const [call] = await treeChildren(api, sessions[0]);
+    assert.equal(call.kind, 'call');
+    const [own] = (await treeChildren(api, call)) as ExchangeNode[];
+    assert.equal(own.exchange, node.exchange);
+
+    assert.equal(await vscode.commands.executeCommand('wcsHookMock.answerEcho', node), true);
+    const res = await answer;
+    assert.equal(res.status, 200);
+    assert.equal(res.body, JSON.stringify(sent), 'echo is byte for byte');
+    await until(() => !/held/.test(api.statusBar().text), 'the status bar to drop the count');
+  });
+
+  it('answers 403 from the inline action', async () => {
+    const sent = body('publishStream', { name: 'room-403' });
+    const answer = postHook(url, 'publishStream', sent);
+    const node = await heldNode(api, 'publishStream', ['marker', sent.marker]);
+    assert.equal(await vscode.commands.executeCommand('wcsHookMock.answerForbid', node), true);
+    const res = await answer;
+    assert.equal(res.status, 403);
+    assert.equal(res.body, '');
+    api.model.flush();
+    const item = await api.tree.getTreeItem(api.model.nodeOf(api.model.keyOf(node))!);
+    assert.match(String(item.description), /403 \(you\)/);
+    assert.doesNotMatch(String(item.contextValue), /\+pending/);
+  });
+
+  it('declines with a reason WCS passes on to the client', async () => {
+    const sent = body('call');
+    const answer = postHook(url, 'call', sent);
+    const node = await heldNode(api, 'call', ['marker', sent.marker]);
+    assert.equal(await vscode.commands.executeCommand('wcsHookMock.answerForbidWithReason', node, 'line busy'), true);
+    const res = await answer;
+    assert.equal(res.status, 403);
+    assert.deepEqual(JSON.parse(res.body), { status: 403, reason: 'line busy' });
+  });
+
+  it('answers with any status', async () => {
+    const sent = body('playStream');
+    const answer = postHook(url, 'playStream', sent);
+    const node = await heldNode(api, 'playStream', ['marker', sent.marker]);
+    assert.equal(await vscode.commands.executeCommand('wcsHookMock.answerWithStatus', node, 503), true);
+    assert.equal((await answer).status, 503);
+  });
+
+  it('refuses to answer twice, and says so instead of failing', async () => {
+    const sent = body('hangup');
+    const answer = postHook(url, 'hangup', sent);
+    const node = await heldNode(api, 'hangup', ['marker', sent.marker]);
+    assert.equal(await vscode.commands.executeCommand('wcsHookMock.answerEcho', node), true);
+    assert.equal(await vscode.commands.executeCommand('wcsHookMock.answerForbid', node), false);
+    assert.equal((await answer).status, 200);
+  });
+
+  it('answers every held hook at once, and holds events too in step mode', async () => {
+    await vscode.commands.executeCommand('wcsHookMock.setPolicy', 'hold-all');
+    try {
+      assert.equal(api.server()!.policy, 'hold-all');
+      const a = body('StreamStatusEvent');
+      const b = body('ConnectionStatusEvent', { status: 'ESTABLISHED' });
+      const answers = [postHook(url, 'StreamStatusEvent', a), postHook(url, 'ConnectionStatusEvent', b)];
+      await heldNode(api, 'StreamStatusEvent', ['marker', a.marker]);
+      await heldNode(api, 'ConnectionStatusEvent', ['marker', b.marker]);
+      const n = await vscode.commands.executeCommand<number>('wcsHookMock.answerAllEcho');
+      assert.ok(n >= 2, `answered ${n}`);
+      const res = await Promise.all(answers);
+      assert.deepEqual(res.map((r) => r.status), [200, 200]);
+      assert.deepEqual(res.map((r) => r.body), [JSON.stringify(a), JSON.stringify(b)]);
+    } finally {
+      await vscode.commands.executeCommand('wcsHookMock.setPolicy', 'hold-blockable');
+    }
+    assert.equal(api.server()!.policy, 'hold-blockable');
+    // Events are echoed by the policy again, without waiting.
+    const res = await postHook(url, 'StreamStatusEvent', body('StreamStatusEvent'));
+    assert.equal(res.status, 200);
+  });
+
+  it('groups a session\'s hooks and labels the session with app key, client and status', async () => {
+    const connect = body('connect');
+    const answer = postHook(url, 'connect', connect);
+    await vscode.commands.executeCommand('wcsHookMock.answerEcho', await heldNode(api, 'connect', ['marker', connect.marker]));
+    assert.equal((await answer).status, 200);
+    await postHook(url, 'ConnectionStatusEvent', { ...connect, status: 'ESTABLISHED' });
+    let session: SessionNode | undefined;
+    await until(async () => {
+      api.model.flush();
+      session = (await treeChildren(api)).find((n): n is SessionNode => n.kind === 'session' && n.sessionId === connect.sessionId);
+      return session?.status === 'ESTABLISHED';
+    }, 'the session to be established');
+    const item = await api.tree.getTreeItem(session!);
+    assert.equal(item.label, `defaultApp · ${String(connect.sessionId).split('/')[1]}`);
+    assert.match(String(item.description), /^ESTABLISHED · 2 hooks$/);
+    const kids = (await treeChildren(api, session!)) as ExchangeNode[];
+    assert.deepEqual(kids.map((k) => k.exchange.method), ['connect', 'ConnectionStatusEvent']);
+  });
+
+  it('switches to a flat timeline and filters', async () => {
+    try {
+      await vscode.commands.executeCommand('wcsHookMock.toggleTimeline');
+      const flat = await treeChildren(api);
+      assert.ok(flat.every((n) => n.kind === 'exchange' || n.kind === 'waiting' || n.kind === 'more'));
+      await vscode.commands.executeCommand('wcsHookMock.filterText', 'line busy');
+      const hits = (await treeChildren(api)).filter((n): n is ExchangeNode => n.kind === 'exchange');
+      assert.deepEqual(hits.map((n) => n.exchange.method), ['call']);
+    } finally {
+      await vscode.commands.executeCommand('wcsHookMock.clearFilter');
+      await vscode.commands.executeCommand('wcsHookMock.showAsTree');
+    }
+    assert.ok((await treeChildren(api)).some((n) => n.kind === 'session'));
+  });
+});
