@@ -45,14 +45,26 @@ export function commentBlock(paragraphs: readonly string[], prefix: string, widt
 /** A JSON value that the generators can write as a literal in any target language. */
 export type Literal = string | number | boolean | null | readonly Literal[] | { readonly [key: string]: Literal };
 
-/** Double-quoted literal valid in JavaScript, TypeScript and Python (JSON escapes are a subset of both). */
+/**
+ * Double-quoted literal valid in JavaScript, TypeScript and Python (JSON escapes are a subset of both).
+ * U+2028/2029 are escaped too: legal inside strings, but editors show them as line breaks.
+ */
 export function quoted(s: string): string {
-  return JSON.stringify(s);
+  return JSON.stringify(s).replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }
 
-/** Single-quoted PHP literal: only `\` and `'` are special there, so `$` needs no escaping. */
+/**
+ * PHP literal. Single-quoted when possible (only `\` and `'` are special, so `$` stays literal);
+ * double-quoted with escapes when the text holds control characters, which a single-quoted string
+ * would carry raw across lines.
+ */
 export function phpQuoted(s: string): string {
-  return `'${s.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+  if (!/[\u0000-\u001f\u007f\u2028\u2029]/.test(s)) return `'${s.replace(/[\\']/g, (c) => `\\${c}`)}'`;
+  const escaped = s.replace(/[\\"$\u0000-\u001f\u007f\u2028\u2029]/g, (c) => {
+    const named: Record<string, string> = { '\\': '\\\\', '"': '\\"', $: '\\$', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return named[c] ?? `\\u{${c.charCodeAt(0).toString(16)}}`;
+  });
+  return `"${escaped}"`;
 }
 
 function finite(n: number): string {
