@@ -1,3 +1,4 @@
-/** Node entry of the toolkit: the protocol catalog and the hook server. */
+/** Node entry of the toolkit: the protocol catalog, the hook server and the WCS mock. */
 export * from './protocol';
 export * from './hooks';
+export * from './wcs';

@@ -1,5 +1,7 @@
 /** The CLI's commands. Each lives in its own module and returns its exit code. */
+import { checkCommand } from './check';
 import { serveCommand } from './serve';
+import { triggerCommand } from './trigger';
 
 export interface Command {
   readonly summary: string;
@@ -8,4 +10,6 @@ export interface Command {
 
 export const COMMANDS: Record<string, Command> = {
   serve: serveCommand,
+  trigger: triggerCommand,
+  check: checkCommand,
 };

@@ -53,8 +53,12 @@ export interface DeliveryOptions {
   /** 0 = no limit (rest_request_timeout=0). */
   timeoutMs: number;
   fetch?: typeof fetch;
-  /** Aborts the request (the engine closing). */
-  signal?: AbortSignal;
+  /**
+   * Lets the owner abort requests in flight (the engine closing): called with an abort function, returns
+   * the unregister function. A registry rather than one shared AbortSignal, which would collect a
+   * listener per concurrent request.
+   */
+  register?: (abort: () => void) => () => void;
 }
 
 /** Reason phrases for statuses a backend plausibly sends; fetch gives '' when the server sent none. */
@@ -150,8 +154,11 @@ async function postToUrl(backend: UrlBackend, method: string, raw: string, opts:
   if (typeof doFetch !== 'function') return failed('unreachable', 'no fetch() available to send hooks', started);
   const url = hookUrl(backend.url, method);
   const ctl = new AbortController();
-  const onAbort = () => ctl.abort();
-  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  let aborted = false;
+  const unregister = opts.register?.(() => {
+    aborted = true;
+    ctl.abort();
+  });
   const timeoutMs = backend.timeoutMs ?? opts.timeoutMs;
   try {
     const work = (async () => {
@@ -178,10 +185,10 @@ async function postToUrl(backend: UrlBackend, method: string, raw: string, opts:
       durationMs: now() - started,
     };
   } catch (err) {
-    if (opts.signal?.aborted) return failed('aborted', 'engine closed before the answer arrived', started);
+    if (aborted) return failed('aborted', 'engine closed before the answer arrived', started);
     return failed('unreachable', `cannot reach ${url}: ${describeNetworkError(err)}`, started);
   } finally {
-    opts.signal?.removeEventListener('abort', onAbort);
+    unregister?.();
   }
 }
 
@@ -190,7 +197,13 @@ async function callHandler(backend: HandlerBackend, method: string, body: Record
   try {
     // A copy: the handler must not be able to change what the engine logged or will send the client.
     const work = Promise.resolve().then(() => backend.handler(method, JSON.parse(JSON.stringify(body))));
-    const got = await withDeadline(work, opts.timeoutMs, () => undefined);
+    let unregister: (() => void) | undefined;
+    const abort = new Promise<'aborted'>((resolve) => (unregister = opts.register?.(() => resolve('aborted'))));
+    const got = await withDeadline(Promise.race([work, abort]), opts.timeoutMs, () => undefined).finally(() => unregister?.());
+    if (got === 'aborted') {
+      work.catch(() => undefined);
+      return failed('aborted', 'engine closed before the answer arrived', started);
+    }
     if (got === 'timeout') {
       work.catch(() => undefined);
       return failed('timeout', `Read timed out after ${opts.timeoutMs} ms (handler for ${method})`, started);

@@ -109,7 +109,7 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
   private seq = 0;
   private readonly live = new Map<string, Session>();
   private readonly inflight = new Set<Promise<unknown>>();
-  private readonly abort = new AbortController();
+  private readonly aborters = new Set<() => void>();
   private readonly opts: {
     backend: Backend;
     serverAddress: string;
@@ -123,6 +123,7 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
   private readonly core: EngineCore;
   private readonly handlers: Readonly<Record<string, (core: EngineCore, s: Session, data: readonly unknown[]) => Promise<void>>>;
   private closing = false;
+  private hooksAborted = false;
 
   constructor(options: WcsEngineOptions) {
     super();
@@ -249,7 +250,10 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
    */
   async close(opts: { abortHooks?: boolean } = {}): Promise<void> {
     this.closing = true;
-    if (opts.abortHooks) this.abort.abort();
+    if (opts.abortHooks) {
+      this.hooksAborted = true;
+      for (const abort of [...this.aborters]) abort();
+    }
     for (const s of this.live.values()) {
       this.closePort(s, 1001, 'Server shutting down');
       void s.run(() => this.teardown(s));
@@ -258,6 +262,11 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
   }
 
   // --- internals ------------------------------------------------------------------------------
+
+  private readonly register = (abort: () => void): (() => void) => {
+    this.aborters.add(abort);
+    return () => this.aborters.delete(abort);
+  };
 
   private track(p: Promise<unknown>): void {
     this.inflight.add(p);
@@ -356,8 +365,9 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
   /** One hook under the session's restClientConfig; never throws. */
   private async invoke(s: Session, method: string, body: Record<string, unknown>): Promise<HookResult> {
     const cfg = method === 'connect' ? DEFAULT_METHOD_CONFIG : resolveMethodConfig(s.config, method);
-    if (cfg.restPolicy === 'DISABLE') {
-      this.record({ kind: 'hook-skipped', sessionId: s.id, method, why: 'restPolicy DISABLE: WCS uses the client\'s data' });
+    if (cfg.restPolicy === 'DISABLE' || this.hooksAborted) {
+      const why = this.hooksAborted ? 'engine closed with abortHooks' : 'restPolicy DISABLE: WCS uses the client\'s data';
+      this.record({ kind: 'hook-skipped', sessionId: s.id, method, why });
       const r: HookResult = { method, sent: false, ok: true, proceeds: true, body };
       this.emit('hook', s.id, method, r);
       return r;
@@ -367,7 +377,7 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
     const backend = this.opts.backend;
     this.record({ kind: 'hook', sessionId: s.id, method, body: wire, ...('url' in backend ? { url: hookUrl(backend.url, method) } : {}) });
     this.stats.hooksSent++;
-    const res = await deliverHook(backend, method, wire, raw, { timeoutMs: this.opts.hookTimeoutMs, fetch: this.options.fetch, signal: this.abort.signal });
+    const res = await deliverHook(backend, method, wire, raw, { timeoutMs: this.opts.hookTimeoutMs, fetch: this.options.fetch, register: this.register });
     const ok = res.status === 200 && !res.failure;
     this.record({
       kind: 'hook-answer', sessionId: s.id, method, status: res.status, ok, durationMs: res.durationMs,

@@ -1,0 +1,12 @@
+/** Node entry of the WCS mock: the engine, its backends, scenarios, conformance checks and transports. */
+export * from './engine';
+export { deliverHook, customReason, failureInfo, hookHeaders, hookUrl, reasonPhrase, serializeHookBody, type DeliveryFailure, type HandlerBackend, type UrlBackend } from './backend';
+export { hmacMd5, hmacMd5Hex, md5 } from './md5';
+export { chooseFarEnd, finalAnswer, sipReason, type FarEndAction as FarEnd } from './farEnd';
+export { formatLogEntry as formatWcsLogEntry, type WcsLogKind } from './log';
+export { ScriptedClient, type ConnectOptions, type ConnectResult, type ServerFrame, type StatusResult } from './scriptedClient';
+export { SCENARIOS, SCENARIO_SUMMARIES, isScenario, runScenario, type ScenarioName, type ScenarioOptions, type ScenarioResult, type SessionTranscript } from './scenarios';
+export { checkBackend, formatReport, toJUnit, PROBE_FIELD, UNKNOWN_METHOD_PROBE, type CheckStatus, type ConformanceCheck, type ConformanceOptions, type ConformanceReport } from './conformance';
+export { synthesizeAnswer, synthesizeOffer, type AnswerOptions, type OfferOptions, type SdpDirection } from './sdp';
+export { installWcsMock, type InstallWcsMockOptions, type InstalledWcsMock } from './mockSocket';
+export { startWcsServer, DEFAULT_WCS_WS_PORT, type StartWcsServerOptions, type WcsServer } from './wsServer';

@@ -1,0 +1,245 @@
+/**
+ * Realistic hook sequences fired at a backend through the engine, with a scripted WebSDK client on the
+ * other side: what `wcs-hook-mock trigger` runs, and the load source for benchmarks (`sessions` ×
+ * `concurrency`). Each scenario is what an app does with the SDK; the hooks are whatever the engine
+ * fires for it, so they follow the same rules as with a real browser.
+ */
+import { sampleBody } from '../protocol';
+import type { Backend } from './backend';
+import { WcsEngine, type FarEndScript, type HookResult } from './engine';
+import type { WcsLogEntry } from './log';
+import { ScriptedClient } from './scriptedClient';
+
+export const SCENARIOS = ['connect', 'outgoing-call', 'incoming-call', 'publish', 'play', 'data', 'keep-alive', 'messaging'] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export const SCENARIO_SUMMARIES: Readonly<Record<ScenarioName, string>> = {
+  connect: 'createSession, then disconnect',
+  'outgoing-call': 'SIP session, call 1002 (far end answers), hang up',
+  'incoming-call': 'SIP session, a call from 1002 arrives (OnCallEvent), the client answers, then hangs up',
+  publish: 'publish a stream, then stop it',
+  play: 'publish a stream, play it, send a stream event to the player, stop both',
+  data: 'sendData to the backend, then the server pushes data to the client',
+  'keep-alive': 'publish a stream, two StreamKeepAliveEvent rounds, stop it',
+  messaging: 'sendMessage, MessageStatusEvent, OnMessageEvent, MessageStatusEvent (no WebSDK API: hooks only)',
+};
+
+export function isScenario(name: string): name is ScenarioName {
+  return (SCENARIOS as readonly string[]).includes(name);
+}
+
+export interface ScenarioOptions {
+  backend: Backend;
+  /** Sessions to run in total (default 1). */
+  sessions?: number;
+  /** Sessions in flight at once (default 1). */
+  concurrency?: number;
+  hookTimeoutMs?: number;
+  farEnd?: FarEndScript;
+  fetch?: typeof fetch;
+  /** Keep each session's log and SDK view; default: only when sessions ≤ 20 (load runs skip it). */
+  transcripts?: boolean;
+  /** Called for every hook that got an answer or failed; for progress output. */
+  onHook?: (sessionId: string, method: string, result: HookResult) => void;
+}
+
+export interface SessionTranscript {
+  readonly sessionId?: string;
+  /** `completed`, `refused` (connect declined) or `error` (a step got no answer). */
+  readonly outcome: 'completed' | 'refused' | 'error';
+  readonly error?: string;
+  /** What the WebSDK would have reported, in order. */
+  readonly sdkEvents: readonly string[];
+  readonly log: readonly WcsLogEntry[];
+}
+
+export interface ScenarioResult {
+  readonly scenario: ScenarioName;
+  readonly backend: string;
+  readonly sessions: number;
+  readonly completed: number;
+  readonly refused: number;
+  readonly hooks: number;
+  /** Hooks answered with anything but 200 (declines included). */
+  readonly hookErrors: number;
+  readonly durationMs: number;
+  /** Delivery failures (unreachable, timeout) and steps that got no answer, deduplicated with counts. */
+  readonly errors: readonly string[];
+  /** True when no hook reached the backend at all (nothing listening there). */
+  readonly unreachable: boolean;
+  readonly transcripts: readonly SessionTranscript[];
+}
+
+type Step = (c: ScriptedClient, engine: WcsEngine, n: number) => Promise<void>;
+
+function expectStatus(what: string, got: { status: string; info?: string }, ...want: string[]): void {
+  if (!want.includes(got.status)) throw new StoppedEarly(`${what}: ${got.status}${got.info ? ` (${got.info})` : ''}`);
+}
+
+/** A step ended in a state the backend chose (e.g. a decline under FAIL): the scenario stops, not an error. */
+class StoppedEarly extends Error {}
+
+const SIP = { login: '1001', password: 'secret-1001', domain: '127.0.0.1', registerRequired: true };
+
+const STEPS: Readonly<Record<ScenarioName, { sip?: boolean; run: Step }>> = {
+  connect: { run: async () => undefined },
+  'outgoing-call': {
+    sip: true,
+    run: async (c) => {
+      const call = await c.call('1002');
+      expectStatus('call', call, 'ESTABLISHED');
+      await c.callAction('hangup', call.id, ['FINISH']);
+    },
+  },
+  'incoming-call': {
+    sip: true,
+    run: async (c, engine) => {
+      const offered = c.waitFor((f) => f.message === 'notifyIncomingCall', 'notifyIncomingCall');
+      const res = await engine.injectIncomingCall(c.sessionId!, { caller: '1002' });
+      if (!res.offered) {
+        void offered.catch(() => undefined);
+        throw new StoppedEarly(`incoming call refused: the SIP caller got 403${res.info ? ` (${res.info})` : ''}`);
+      }
+      await offered;
+      expectStatus('answer', await c.answer(res.callId), 'ESTABLISHED');
+      await c.callAction('hangup', res.callId, ['FINISH']);
+    },
+  },
+  publish: {
+    run: async (c, _e, n) => {
+      const pub = await c.publish(`stream-${n}`);
+      expectStatus('publish', pub, 'PUBLISHING');
+      await c.stopStream(pub.id, true);
+    },
+  },
+  play: {
+    run: async (c, engine, n) => {
+      const pub = await c.publish(`stream-${n}`);
+      expectStatus('publish', pub, 'PUBLISHING');
+      const play = await c.play(`stream-${n}`);
+      expectStatus('play', play, 'PLAYING');
+      const event = c.waitFor((f) => f.message === 'notifyStreamEvent', 'notifyStreamEvent');
+      c.sendStreamEvent(pub.id, 'data', { count: n });
+      await event;
+      await c.stopStream(play.id, false);
+      await c.stopStream(pub.id, true);
+      await engine.idle();
+    },
+  },
+  data: {
+    run: async (c, engine) => {
+      await c.sendData({ message: 'hello from the scripted client' });
+      const got = c.waitFor((f) => f.message === 'OnDataEvent', 'OnDataEvent');
+      engine.pushData(c.sessionId!, { message: 'hello from the server' });
+      await got;
+    },
+  },
+  'keep-alive': {
+    run: async (c, engine, n) => {
+      const pub = await c.publish(`stream-${n}`);
+      expectStatus('publish', pub, 'PUBLISHING');
+      await engine.keepAliveRound(c.sessionId!);
+      await engine.keepAliveRound(c.sessionId!);
+      if (!engine.sessions().find((s) => s.sessionId === c.sessionId)?.streams.length) throw new StoppedEarly('stream terminated by keep-alive');
+      await c.stopStream(pub.id, true);
+    },
+  },
+  messaging: {
+    sip: true,
+    // WebSDK 2.x has no SIP-message API, so these hooks are fired directly; fields follow the catalog's
+    // samples (inferred, PROTOCOL.md §3.9), the order the §5.3 capture.
+    run: async (c, engine) => {
+      const sid = c.sessionId!;
+      const body = (method: string, patch: Record<string, unknown>) => {
+        const { nodeId: _n, appKey: _a, sessionId: _s, ...rest } = sampleBody(method);
+        return { ...rest, ...patch };
+      };
+      const out = await engine.hook(sid, 'sendMessage', body('sendMessage', { from: '1001', to: '1002' }));
+      if (!out.proceeds) throw new StoppedEarly(`sendMessage refused${out.info ? ` (${out.info})` : ''}`);
+      await engine.hook(sid, 'MessageStatusEvent', body('MessageStatusEvent', { from: '1001', to: '1002', status: 'ACCEPTED' }));
+      const inbound = await engine.hook(sid, 'OnMessageEvent', body('OnMessageEvent', { from: '1002', to: '1001' }));
+      await engine.hook(sid, 'MessageStatusEvent', body('MessageStatusEvent', {
+        id: inbound.body.id, from: '1002', to: '1001', body: inbound.body.body, status: inbound.proceeds ? 'RECEIVED' : 'FAILED',
+      }));
+    },
+  },
+};
+
+async function oneSession(engine: WcsEngine, name: ScenarioName, n: number): Promise<Omit<SessionTranscript, 'log'>> {
+  const c = new ScriptedClient(engine, { origin: 'http://127.0.0.1', remoteAddress: '127.0.0.1' });
+  const step = STEPS[name];
+  try {
+    const r = await c.connect(step.sip ? { sip: SIP, custom: { scenario: name } } : { custom: { scenario: name } });
+    if (!r.established) {
+      await c.whenClosed();
+      return { sessionId: c.sessionId, outcome: 'refused', error: `connect refused: ${r.info}`, sdkEvents: c.sdkEvents };
+    }
+    await step.run(c, engine, n);
+    c.disconnect();
+    return { sessionId: c.sessionId, outcome: 'completed', sdkEvents: c.sdkEvents };
+  } catch (err) {
+    c.disconnect();
+    const msg = err instanceof Error ? err.message : String(err);
+    return { sessionId: c.sessionId, outcome: err instanceof StoppedEarly ? 'completed' : 'error', error: msg, sdkEvents: c.sdkEvents };
+  }
+}
+
+function positive(name: string, v: number | undefined, def: number): number {
+  if (v === undefined) return def;
+  if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be an integer ≥ 1, got ${String(v)}`);
+  return v;
+}
+
+/** Runs `name` `sessions` times, `concurrency` at once, through one engine. */
+export async function runScenario(name: string, opts: ScenarioOptions): Promise<ScenarioResult> {
+  if (!isScenario(name)) throw new RangeError(`unknown scenario '${name}' (one of ${SCENARIOS.join(', ')})`);
+  const sessions = positive('sessions', opts.sessions, 1);
+  const concurrency = Math.min(positive('concurrency', opts.concurrency, 1), sessions);
+  const keep = opts.transcripts ?? sessions <= 20;
+  const engine = new WcsEngine({
+    backend: opts.backend,
+    pingIntervalMs: 0,
+    hookTimeoutMs: opts.hookTimeoutMs,
+    farEnd: opts.farEnd,
+    fetch: opts.fetch,
+    logLimit: keep ? 100_000 : 1000,
+  });
+  const failures = new Map<string, number>();
+  const note = (msg: string) => failures.set(msg, (failures.get(msg) ?? 0) + 1);
+  let answered = 0;
+  engine.on('hook', (sid, method, r) => {
+    if (r.response?.failure) note(`${method}: ${r.response.error ?? r.response.failure}`);
+    else if (r.sent) answered++;
+    opts.onHook?.(sid, method, r);
+  });
+  const results: Omit<SessionTranscript, 'log'>[] = [];
+  const started = typeof performance !== 'undefined' ? performance.now() : Date.now();
+  let next = 0;
+  const worker = async () => {
+    while (next < sessions) {
+      const n = ++next;
+      const r = await oneSession(engine, name, n);
+      if (r.outcome === 'error' && r.error) note(r.error);
+      results.push(r);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  await engine.close({ abortHooks: false });
+  const ended = typeof performance !== 'undefined' ? performance.now() : Date.now();
+  const transcripts = keep
+    ? results.map((r) => ({ ...r, log: engine.log.filter((e) => e.sessionId === r.sessionId) }))
+    : [];
+  return {
+    scenario: name,
+    backend: 'handler' in opts.backend ? 'in-process handler' : opts.backend.url,
+    sessions,
+    completed: results.filter((r) => r.outcome === 'completed').length,
+    refused: results.filter((r) => r.outcome === 'refused').length,
+    hooks: engine.stats.hooksSent,
+    hookErrors: engine.stats.hookErrors,
+    durationMs: ended - started,
+    errors: [...failures].map(([m, n]) => (n > 1 ? `${m} (×${n})` : m)),
+    unreachable: engine.stats.hooksSent > 0 && answered === 0 && engine.stats.deliveryFailures > 0,
+    transcripts,
+  };
+}
