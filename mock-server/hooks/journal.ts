@@ -96,7 +96,7 @@ export class JournalWriter {
 
   write(ex: Exchange): void {
     if (this.failed) return;
-    this.stream.write(JSON.stringify(ex) + '\n');
+    this.stream.write(journalLine(ex) + '\n');
   }
 
   /** Flushes and closes the file. */
@@ -107,6 +107,17 @@ export class JournalWriter {
       this.stream.once('error', () => resolve());
     });
   }
+}
+
+/**
+ * One JSONL line. The parsed body is left out: it is `rawBody` parsed, which readJournalFile restores, and
+ * writing it twice would double the file and the time spent serialising under load.
+ */
+export function journalLine(ex: Exchange): string {
+  const withToJson = ex as Exchange & { toJSON?: () => Exchange };
+  const rec: Partial<Exchange> = { ...(withToJson.toJSON ? withToJson.toJSON() : ex) };
+  delete (rec as { body?: unknown }).body;
+  return JSON.stringify(rec);
 }
 
 /**
@@ -128,6 +139,14 @@ export async function readJournalFile(path: string): Promise<{ records: JournalR
       if (rec === null || typeof rec !== 'object' || typeof (rec as { id?: unknown }).id !== 'string') {
         warnings.push(`${path}:${n + 1}: not an exchange record, skipped`);
         continue;
+      }
+      const r = rec as { rawBody?: unknown; body?: unknown; error?: unknown };
+      if (r.body === undefined && r.error === undefined && typeof r.rawBody === 'string') {
+        try {
+          r.body = JSON.parse(r.rawBody);
+        } catch {
+          // a record of a body that was not JSON keeps no parsed body
+        }
       }
       records.push(rec as JournalRecord);
     } catch {

@@ -58,6 +58,8 @@ export const DEFAULT_PORT = 9091;
 export const DEFAULT_HOLD_TIMEOUT_MS = 12_000;
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
+const EMPTY = Buffer.alloc(0);
+
 
 const CORS_HEADERS: readonly string[] = [
   'Access-Control-Allow-Origin', '*',
@@ -308,13 +310,13 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
 
   private tooLarge(req: IncomingMessage, res: ServerResponse, size: number): void {
     const error = `body of ${size} bytes is over the ${this.opts.maxBodyBytes}-byte limit`;
-    const ex = this.record(req, '', undefined, error);
+    const ex = this.record(req, EMPTY, undefined, error);
     // Connection: close, because the rest of the body is not read and must not be taken for the next request.
     this.respond(ex, res, Buffer.alloc(0), { status: 413, body: { error } }, 'server', undefined, true);
     req.resume();
   }
 
-  private record(req: IncomingMessage, rawBody: string, body: unknown, error?: string): ExchangeRecord {
+  private record(req: IncomingMessage, raw: Buffer, body: unknown, error?: string): ExchangeRecord {
     const url = req.url ?? '/';
     const ex = new ExchangeRecord(
       {
@@ -324,7 +326,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
         url,
         rawHeaders: req.rawHeaders,
         remoteAddress: req.socket.remoteAddress,
-        rawBody,
+        raw,
         error,
       },
       body,
@@ -342,7 +344,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
       if (!denied && this.secret) denied = checkSignature(values, raw, this.secret);
     }
     if (denied) {
-      const ex = this.record(req, rawBody, undefined, denied);
+      const ex = this.record(req, raw, undefined, denied);
       this.emit('warning', `403 for POST ${ex.url} from ${ex.remoteAddress ?? '?'}: ${denied}`);
       this.respond(ex, res, raw, 'forbid', 'server');
       return;
@@ -352,11 +354,11 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
       body = JSON.parse(rawBody);
     } catch (err) {
       const error = `malformed JSON: ${(err as Error).message}`;
-      const ex = this.record(req, rawBody, undefined, error);
+      const ex = this.record(req, raw, undefined, error);
       this.respond(ex, res, raw, { status: 400, body: { error } }, 'server');
       return;
     }
-    const ex = this.record(req, rawBody, body);
+    const ex = this.record(req, raw, body);
     if (this.closing) {
       this.respond(ex, res, raw, this.opts.fallback, 'shutdown');
       return;

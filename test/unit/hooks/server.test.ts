@@ -460,6 +460,8 @@ describe('hook server', () => {
       ]);
       assert.equal(records[1]!.answer?.body, '{"status":403,"reason":"no"}');
       assert.deepEqual(records[1]!.keys, { sessionId: 's' });
+      assert.deepEqual(records[1]!.body, { sessionId: 's' }, 'the parsed body is restored from rawBody');
+      assert.equal(records[2]!.body, undefined, 'malformed JSON has no parsed body');
       assert.ok(Array.isArray(records[0]!.issues));
     });
   });
