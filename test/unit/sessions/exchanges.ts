@@ -7,7 +7,9 @@ let next = 0;
 export function exchange(method: string, body: unknown = sampleBody(method), over: Partial<Exchange> = {}): Exchange {
   const id = over.id ?? String(++next);
   const rawBody = JSON.stringify(body);
-  return {
+  const { issues: givenIssues, ...rest } = over;
+  let issues: Exchange['issues'] | undefined = givenIssues;
+  const ex: Exchange = {
     id,
     receivedAt: 1_700_000_000_000 + Number(id),
     app: '/EchoApp',
@@ -19,15 +21,20 @@ export function exchange(method: string, body: unknown = sampleBody(method), ove
     headers: { 'content-type': 'application/json' },
     rawBody,
     body,
-    issues: validateBody(method, body),
+    // Validated on first read, as the hook server does: most tests never look, and zod is the costly part.
+    get issues() {
+      return (issues ??= validateBody(method, body));
+    },
     keys: correlationKeys(body),
     state: 'pending',
-    ...over,
   };
+  return Object.assign(ex, rest);
 }
 
 export function answered(ex: Exchange, spec: AnswerSpec = 'echo', by: AnsweredBy = 'developer', status?: number): Exchange {
   const s = status ?? (spec === 'echo' ? 200 : spec === 'forbid' ? 403 : typeof spec === 'object' ? spec.status : 200);
   const answer: SentAnswer = { status: s, headers: {}, body: spec === 'echo' ? ex.rawBody : '', spec, by, at: ex.receivedAt + 5 };
-  return { ...ex, state: 'answered', answer, latencyMs: 5, holdDeadline: undefined };
+  // A copy that keeps the lazy `issues` getter (a spread would validate every body).
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(ex)) as Exchange;
+  return Object.assign(copy, { state: 'answered' as const, answer, latencyMs: 5, holdDeadline: undefined });
 }
