@@ -1,0 +1,113 @@
+/**
+ * Browser test harness: headless Debian Chromium driven by playwright-core, fake camera and microphone,
+ * and a static server on 127.0.0.1 that serves only the test pages, the WebSDK bundle and our dist bundle.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const chromiumAvailable = existsSync(CHROMIUM);
+export const HOW_TO_GET_CHROMIUM = 'apt-get install -y chromium';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+/** URL prefix → directory. Nothing outside these is served. */
+const MOUNTS: readonly (readonly [string, string])[] = [
+  ['/pages/', path.join(ROOT, 'test/fixtures/pages')],
+  ['/node_modules/@flashphoner/websdk/', path.join(ROOT, 'node_modules/@flashphoner/websdk')],
+  ['/dist/', path.join(ROOT, 'dist')],
+];
+
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.map': 'application/json',
+};
+
+export interface StaticServer {
+  readonly origin: string;
+  close(): Promise<void>;
+}
+
+export async function startStaticServer(): Promise<StaticServer> {
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+      const mount = MOUNTS.find(([prefix]) => pathname.startsWith(prefix));
+      const file = mount && path.join(mount[1], pathname.slice(mount[0].length));
+      if (!mount || !file || !file.startsWith(mount[1] + path.sep)) {
+        res.writeHead(404).end();
+        return;
+      }
+      try {
+        const body = await readFile(file);
+        res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+        res.end(body);
+      } catch {
+        res.writeHead(404).end();
+      }
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
+  '--allow-loopback-in-peer-connection',
+];
+
+export interface Browser {
+  readonly context: BrowserContext;
+  /** Every console error and page error of every page, for failure messages and "no errors" checks. */
+  readonly pageErrors: string[];
+  newPage(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** One Chromium with a fresh profile; reuse it for a whole file and open a page per test. */
+export async function launchBrowser(): Promise<Browser> {
+  const profile = await mkdtemp(path.join(tmpdir(), 'wcs-mock-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  const pageErrors: string[] = [];
+  return {
+    context,
+    pageErrors,
+    async newPage() {
+      const page = await context.newPage();
+      page.on('pageerror', (e) => pageErrors.push(`pageerror: ${e.message}`));
+      return page;
+    },
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
