@@ -145,15 +145,20 @@ export class ExchangeRecord implements Exchange {
     return headersFromRaw(this.#rawHeaders === '' ? [] : this.#rawHeaders.split('\n'));
   }
 
-  /** The parsed body, re-parsed from `rawBody` when it was released; undefined when it is not valid JSON. */
+  /** The parsed body (parsed again from `rawBody` if it was released); undefined when it is not valid JSON. */
   get body(): unknown {
     if (this.#body !== NOT_PARSED) return this.#body;
-    if (this.error !== undefined) return undefined;
-    try {
-      return JSON.parse(this.rawBody);
-    } catch {
-      return undefined;
+    let parsed: unknown;
+    if (this.error === undefined) {
+      try {
+        parsed = JSON.parse(this.rawBody);
+      } catch {
+        parsed = undefined;
+      }
     }
+    // Whoever reads bodies (a UI) will read them again: keep it from now on.
+    this.#body = parsed;
+    return parsed;
   }
 
   get keys(): CorrelationKeys {

@@ -5,5 +5,6 @@ export * from './rules';
 export * from './answers';
 export * from './journal';
 export * from './export';
+export { ExchangeRecord, headersFromRaw } from './exchange';
 export * from './auth';
 export { splitHookPath, type HookPath } from './path';

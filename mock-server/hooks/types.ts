@@ -50,6 +50,11 @@ export interface SentAnswer {
   readonly at: number;
 }
 
+/**
+ * One hook and its answer. The server's exchanges are `ExchangeRecord` instances whose derived fields
+ * (body, headers, keys, issues, answer…) are accessors: read them as properties, and use
+ * `JSON.stringify(ex)` or `ex.toJSON()` for a plain copy — `{...ex}` would drop the accessors.
+ */
 export interface Exchange {
   /** Unique within one server run; monotonically increasing ("1", "2", ...). */
   readonly id: string;

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeAnswer, renderAnswer } from '../../../mock-server/hooks/answers';
 import { checkBasic, checkSignature, signBody } from '../../../mock-server/hooks/auth';
+import { ExchangeRecord } from '../../../mock-server/hooks/exchange';
 import { toCurl, toHttpFile } from '../../../mock-server/hooks/export';
 import { Journal, readJournalFile } from '../../../mock-server/hooks/journal';
 import { splitHookPath } from '../../../mock-server/hooks/path';
@@ -63,7 +64,60 @@ describe('hook server parts', () => {
     });
   });
 
+  describe('ExchangeRecord', () => {
+    const rec = new ExchangeRecord(
+      {
+        seq: 12,
+        receivedAt: Date.now(),
+        method: 'StreamStatusEvent',
+        url: '/apps/EchoApp/StreamStatusEvent',
+        rawHeaders: ['Content-Type', 'application/json', 'X-A', '1', 'x-a', '2'],
+        remoteAddress: '127.0.0.1',
+        raw: Buffer.from('{"sessionId":"s","name":"cam","status":"PUBLISHING"}'),
+      },
+      { sessionId: 's', name: 'cam', status: 'PUBLISHING' },
+    );
+
+    it('derives app, type, headers, keys and the answer from what it keeps', () => {
+      assert.equal(rec.id, '12');
+      assert.equal(rec.app, '/apps/EchoApp');
+      assert.equal(rec.type, 'event');
+      assert.equal(rec.unknownMethod, false);
+      assert.deepEqual(rec.headers, { 'content-type': 'application/json', 'x-a': '1, 2' });
+      assert.deepEqual(rec.keys, { sessionId: 's', name: 'cam' });
+      assert.equal(rec.answer, undefined);
+      rec.recordAnswer({ status: 200, spec: 'echo', by: 'rule', body: undefined, bytes: 52, json: true, closeConnection: false, at: rec.receivedAt + 3 });
+      assert.equal(rec.state, 'answered');
+      assert.equal(rec.latencyMs, 3);
+      assert.deepEqual(rec.answer, {
+        status: 200,
+        headers: { 'Content-Type': 'application/json', 'Content-Length': '52', 'Access-Control-Allow-Origin': '*' },
+        body: rec.rawBody,
+        spec: 'echo',
+        by: 'rule',
+        at: rec.receivedAt + 3,
+      });
+    });
+
+    it('parses a released body again on read, and serialises every field', () => {
+      rec.forgetBody();
+      assert.deepEqual(rec.body, { sessionId: 's', name: 'cam', status: 'PUBLISHING' });
+      const plain = JSON.parse(JSON.stringify(rec)) as Record<string, unknown>;
+      for (const k of ['id', 'receivedAt', 'app', 'method', 'type', 'url', 'headers', 'rawBody', 'body', 'issues', 'keys', 'state', 'answer', 'latencyMs']) {
+        assert.ok(k in plain, k);
+      }
+    });
+  });
+
   describe('Journal', () => {
+    it('finds ids that are not sequential numbers too', () => {
+      const j = new Journal(2);
+      for (const id of ['a', 'b', 'c']) j.add(exchange(id));
+      assert.equal(j.get('a'), undefined);
+      assert.equal(j.get('c')?.id, 'c');
+      assert.equal(j.get('zz'), undefined);
+    });
+
     it('is a ring: arrival order kept across wrap-around, lookups follow drops', () => {
       const j = new Journal(3);
       for (let i = 1; i <= 7; i++) j.add(exchange(String(i)));
