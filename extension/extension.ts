@@ -125,6 +125,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
         void controller.reloadRules();
       }
       if (e.affectsConfiguration(`${SECTION}.policy`)) controller.setPolicy(s.policy);
+      if (e.affectsConfiguration(`${SECTION}.journalSize`)) model.setLimit(s.journalSize);
       if (RESTART_KEYS.some((k) => e.affectsConfiguration(`${SECTION}.${k}`))) {
         if (controller.state.kind !== 'stopped') {
           log.info('settings changed: restarting the hook server');

@@ -93,7 +93,7 @@ export function clientOfSessionId(sessionId: string): string | undefined {
 export class SessionModel extends TypedEmitter<SessionModelEvents> implements Disposable {
   readonly batchMs: number;
   readonly maxPerNode: number;
-  readonly limit: number;
+  private limitValue: number;
 
   private readonly entries = new Map<string, Entry>();
   private readonly order = new Seq<Entry>();
@@ -124,7 +124,18 @@ export class SessionModel extends TypedEmitter<SessionModelEvents> implements Di
     super();
     this.batchMs = Math.max(0, options.batchMs ?? 100);
     this.maxPerNode = Math.max(1, Math.floor(options.maxPerNode ?? 200));
-    this.limit = Math.max(1, Math.floor(options.limit ?? 10_000));
+    this.limitValue = Math.max(1, Math.floor(options.limit ?? 10_000));
+  }
+
+  /** How many exchanges the model holds at most. */
+  get limit(): number {
+    return this.limitValue;
+  }
+
+  /** Changes the limit (e.g. the journal size setting); lowering it drops the oldest answered exchanges now. */
+  setLimit(limit: number): void {
+    this.limitValue = Math.max(1, Math.floor(limit));
+    this.evictOverLimit();
   }
 
   // ---------------------------------------------------------------------------------------------

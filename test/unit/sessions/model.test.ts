@@ -244,6 +244,15 @@ describe('session model', () => {
       assert.equal(m.get(first.id), undefined);
     });
 
+    it('applies a lower limit at once', () => {
+      const m = new SessionModel({ limit: 10 });
+      for (let i = 0; i < 10; i++) m.ingest(answered(exchange('StreamKeepAliveEvent')));
+      m.setLimit(4);
+      assert.equal(m.limit, 4);
+      assert.equal(m.stats().exchanges, 4);
+      assert.equal(m.stats().evicted, 6);
+    });
+
     it('keeps a held exchange answerable after the limit dropped it from the tree', () => {
       const m = new SessionModel({ limit: 2 });
       const held = exchange('OnCallEvent');
