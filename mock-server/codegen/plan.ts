@@ -220,8 +220,12 @@ export function buildPlan(options: PlanOptions): StubPlan {
   return { routes, connectConfig, appPath: options.appPath ?? '' };
 }
 
+export const ENV_LISTEN_NOTE =
+  'HOST (default 127.0.0.1) and PORT (default 3000; 0 picks a free port) come from the environment. Use ' +
+  'HOST=0.0.0.0 when WCS runs on another machine. The server prints "listening on http://HOST:PORT/".';
+
 /** Header paragraphs every target starts with (commentBlock format). */
-export function headerParagraphs(plan: StubPlan, targetLabel: string, runHint: string): string[] {
+export function headerParagraphs(plan: StubPlan, targetLabel: string, runHint: string, listenNote = ENV_LISTEN_NOTE): string[] {
   const app = plan.appPath === '' ? '/' : plan.appPath.startsWith('/') ? plan.appPath : `/${plan.appPath}`;
   const handled = plan.routes.map((r) => r.method);
   return [
@@ -234,8 +238,7 @@ export function headerParagraphs(plan: StubPlan, targetLabel: string, runHint: s
     '',
     'Run it:',
     `  ${runHint}`,
-    'HOST (default 127.0.0.1) and PORT (default 3000; 0 picks a free port) come from the environment. Use ' +
-      'HOST=0.0.0.0 when WCS runs on another machine. The server prints "listening on http://HOST:PORT/".',
+    listenNote,
     '',
     'Point WCS at it (WCS CLI: ssh -p 2001 admin@<wcs host>):',
     `  update app -l http://<this host>:<port>${app} defaultApp`,

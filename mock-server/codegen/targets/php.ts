@@ -11,6 +11,9 @@ const phpComments = (paragraphs: readonly string[], prefix: string): string[] =>
   commentBlock(paragraphs, prefix).map((l) => l.replace(/\?>/g, '? >'));
 
 export const PHP_RUN_HINT = 'php -S 127.0.0.1:3000 router.php';
+const PHP_LISTEN_NOTE =
+  'php -S takes the address: use 0.0.0.0:3000 when WCS runs on another machine; port 0 picks a free port and ' +
+  'php prints it. Behind Apache or php-fpm, send every request under the app path to this script.';
 
 function replyExpr(r: Reply, indent: string): string {
   switch (r.kind) {
@@ -62,7 +65,7 @@ export function renderPhp(plan: StubPlan, label: string): string {
     : ['$routes = [', ...plan.routes.map((r) => `    ${phpQuoted(r.method)} => '${r.ident}',`), '];'];
   return [
     '<?php',
-    ...phpComments(headerParagraphs(plan, label, PHP_RUN_HINT), '// '),
+    ...phpComments(headerParagraphs(plan, label, PHP_RUN_HINT, PHP_LISTEN_NOTE), '// '),
     'declare(strict_types=1);',
     '',
     'const JSON_FLAGS = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION;',
