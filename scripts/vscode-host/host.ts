@@ -270,7 +270,7 @@ function formatLogArgs(args: unknown): string {
 const NOISE = [
   /gallery/i, /marketplace/i, /vsda/i, /Failed to load resource/i, /\[Service Worker\]/i, /connection token/i,
   /^Creating a socket \(renderer-/, /^\[reconnection-grace-time\]/, /^\[AgentHost:/, /^\[AccountPolicyGate\]/,
-  /^Updating additional builtin extensions cache/, /webWorkerExtensionHost/i, /^Started local extension host/i,
+  /^Updating additional builtin extensions cache/, /^Creation of workbench contribution '.*' took \d+ms/, /webWorkerExtensionHost/i, /^Started local extension host/i,
   /update check/i, /telemetry/i, /^\[perf\]/i, /copilot/i, /^\s*$/,
 ];
 
@@ -279,7 +279,7 @@ export function isNoise(text: string): boolean {
   // Errors raised inside the workbench itself (e.g. "Canceled" while the extension host shuts down): every
   // stack frame is in the workbench bundle. The extension host's errors carry its own file paths.
   const frames = text.match(/^\s+at .*$/gm);
-  return !!frames && frames.every((f) => /\/static\/out\/vs\/|<anonymous>/.test(f));
+  return !!frames && frames.every((f) => /\/static\/out\/vs\/|\(<anonymous>\)\s*$|at <anonymous>\s*$/.test(f));
 }
 
 export interface ExtensionTestOptions {

@@ -50,6 +50,11 @@ describe('VS Code extension host (code-server)', function () {
       env: hostTestEnv(workspace),
     });
     printHostLog(res.log);
+    if (res.exitCode !== 0) {
+      // The filter may have dropped the reason (e.g. an error the workbench raised); show every error line.
+      const errors = res.rawLog.filter((e) => e.type === 'error' && !res.log.includes(e.text)).map((e) => e.text);
+      if (errors.length) printHostLog(['--- errors the filter had dropped ---', ...errors]);
+    }
     assert.equal(res.exitCode, 0, 'the extension-host suite failed; its output is above');
     assert.match(res.log.join('\n'), /\d+ passing/, 'no mocha summary came back from the host');
   });
