@@ -72,6 +72,26 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     return pick ? target(pick.node, heldOnly) : undefined;
   }
 
+  /**
+   * The held exchanges a menu command is about: with several selected in the tree, VS Code passes the clicked
+   * node and the selection; the clicked one alone otherwise.
+   */
+  async function targets(arg: unknown, selection: unknown): Promise<Target[]> {
+    if (Array.isArray(selection) && selection.length > 1) {
+      const held = selection.filter(isExchangeNode).filter((n) => n.exchange.state === 'pending');
+      // The copy under "Waiting for you" and the tree node are the same exchange: answer it once.
+      const unique = [...new Map(held.map((n) => [model.keyOf(n), n])).values()];
+      const out: Target[] = [];
+      for (const n of unique) {
+        const t = await target(n, true);
+        if (t) out.push(t);
+      }
+      return out;
+    }
+    const t = await target(arg, true);
+    return t ? [t] : [];
+  }
+
   /** Sends an answer to a held exchange of the running server; explains why when it cannot. */
   function send(t: Target, spec: AnswerSpec): boolean {
     const { ex } = t;
@@ -126,19 +146,20 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
   }
 
   const handlers: Record<string, (...args: never[]) => unknown> = {
-    'wcsHookMock.answerEcho': async (arg?: unknown) => {
-      const t = await target(arg, true);
-      return t ? send(t, 'echo') : false;
+    'wcsHookMock.answerEcho': async (arg?: unknown, selection?: unknown) => {
+      const ts = await targets(arg, selection);
+      return ts.length > 0 && ts.map((t) => send(t, 'echo')).every(Boolean);
     },
-    'wcsHookMock.answerForbid': async (arg?: unknown) => {
-      const t = await target(arg, true);
-      return t ? send(t, 'forbid') : false;
+    'wcsHookMock.answerForbid': async (arg?: unknown, selection?: unknown) => {
+      const ts = await targets(arg, selection);
+      return ts.length > 0 && ts.map((t) => send(t, 'forbid')).every(Boolean);
     },
-    'wcsHookMock.answerForbidWithReason': async (arg?: unknown, reason?: string) => {
-      const t = await target(arg, true);
-      if (!t) return false;
-      const r = reason ?? (await askReason());
-      return r ? send(t, { status: 403, reason: r }) : false;
+    // From a menu the second argument is the tree selection; from code it may be the reason.
+    'wcsHookMock.answerForbidWithReason': async (arg?: unknown, selectionOrReason?: unknown) => {
+      const ts = await targets(arg, selectionOrReason);
+      if (ts.length === 0) return false;
+      const r = typeof selectionOrReason === 'string' ? selectionOrReason : await askReason();
+      return !!r && ts.map((t) => send(t, { status: 403, reason: r })).every(Boolean);
     },
     'wcsHookMock.answerWithStatus': async (arg?: unknown, status?: number, reason?: string) => {
       const t = await target(arg, true);

@@ -65,7 +65,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
   context.subscriptions.push(controller);
 
   const tree = new HooksTreeProvider(model);
-  const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true });
+  const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(tree, treeView);
 
   const exchangeDocs = new ExchangeDocuments(model);

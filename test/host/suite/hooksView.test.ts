@@ -72,6 +72,17 @@ describe('WCS Hooks view: the server, the tree and the answers', () => {
     assert.deepEqual(JSON.parse(res.body), { status: 403, reason: 'line busy' });
   });
 
+  it('answers every selected held hook when several are selected', async () => {
+    const a = body('OnCallEvent');
+    const b = body('OnCallEvent');
+    const answers = [postHook(url, 'OnCallEvent', a), postHook(url, 'OnCallEvent', b)];
+    const na = await heldNode(api, 'OnCallEvent', ['marker', a.marker]);
+    const nb = await heldNode(api, 'OnCallEvent', ['marker', b.marker]);
+    // What a context menu passes with two rows selected: the clicked one, then the selection.
+    assert.equal(await vscode.commands.executeCommand('wcsHookMock.answerForbid', na, [na, nb]), true);
+    assert.deepEqual((await Promise.all(answers)).map((r) => r.status), [403, 403]);
+  });
+
   it('answers with any status', async () => {
     const sent = body('playStream');
     const answer = postHook(url, 'playStream', sent);
