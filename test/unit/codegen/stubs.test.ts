@@ -5,16 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
 import { explainDecline, lookupMethod } from '../../../mock-server/protocol';
 import { generateStub, STUB_TARGETS, type StubOptions, type StubTarget } from '../../../mock-server/codegen/stubs';
 import { needs } from '../../support/skip';
 import { GOLDEN_OPTIONS } from './goldenOptions';
-import { findFlaskPython, hasPhp } from './toolchains';
+import { findFlaskPython, hasExpress, hasPhp } from './toolchains';
 
-const GOLDEN_DIR = join(__dirname, '..', '..', 'fixtures', 'golden');
+const REPO = join(__dirname, '..', '..', '..');
+const GOLDEN_DIR = join(REPO, 'test', 'fixtures', 'golden');
 const update = process.env.UPDATE_GOLDEN === '1';
 
 /** The comment text of a file, lines joined with spaces, so wrapped sentences can be searched. */
@@ -146,6 +147,24 @@ describe('codegen: handler stubs', () => {
         });
       }
     }
+
+    it('the TypeScript stub passes the typecheck script of its own package.json', function () {
+      needs(this, hasExpress(), 'express and @types/express', 'npm install (both are devDependencies)');
+      const stub = generateStub({ ...GOLDEN_OPTIONS, target: 'typescript-express' });
+      const script: string = JSON.parse(stub.files.find((f) => f.path === 'package.json')!.content).scripts.typecheck;
+      const [tool, ...args] = script.split(' ');
+      assert.equal(tool, 'tsc');
+      // Inside the repo so that typescript and @types/express resolve from its node_modules.
+      mkdirSync(join(REPO, '.cache'), { recursive: true });
+      const dir = mkdtempSync(join(REPO, '.cache', 'codegen-tsc-'));
+      try {
+        for (const f of stub.files) writeFileSync(join(dir, f.path), f.content);
+        const r = spawnSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), ...args], { cwd: dir, encoding: 'utf8' });
+        assert.equal(r.status, 0, r.stdout + r.stderr);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
 
     it('the golden TypeScript stub is type-checked with the project (test/ is in tsconfig, @types/express installed)', () => {
       const tsconfig = readFileSync(join(__dirname, '..', '..', '..', 'tsconfig.json'), 'utf8');
