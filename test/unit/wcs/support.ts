@@ -8,7 +8,7 @@ export interface SeenHook {
   body: Record<string, unknown>;
 }
 
-export type Answerer = (method: string, body: Record<string, unknown>) => HookReply | Promise<HookReply> | undefined;
+export type Answerer = (method: string, body: Record<string, unknown>) => HookReply | undefined | Promise<HookReply | undefined>;
 
 /** A backend that echoes everything unless `answer` returns something else; records what it saw. */
 export function recordingBackend(answer?: Answerer) {
