@@ -1,0 +1,76 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { validateBody } from '../../../mock-server/protocol';
+import { SCENARIOS, runScenario } from '../../../mock-server/wcs/scenarios';
+import { ScriptedClient } from '../../../mock-server/wcs/scriptedClient';
+import { closeEngines, connected, makeEngine, recordingBackend } from './support';
+
+const MESSAGES = [
+  'connection', 'publishStream', 'playStream', 'unPublishStream', 'stopStream', 'snapshot', 'sendStreamEvent', 'availableStream',
+  'call', 'answer', 'hangup', 'hold', 'unhold', 'transfer', 'sendDtmf', 'sendData', 'sessionDebug', 'submitBugReport', 'pushLogs',
+  'ping', 'pong', 'bogus', '__proto__', 'constructor', 'toString',
+];
+
+describe('wcs engine: robustness', () => {
+  afterEach(closeEngines);
+
+  it('every hook body the engine sends passes the catalog schema of its method', async () => {
+    const rec = recordingBackend();
+    for (const name of SCENARIOS) await runScenario(name, { backend: rec.backend });
+    assert.ok(rec.hooks.length > 50);
+    for (const h of rec.hooks) assert.deepEqual(validateBody(h.method, h.body), [], `${h.method}: ${JSON.stringify(h.body).slice(0, 300)}`);
+  });
+
+  it('random frames never crash the engine, every client frame is {message, data[]}, and a well-behaved client still works', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.oneof(
+            fc.string(),
+            fc.record({ message: fc.constantFrom(...MESSAGES), data: fc.array(fc.anything(), { maxLength: 3 }) }).map((f) => JSON.stringify(f)),
+            fc.record({ message: fc.constantFrom(...MESSAGES), data: fc.anything() }).map((f) => JSON.stringify(f)),
+            fc.record({ mediaSessionId: fc.constantFrom('a', 'b'), callId: fc.constantFrom('a', 'b'), name: fc.string(), sdp: fc.constantFrom('v=0\r\n', 'junk', undefined) }, { requiredKeys: [] })
+              .chain((p) => fc.constantFrom(...MESSAGES).map((m) => JSON.stringify({ message: m, data: [p] }))),
+          ),
+          { maxLength: 25 },
+        ),
+        async (frames) => {
+          const engine = makeEngine({ backend: recordingBackend().backend, farEnd: { kind: 'answer' } });
+          const sent: string[] = [];
+          const link = engine.accept({ send: (t) => void sent.push(t), close: () => undefined });
+          link.receive(JSON.stringify({ message: 'connection', data: [{ appKey: 'defaultApp' }] }));
+          for (const f of frames) link.receive(f);
+          await engine.idle();
+          for (const t of sent) {
+            const f = JSON.parse(t);
+            assert.equal(typeof f.message, 'string');
+            assert.ok(Array.isArray(f.data), t);
+          }
+          assert.equal(engine.log.filter((e) => e.kind === 'warning' && /internal error/.test(e.text)).length, 0, engine.logText());
+          const c = await connected(engine);
+          assert.equal((await c.publish('after-fuzz')).status, 'PUBLISHING');
+          link.closed();
+          await engine.close();
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a client closing mid-flow leaves no session and no timers behind', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const before = timers();
+    const rec = recordingBackend();
+    const engine = makeEngine({ backend: rec.backend, farEnd: { kind: 'answer', afterMs: 60_000 }, pingIntervalMs: 1000, streamKeepAliveMs: 1000 });
+    const c = new ScriptedClient(engine);
+    await c.connect();
+    await c.publish('x');
+    void c.call('1002').catch(() => undefined);
+    await c.waitFor((f) => f.message === 'ring', 'ring');
+    c.disconnect();
+    await engine.idle();
+    assert.equal(engine.sessions().length, 0);
+    assert.equal(rec.sequence().at(-1), 'ConnectionStatusEvent DISCONNECTED');
+    assert.equal(timers(), before, 'ping, keep-alive and far-end timers are cleared');
+  });
+});
