@@ -64,6 +64,11 @@ export interface PlanOptions {
 /** Characters that would make a method name something other than one plain path segment. */
 const BAD_SEGMENT = /[\s/?#%\\\u0000-\u001f\u007f]/;
 
+/** Whether a name can be a stub route: one plain, non-empty path segment (journal entries may not be). */
+export function isStubMethodName(name: unknown): name is string {
+  return typeof name === 'string' && name.length > 0 && !BAD_SEGMENT.test(name);
+}
+
 function checkMethod(method: unknown, where: string): string {
   if (typeof method !== 'string' || method.length === 0) throw new Error(`${where}: a method name must be a non-empty string`);
   if (BAD_SEGMENT.test(method)) {

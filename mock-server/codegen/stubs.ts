@@ -6,6 +6,8 @@
 import type { AnswerSpec } from '../hooks/types';
 import type { RestClientConfig } from '../protocol';
 import { buildPlan, type StubPlan } from './plan';
+
+export { isStubMethodName } from './plan';
 import { JS_RUN_HINT, renderJavascriptNode } from './targets/javascriptNode';
 import { PHP_RUN_HINT, renderPhp } from './targets/php';
 import { PY_RUN_HINT, renderPythonFlask } from './targets/pythonFlask';

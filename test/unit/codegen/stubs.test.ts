@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { join } from 'node:path';
 import { transformSync } from 'esbuild';
 import { explainDecline, lookupMethod } from '../../../mock-server/protocol';
-import { generateStub, STUB_TARGETS, type StubOptions, type StubTarget } from '../../../mock-server/codegen/stubs';
+import { generateStub, isStubMethodName, STUB_TARGETS, type StubOptions, type StubTarget } from '../../../mock-server/codegen/stubs';
 import { needs } from '../../support/skip';
 import { GOLDEN_OPTIONS } from './goldenOptions';
 import { findFlaskPython, hasExpress, hasPhp } from './toolchains';
@@ -189,6 +189,11 @@ describe('codegen: handler stubs', () => {
     for (const [name, opts, message] of cases) {
       it(name, () => assert.throws(() => generateStub(opts as StubOptions), message));
     }
+  });
+
+  it('isStubMethodName tells which journal method names a stub can route', () => {
+    for (const ok of ['connect', 'OnCallEvent', 'weird-name', 'ünïcode']) assert.equal(isStubMethodName(ok), true, ok);
+    for (const bad of ['', 'a/b', 'a b', 'x?y', 'x#y', '%2F', 'a\nb', 42]) assert.equal(isStubMethodName(bad), false, String(bad));
   });
 
   describe('plan rules', () => {
