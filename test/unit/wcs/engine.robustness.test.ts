@@ -57,20 +57,42 @@ describe('wcs engine: robustness', () => {
     );
   });
 
-  it('a client closing mid-flow leaves no session and no timers behind', async () => {
-    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-    const before = timers();
-    const rec = recordingBackend();
-    const engine = makeEngine({ backend: rec.backend, farEnd: { kind: 'answer', afterMs: 60_000 }, pingIntervalMs: 1000, streamKeepAliveMs: 1000 });
-    const c = new ScriptedClient(engine);
-    await c.connect();
-    await c.publish('x');
-    void c.call('1002').catch(() => undefined);
-    await c.waitFor((f) => f.message === 'ring', 'ring');
-    c.disconnect();
-    await engine.idle();
-    assert.equal(engine.sessions().length, 0);
-    assert.equal(rec.sequence().at(-1), 'ConnectionStatusEvent DISCONNECTED');
-    assert.equal(timers(), before, 'ping, keep-alive and far-end timers are cleared');
+  it('a client closing mid-flow leaves no session and no timer (ping, keep-alive, far end) behind', async () => {
+    // Track the timers created from here on; the engine must clear every one it started.
+    const live = new Set<unknown>();
+    const real = { st: globalThis.setTimeout, ct: globalThis.clearTimeout, si: globalThis.setInterval, ci: globalThis.clearInterval };
+    const g = globalThis as unknown as Record<string, (...a: unknown[]) => unknown>;
+    g.setTimeout = (fn: unknown, ms: unknown, ...a: unknown[]) => {
+      const t = real.st(() => {
+        live.delete(t);
+        (fn as (...x: unknown[]) => void)(...a);
+      }, ms as number);
+      live.add(t);
+      return t;
+    };
+    g.setInterval = (fn: unknown, ms: unknown) => {
+      const t = real.si(fn as () => void, ms as number);
+      live.add(t);
+      return t;
+    };
+    g.clearTimeout = (t: unknown) => (live.delete(t), real.ct(t as NodeJS.Timeout));
+    g.clearInterval = (t: unknown) => (live.delete(t), real.ci(t as NodeJS.Timeout));
+    try {
+      const rec = recordingBackend();
+      const engine = makeEngine({ backend: rec.backend, farEnd: { kind: 'answer', afterMs: 60_000 }, pingIntervalMs: 1000, streamKeepAliveMs: 1000 });
+      const c = new ScriptedClient(engine);
+      await c.connect();
+      await c.publish('x');
+      void c.call('1002').catch(() => undefined);
+      await c.waitFor((f) => f.message === 'ring', 'ring');
+      assert.ok(live.size >= 3, `ping, keep-alive and far-end timers are running (${live.size})`);
+      c.disconnect();
+      await engine.idle();
+      assert.equal(engine.sessions().length, 0);
+      assert.equal(rec.sequence().at(-1), 'ConnectionStatusEvent DISCONNECTED');
+      assert.equal(live.size, 0, 'every timer is cleared');
+    } finally {
+      Object.assign(globalThis, { setTimeout: real.st, clearTimeout: real.ct, setInterval: real.si, clearInterval: real.ci });
+    }
   });
 });
