@@ -42,8 +42,13 @@ export class RulesFileManager implements vscode.Disposable {
       this.watcher = undefined;
       return;
     }
-    const folder = vscode.Uri.joinPath(uri, '..');
-    const w = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, path.posix.basename(uri.path)));
+    // Relative to the workspace folder when inside it: that folder exists (".vscode" may not, yet) and VS Code
+    // watches it anyway, so a rules file created later by hand is noticed too.
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    const pattern = folder
+      ? new vscode.RelativePattern(folder, path.posix.relative(folder.uri.path, uri.path))
+      : new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), path.posix.basename(uri.path));
+    const w = vscode.workspace.createFileSystemWatcher(pattern);
     const fire = () => this.changed.fire();
     this.watcher = vscode.Disposable.from(w, w.onDidChange(fire), w.onDidCreate(fire), w.onDidDelete(fire));
   }

@@ -125,11 +125,13 @@ export class ServerController implements vscode.Disposable {
       return this.failed(`Cannot create the hook server: ${(err as Error).message}`, 'settings');
     }
     server.on('warning', (m) => this.log.warn(m));
+    // Formatting a line per hook costs under a flood; only when someone set the channel to Debug or Trace.
+    const debug = () => this.log.logLevel !== vscode.LogLevel.Off && this.log.logLevel <= vscode.LogLevel.Debug;
     server.on('received', (ex) => {
-      if (this.log.logLevel <= vscode.LogLevel.Debug) this.log.debug(`#${ex.id} ${ex.method} ${ex.state === 'pending' ? 'held' : 'answered by rule'}`);
+      if (debug()) this.log.debug(`#${ex.id} ${ex.method} ${ex.state === 'pending' ? 'held' : 'answered by rule'}`);
     });
     server.on('answered', (ex) => {
-      if (ex.answer && this.log.logLevel <= vscode.LogLevel.Debug) this.log.debug(`#${ex.id} ${ex.method} → ${ex.answer.status} (${ex.answer.by})`);
+      if (debug() && ex.answer) this.log.debug(`#${ex.id} ${ex.method} → ${ex.answer.status} (${ex.answer.by})`);
     });
     server.on('aborted', (ex) => this.log.info(`#${ex.id} ${ex.method}: the client went away before an answer`));
     // Attached before listening so not even the first hook is missed.

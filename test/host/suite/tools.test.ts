@@ -59,6 +59,26 @@ describe('Rules, documents and tools from the tree', () => {
     }, 'the fixed rules file to be picked up by the watcher');
   });
 
+  it('notices a rules file created by hand in a folder that did not exist, at the path the setting names', async () => {
+    const cfg = () => vscode.workspace.getConfiguration('wcsHookMock');
+    await cfg().update('rulesFile', 'hooks-config/rules.json', vscode.ConfigurationTarget.Workspace);
+    try {
+      const file = vscode.Uri.file(join(workspaceDir(), 'hooks-config', 'rules.json'));
+      await vscode.workspace.fs.writeFile(file, new TextEncoder().encode(JSON.stringify({ rules: [{ method: 'sendDtmf', answer: 'forbid' }] })));
+      await until(async () => {
+        await api.whenIdle();
+        return api.server()?.currentRules?.rules[0]?.method === 'sendDtmf';
+      }, 'the new rules file to be loaded');
+      assert.equal((await postHook(api.url()!, 'sendDtmf', body('sendDtmf'))).status, 403);
+    } finally {
+      await cfg().update('rulesFile', undefined, vscode.ConfigurationTarget.Workspace);
+    }
+    await until(async () => {
+      await api.whenIdle();
+      return api.server()?.currentRules?.rules[0]?.method === 'OnCallEvent';
+    }, 'the default rules file to be back in force');
+  });
+
   it('opens an exchange as a read-only JSON document with headers, body, issues and the answer', async () => {
     const sent = body('call', { callId: 42 });
     const answer = postHook(api.url()!, 'call', sent);
