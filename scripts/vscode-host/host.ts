@@ -7,7 +7,7 @@
  * code-server writes to all of them (even for --version) and parallel or leftover instances must not meet.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { format } from 'node:util';
@@ -37,7 +37,7 @@ export function missingPrerequisite(): { what: string; howToGet: string } | unde
 }
 
 export interface CodeServerOptions {
-  /** Folder the workbench opens; recorded so callers can build URLs for it. */
+  /** The folder openWorkbench() opens. */
   workspaceDir: string;
   /** Extra environment for code-server; it reaches the extension host unchanged. */
   env?: Record<string, string>;
@@ -329,10 +329,4 @@ export async function runExtensionTests(opts: ExtensionTestOptions): Promise<Ext
 
 function tail(text: string, lines: number): string {
   return text.split('\n').slice(-lines).join('\n');
-}
-
-/** Version of the installed code-server, from its package.json (no process start needed). */
-export function codeServerVersion(): string | undefined {
-  const pkg = join(CACHE_DIR, 'code-server', 'lib', 'node_modules', 'code-server', 'package.json');
-  return existsSync(pkg) ? (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version : undefined;
 }
