@@ -2,6 +2,7 @@
 import { checkCommand } from './check';
 import { serveCommand } from './serve';
 import { triggerCommand } from './trigger';
+import { wcsCommand } from './wcs';
 
 export interface Command {
   readonly summary: string;
@@ -12,4 +13,5 @@ export const COMMANDS: Record<string, Command> = {
   serve: serveCommand,
   trigger: triggerCommand,
   check: checkCommand,
+  wcs: wcsCommand,
 };

@@ -79,7 +79,7 @@ export function installWcsMock(options: InstallWcsMockOptions): InstalledWcsMock
     engine = (options as SharedEngine).engine;
   } else {
     const { url: _url, onClientError: _cb, ...engineOptions } = options as OwnEngine & { onClientError?: unknown };
-    engine = new WcsEngine(engineOptions);
+    engine = new WcsEngine({ serverAddress: new URL(options.url).host, ...engineOptions });
   }
 
   // mock: false — we route the global ourselves instead of letting mock-socket capture every URL.

@@ -48,13 +48,9 @@ export async function startWcsServer(options: StartWcsServerOptions): Promise<Wc
   const { host = '127.0.0.1', port = DEFAULT_WCS_WS_PORT, warn = (l: string) => console.warn(l) } = options;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
   const shared = 'engine' in options && options.engine !== undefined;
-  let engine: AcceptingEngine;
-  if (shared) {
-    engine = (options as { engine: AcceptingEngine }).engine;
-  } else {
-    const { host: _h, port: _p, warn: _w, ...engineOptions } = options as Listen & WcsEngineOptions;
-    engine = new WcsEngine(engineOptions);
-  }
+  const engineOptions = shared ? undefined : (({ host: _h, port: _p, warn: _w, ...rest }) => rest)(options as Listen & WcsEngineOptions);
+  // Validate the engine options before binding a port; the real engine is made once the port is known.
+  if (engineOptions) await new WcsEngine(engineOptions).close();
 
   const wss = new WebSocketServer({ host, port, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
   try {
@@ -63,12 +59,18 @@ export async function startWcsServer(options: StartWcsServerOptions): Promise<Wc
       wss.once('error', reject);
     });
   } catch (err) {
-    if (!shared) await engine.close();
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new Error(`cannot listen on ${host}:${port}: the port is in use`);
     if (code === 'EADDRNOTAVAIL') throw new Error(`cannot listen on ${host}:${port}: no such local address`);
     throw new Error(`cannot listen on ${host}:${port}: ${(err as Error).message}`);
   }
+  const addr = wss.address() as AddressInfo;
+  const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  // Session ids carry the server's address the way WCS's do (client address / server address).
+  const engine: AcceptingEngine = engineOptions
+    ? new WcsEngine({ serverAddress: `${shownHost}:${addr.port}`, ...engineOptions })
+    : (options as { engine: AcceptingEngine }).engine;
+
   // After listening, a server error must not become an unhandled 'error' event that kills the process.
   wss.on('error', (err) => warn(`WCS mock server error: ${err.message}`));
   const warning = listenWarning(host);
@@ -109,8 +111,6 @@ export async function startWcsServer(options: StartWcsServerOptions): Promise<Wc
     });
   });
 
-  const addr = wss.address() as AddressInfo;
-  const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   let closing: Promise<void> | undefined;
   return {
     url: `ws://${shownHost}:${addr.port}`,

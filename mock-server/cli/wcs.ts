@@ -1,0 +1,185 @@
+/**
+ * `wcs-hook-mock wcs --backend URL`: a fake WCS on ws://127.0.0.1:8080 that a WebSDK app can point
+ * `urlServer` at. Every session and hook is printed as it happens; the server runs until SIGINT/SIGTERM.
+ * A backend that is down does not stop it: the hooks fail the way WCS's would and one line says why.
+ */
+import { parseArgs } from 'node:util';
+import type { WcsEngine, WcsEngineOptions, WcsLogEntry } from '../wcs/engine';
+import { formatLogEntry } from '../wcs/log';
+import { DEFAULT_WCS_WS_PORT, startWcsServer, type WcsServer } from '../wcs/wsServer';
+import type { Command } from './commands';
+import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, parseFarEnd } from './trigger';
+
+export const WCS_USAGE = `Usage: wcs-hook-mock wcs --backend URL [options]
+
+Runs a fake Web Call Server: WebSDK apps connect with urlServer ws://HOST:PORT, and every client action
+fires the REST hooks WCS would send to your backend, with WCS's restOnError semantics.
+
+Options:
+${BACKEND_USAGE}
+  --host HOST            address to listen on (default 127.0.0.1; anything else is reachable from the network)
+  --port PORT            port to listen on (default ${DEFAULT_WCS_WS_PORT}, WCS's ws port; 0 picks a free one)
+  --far-end SPEC         SIP side of outgoing calls: answer[:MS] (default), busy, reject:CODE, ring
+  --ping SECONDS         server ping interval (default 5, as keep_alive.server_interval; 0 = off)
+  --verbose              also print every WebSocket frame (ping/pong included)
+  --json                 print log entries as JSON lines
+  -h, --help             show this help
+
+Stop with Ctrl-C. Exit code: 0 after a clean stop, 1 when it cannot listen, 2 on usage errors.`;
+
+export interface WcsIO {
+  readonly stdout: Pick<NodeJS.WriteStream, 'write'>;
+  readonly stderr: Pick<NodeJS.WriteStream, 'write'>;
+  readonly env: NodeJS.ProcessEnv;
+  /** Signals that stop the server; tests pass their own emitter. */
+  readonly signals: Pick<NodeJS.Process, 'once' | 'off'>;
+  /** Called once the server listens (tests read the URL from here). */
+  readonly onListening?: (server: WcsServer) => void;
+}
+
+const PREFIX = 'wcs-hook-mock wcs';
+
+/** Frames are noise at the default level: pings every 5 s per session. */
+const QUIET_KINDS = new Set<WcsLogEntry['kind']>(['client-message', 'client-frame']);
+
+function clock(at: number): string {
+  return new Date(at).toISOString().slice(11, 23);
+}
+
+function parsePort(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_WCS_WS_PORT;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0 || n > 65535 || text.trim() === '') throw new UsageError(`--port needs an integer 0–65535, got '${text}'`);
+  return n;
+}
+
+function parsePing(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 0 || text.trim() === '') throw new UsageError(`--ping needs seconds ≥ 0, got '${text}'`);
+  return Math.round(n * 1000);
+}
+
+export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): Promise<number> {
+  const out = (line: string) => io.stdout.write(line + '\n');
+  const err = (line: string) => io.stderr.write(line + '\n');
+
+  let options: {
+    host: string;
+    port: number;
+    verbose: boolean;
+    json: boolean;
+    engine: WcsEngineOptions;
+  };
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      options: {
+        ...BACKEND_OPTIONS,
+        host: { type: 'string' },
+        port: { type: 'string', short: 'p' },
+        'far-end': { type: 'string' },
+        ping: { type: 'string' },
+        verbose: { type: 'boolean', short: 'v' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (values.help) {
+      out(WCS_USAGE);
+      return 0;
+    }
+    if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+    const { backend, timeoutMs } = backendFromFlags(values, io.env);
+    const host = values.host ?? '127.0.0.1';
+    if (host.trim() === '') throw new UsageError('--host needs an address');
+    options = {
+      host,
+      port: parsePort(values.port),
+      verbose: values.verbose ?? false,
+      json: values.json ?? false,
+      engine: { backend, hookTimeoutMs: timeoutMs, farEnd: parseFarEnd(values['far-end']), pingIntervalMs: parsePing(values.ping) },
+    };
+  } catch (e) {
+    // parseArgs throws TypeError with a code for unknown/malformed flags; both are the user's to fix.
+    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      err(`${PREFIX}: ${(e as Error).message}\nRun 'wcs-hook-mock wcs --help' for the options.`);
+      return 2;
+    }
+    throw e;
+  }
+
+  let server: WcsServer;
+  try {
+    server = await startWcsServer({ host: options.host, port: options.port, warn: err, ...options.engine });
+  } catch (e) {
+    err(`${PREFIX}: ${(e as Error).message}`);
+    return 1;
+  }
+  // Subscribing right after the await loses nothing: no socket I/O can run before this continuation.
+  const engine: WcsEngine = server.engine;
+  const backendUrl = (options.engine.backend as { url: string }).url;
+  // Session ids are long; lines carry a short tag and the "opened" line says which id it stands for.
+  const tags = new Map<string, string>();
+  const tag = (id: string | undefined): string => {
+    if (id === undefined) return '-';
+    let t = tags.get(id);
+    if (!t) tags.set(id, (t = `s${tags.size + 1}`));
+    return t;
+  };
+  // One line per outage, not one per hook: a down backend during a busy session would flood the terminal.
+  let backendDown = false;
+  engine.on('log', (e) => {
+    if (e.kind === 'hook-answer') {
+      if (e.failure === 'unreachable' && !backendDown) {
+        backendDown = true;
+        err(`${PREFIX}: backend ${backendUrl} is unreachable (${e.error ?? 'no answer'}); hooks fail until it is up, the server keeps running`);
+      } else if (!e.failure && backendDown) {
+        backendDown = false;
+        err(`${PREFIX}: backend ${backendUrl} answers again`);
+      }
+    }
+    if (!options.verbose && QUIET_KINDS.has(e.kind)) return;
+    if (options.json) {
+      out(JSON.stringify(e));
+      return;
+    }
+    const opened = e.kind === 'session' && e.event === 'opened' ? `  ${e.sessionId}` : '';
+    out(`${clock(e.at)} ${tag(e.sessionId)} ${formatLogEntry(e)}${opened}`);
+  });
+  out(`listening on ${server.url} (backend ${backendUrl})`);
+  io.onListening?.(server);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      io.signals.off('SIGINT', stop);
+      io.signals.off('SIGTERM', stop);
+      resolve();
+    };
+    io.signals.once('SIGINT', stop);
+    io.signals.once('SIGTERM', stop);
+  });
+  out('stopping: closing sessions (their disconnect hooks are still sent)');
+  // A second Ctrl-C abandons the disconnect hooks instead of waiting for a slow backend.
+  const abandon = () => void engine.close({ abortHooks: true });
+  io.signals.once('SIGINT', abandon);
+  try {
+    await server.close();
+    await engine.close();
+  } finally {
+    io.signals.off('SIGINT', abandon);
+  }
+  out('stopped');
+  return 0;
+}
+
+function defaultIO(): WcsIO {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, signals: process };
+}
+
+export const wcsCommand: Command = {
+  summary: 'run a fake WCS (WebSocket, default ws://127.0.0.1:8080) that fires hooks at your backend',
+  run: (argv) => runWcs(argv),
+};

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocket } from 'ws';
+import { runWcs, type WcsIO } from '../../../mock-server/cli/wcs';
+import { createHookServer } from '../../../mock-server/hooks';
+import type { WcsServer } from '../../../mock-server/wcs/wsServer';
+import { eventually } from './standIn';
+
+interface Run {
+  stdout: string[];
+  stderr: string[];
+  signals: EventEmitter;
+  server: Promise<WcsServer>;
+  exit: Promise<number>;
+}
+
+function run(argv: string[]): Run {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const signals = new EventEmitter();
+  let listening!: (s: WcsServer) => void;
+  const server = new Promise<WcsServer>((r) => (listening = r));
+  const io: WcsIO = {
+    stdout: { write: (s: string) => (stdout.push(...s.split('\n').filter(Boolean)), true) } as WcsIO['stdout'],
+    stderr: { write: (s: string) => (stderr.push(...s.split('\n').filter(Boolean)), true) } as WcsIO['stderr'],
+    env: {},
+    signals: signals as unknown as WcsIO['signals'],
+    onListening: listening,
+  };
+  return { stdout, stderr, signals, server, exit: runWcs(argv, io) };
+}
+
+/** Logs in like the WebSDK and resolves with the first frame that settles the session. */
+function login(url: string): Promise<{ message: string; ws: WebSocket }> {
+  const ws = new WebSocket(url);
+  ws.on('open', () => ws.send(JSON.stringify({ message: 'connection', data: [{ appKey: 'defaultApp', custom: {} }] })));
+  return new Promise((resolve, reject) => {
+    ws.on('error', reject);
+    ws.on('message', (m) => {
+      const f = JSON.parse(String(m)) as { message: string };
+      if (f.message === 'getUserData' || f.message === 'fail') resolve({ message: f.message, ws });
+    });
+  });
+}
+
+/** A port on 127.0.0.1 nothing listens on (bound, then released). */
+async function deadPort(): Promise<number> {
+  const s = http.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise<void>((r) => s.close(() => r()));
+  return port;
+}
+
+describe('wcs-hook-mock wcs (CLI)', () => {
+  it('listens, logs each session and hook, and stops cleanly on SIGINT', async () => {
+    const hooks = createHookServer({ port: 0, policy: 'echo-all' });
+    await hooks.listen();
+    try {
+      const r = run(['--backend', `${hooks.url}/EchoApp`, '--port', '0', '--ping', '0']);
+      const srv = await r.server;
+      assert.match(r.stdout[0], /^listening on ws:\/\/127\.0\.0\.1:\d+ \(backend http:\/\/127\.0\.0\.1:\d+\/EchoApp\)$/);
+      const { message, ws } = await login(srv.url);
+      assert.equal(message, 'getUserData');
+      await eventually(() => r.stdout.some((l) => / s1 hook ← ConnectionStatusEvent 200/.test(l)));
+      assert.ok(r.stdout.some((l) => / s1 session opened \(127\.0\.0\.1\)  \/127\.0\.0\.1:\d+\/127\.0\.0\.1:\d+-/.test(l)), r.stdout.join('\n'));
+      assert.ok(r.stdout.some((l) => / s1 hook → connect$/.test(l)));
+      assert.ok(!r.stdout.some((l) => l.includes('client →')), 'frames only with --verbose');
+      r.signals.emit('SIGINT');
+      assert.equal(await r.exit, 0);
+      assert.equal(r.stdout[r.stdout.length - 1], 'stopped');
+      assert.deepEqual(r.stderr, []);
+      assert.equal(ws.readyState, WebSocket.CLOSED);
+      const last = hooks.journal.all().at(-1)!;
+      assert.equal(last.method, 'ConnectionStatusEvent');
+      assert.equal((last.body as { status?: string }).status, 'DISCONNECTED', 'stopping still tells the backend');
+    } finally {
+      await hooks.close();
+    }
+  });
+
+  it('says once that the backend is unreachable and keeps serving', async () => {
+    const port = await deadPort();
+    const r = run(['--backend', `http://127.0.0.1:${port}/EchoApp`, '--port', '0', '--ping', '0', '--timeout', '5']);
+    const srv = await r.server;
+    const first = await login(srv.url);
+    assert.equal(first.message, 'fail', 'WCS refuses a session whose connect hook fails');
+    const second = await login(srv.url);
+    assert.equal(second.message, 'fail', 'the server is still there for the next client');
+    const down = r.stderr.filter((l) => l.includes('unreachable'));
+    assert.equal(down.length, 1, r.stderr.join('\n'));
+    assert.match(down[0], new RegExp(`^wcs-hook-mock wcs: backend http://127\\.0\\.0\\.1:${port}/EchoApp is unreachable \\(.+\\); hooks fail until it is up, the server keeps running$`));
+    assert.ok(!r.stderr.some((l) => /^\s+at /.test(l)), 'no stack trace');
+    r.signals.emit('SIGINT');
+    assert.equal(await r.exit, 0);
+  });
+
+  it('prints JSON lines with --json and frames with --verbose', async () => {
+    const hooks = createHookServer({ port: 0, policy: 'echo-all' });
+    await hooks.listen();
+    try {
+      const r = run(['--backend', `${hooks.url}/App`, '--port', '0', '--ping', '0', '--json', '--verbose']);
+      const srv = await r.server;
+      await login(srv.url);
+      await eventually(() => r.stdout.some((l) => l.includes('"kind":"client-frame"')));
+      const entries = r.stdout.slice(1).map((l) => JSON.parse(l) as { kind: string });
+      assert.ok(entries.some((e) => e.kind === 'client-message'));
+      assert.ok(entries.some((e) => e.kind === 'hook'));
+      r.signals.emit('SIGTERM');
+      assert.equal(await r.exit, 0);
+    } finally {
+      await hooks.close();
+    }
+  });
+
+  it('exits 2 on usage errors and 1 when it cannot listen, with one clear line', async () => {
+    for (const [argv, pattern] of [
+      [[], /--backend URL is required/],
+      [['--backend', 'ftp://x'], /--backend must be an http/],
+      [['--backend', 'http://127.0.0.1:1/A', '--port', '99999'], /--port needs an integer 0–65535/],
+      [['--backend', 'http://127.0.0.1:1/A', '--ping=-1'], /--ping needs seconds/],
+      [['--backend', 'http://127.0.0.1:1/A', '--bogus'], /Unknown option '--bogus'/],
+      [['--backend', 'http://127.0.0.1:1/A', 'extra'], /unexpected argument 'extra'/],
+    ] as const) {
+      const r = run([...argv]);
+      assert.equal(await r.exit, 2, argv.join(' '));
+      assert.match(r.stderr[0], pattern);
+    }
+    const hold = run(['--backend', 'http://127.0.0.1:1/A', '--port', '0', '--ping', '0']);
+    const srv = await hold.server;
+    const clash = run(['--backend', 'http://127.0.0.1:1/A', '--port', String(srv.port)]);
+    assert.equal(await clash.exit, 1);
+    assert.deepEqual(clash.stderr, [`wcs-hook-mock wcs: cannot listen on 127.0.0.1:${srv.port}: the port is in use`]);
+    hold.signals.emit('SIGINT');
+    assert.equal(await hold.exit, 0);
+  });
+});
