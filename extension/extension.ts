@@ -11,7 +11,7 @@ import { registerCommands } from './commands';
 import { RESTART_KEYS, SECTION, readSettings, type Settings } from './config';
 import { ANSWER_SCHEME, AnswerFileSystem, EXCHANGE_SCHEME, ExchangeDocuments } from './documents';
 import { RulesFileManager } from './rulesFile';
-import { ServerController } from './serverController';
+import { ServerController, type RulesStatus } from './serverController';
 import { StatusBar } from './statusBar';
 import { HooksTreeProvider } from './tree/provider';
 import { POLICY_LABELS } from './config';
@@ -31,6 +31,8 @@ export interface WcsHookMockApi {
   statusBar(): { text: string; tooltip: string };
   /** Resolves when pending starts, stops and restarts (settings changes included) have finished. */
   whenIdle(): Promise<void>;
+  /** What the last read of the rules file found (after a broken edit: the error, and the rules still in force). */
+  rules(): RulesStatus;
   /** What deactivate() does: closes the server, answering every held hook with the fallback. */
   shutdown(): Promise<void>;
 }
@@ -148,6 +150,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
     treeView,
     statusBar: () => ({ text: statusBar.item.text, tooltip: String(statusBar.item.tooltip ?? '') }),
     whenIdle: () => controller.idle(),
+    rules: () => controller.rulesStatus,
     shutdown: () => controller.stop(),
   };
 }

@@ -16,12 +16,20 @@ import type { ServerState } from './statusText';
 
 export type { ServerState } from './statusText';
 
+/** What the last read of the rules file found; `count` is the rules in force afterwards. */
+export interface RulesStatus {
+  readonly kind: 'none' | 'ok' | 'error';
+  readonly message: string;
+  readonly count?: number;
+}
+
 export class ServerController implements vscode.Disposable {
   private current: HookServer | undefined;
   private attachment: CoreDisposable | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private stateValue: ServerState = { kind: 'stopped' };
   private rulesInForce: RulesFile | undefined;
+  private lastRules: RulesStatus = { kind: 'none', message: 'not loaded yet' };
   private readonly changed = new vscode.EventEmitter<ServerState>();
   readonly onDidChange = this.changed.event;
 
@@ -73,9 +81,11 @@ export class ServerController implements vscode.Disposable {
       const load = await this.rules.load();
       if (load.kind === 'error') {
         this.rules.reportError(load, this.rulesInForce ? 'The previous rules stay in force until it is fixed.' : 'No rules are in force until it is fixed.');
+        this.lastRules = { kind: 'error', message: load.error.message, count: this.rulesInForce?.rules.length };
         return;
       }
       this.rulesInForce = load.kind === 'ok' ? load.rules : undefined;
+      this.lastRules = this.statusOf(load);
       server.setRules(this.rulesInForce);
       this.log.info(load.kind === 'ok' ? `rules reloaded: ${load.rules.rules.length} rule(s) from ${load.uri.fsPath}` : `no rules: ${load.why}`);
       this.changed.fire(this.stateValue);
@@ -91,6 +101,16 @@ export class ServerController implements vscode.Disposable {
 
   get ruleCount(): number | undefined {
     return this.rulesInForce?.rules.length;
+  }
+
+  get rulesStatus(): RulesStatus {
+    return this.lastRules;
+  }
+
+  private statusOf(load: Awaited<ReturnType<RulesFileManager['load']>>): RulesStatus {
+    if (load.kind === 'ok') return { kind: 'ok', message: load.uri.fsPath, count: load.rules.rules.length };
+    if (load.kind === 'none') return { kind: 'none', message: load.why };
+    return { kind: 'error', message: load.error.message, count: this.rulesInForce?.rules.length };
   }
 
   dispose(): void {
@@ -117,6 +137,7 @@ export class ServerController implements vscode.Disposable {
     const load = await this.rules.load();
     if (load.kind === 'error') this.rules.reportError(load, 'The server runs without rules until it is fixed.');
     this.rulesInForce = load.kind === 'ok' ? load.rules : undefined;
+    this.lastRules = this.statusOf(load);
 
     let server: HookServer;
     try {

@@ -59,6 +59,24 @@ describe('Rules, documents and tools from the tree', () => {
     }, 'the fixed rules file to be picked up by the watcher');
   });
 
+  it('keeps the rules in force when the file is broken while running, and says where', async () => {
+    const good = readFileSync(rulesPath(), 'utf8');
+    await vscode.workspace.fs.writeFile(vscode.Uri.file(rulesPath()), new TextEncoder().encode('{\n  "rules": [\n    { "method": "call", "answer": "maybe" }\n  ]\n}\n'));
+    await until(async () => {
+      await api.whenIdle();
+      return api.rules().kind === 'error';
+    }, 'the watcher to read the broken file');
+    assert.match(api.rules().message, /wcs-hooks\.json:3:\d+: rules\[0\]\.answer/);
+    assert.equal(api.rules().count, 1);
+    assert.equal(api.server()?.currentRules?.rules[0]?.method, 'OnCallEvent', 'the previous rules stay');
+    assert.equal((await postHook(api.url()!, 'OnCallEvent', body('OnCallEvent'))).status, 403);
+    await vscode.workspace.fs.writeFile(vscode.Uri.file(rulesPath()), new TextEncoder().encode(good));
+    await until(async () => {
+      await api.whenIdle();
+      return api.rules().kind === 'ok';
+    }, 'the fixed file to be read');
+  });
+
   it('notices a rules file created by hand in a folder that did not exist, at the path the setting names', async () => {
     const cfg = () => vscode.workspace.getConfiguration('wcsHookMock');
     await cfg().update('rulesFile', 'hooks-config/rules.json', vscode.ConfigurationTarget.Workspace);
