@@ -27,9 +27,9 @@ import {
   Session,
   isRecord,
   str,
-  type ClientLink,
   type ClientPort,
   type EngineCore,
+  type WcsClientLink,
   type HookResult,
   type SdpKind,
   type StreamState,
@@ -38,7 +38,7 @@ import {
 import { STREAM_MESSAGES, endStream, keepAliveOnce } from './streams';
 
 export type { Backend, HookReply, HookResponse } from './backend';
-export type { ClientLink, ClientPort, HookResult, WcsSessionInfo, WcsStreamInfo, WcsCallInfo, SessionState } from './session';
+export type { ClientLink, ClientPort, WcsClientLink, HookResult, WcsSessionInfo, WcsStreamInfo, WcsCallInfo, SessionState } from './session';
 export type { FarEndAction, FarEndScript, FarEndCall } from './farEnd';
 export type { IncomingCallRequest, IncomingCallResult } from './calls';
 export type { WcsLogEntry } from './log';
@@ -160,7 +160,7 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
   }
 
   /** A new client connection. The transport must call `closed()` on the returned link when the socket goes. */
-  accept(port: ClientPort, info: { origin?: string; remoteAddress?: string } = {}): ClientLink {
+  accept(port: ClientPort, info: { origin?: string; remoteAddress?: string } = {}): WcsClientLink {
     const id = makeSessionId(info.remoteAddress, this.opts.serverAddress);
     const s = new Session(id, port, info.origin, info.remoteAddress, (p) => this.track(p), (err) => this.record({ kind: 'warning', sessionId: id, text: `internal error: ${describe(err)}` }));
     this.live.set(id, s);
@@ -172,6 +172,7 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
       void s.run(() => this.teardown(s));
     }
     return {
+      sessionId: id,
       receive: (text: string) => this.receive(s, text),
       closed: () => {
         s.portClosed = true;

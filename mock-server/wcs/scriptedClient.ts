@@ -7,7 +7,7 @@
 import type { WcsEngine } from './engine';
 import { uuid } from './ids';
 import { synthesizeAnswer, synthesizeOffer } from './sdp';
-import type { ClientLink, ClientPort } from './session';
+import type { ClientPort, WcsClientLink } from './session';
 
 export interface ServerFrame {
   readonly message: string;
@@ -57,9 +57,9 @@ export class ScriptedClient implements ClientPort {
   readonly sdkEvents: string[] = [];
   /** Exceptions our own frame handling raised (a malformed server frame the SDK would choke on). */
   readonly problems: string[] = [];
-  readonly link: ClientLink;
+  readonly link: WcsClientLink;
   closed = false;
-  sessionId?: string;
+  readonly sessionId: string;
   private readonly waiters = new Set<Waiter>();
   private readonly names = new Map<string, string>();
   private closeListeners: (() => void)[] = [];
@@ -68,9 +68,8 @@ export class ScriptedClient implements ClientPort {
     readonly engine: WcsEngine,
     private readonly opts: { origin?: string; remoteAddress?: string; waitMs?: number; answerPings?: boolean } = {},
   ) {
-    const before = new Set(engine.sessions().map((s) => s.sessionId));
     this.link = engine.accept(this, { origin: opts.origin, remoteAddress: opts.remoteAddress });
-    this.sessionId = engine.sessions().find((s) => !before.has(s.sessionId))?.sessionId;
+    this.sessionId = this.link.sessionId;
   }
 
   // --- ClientPort: the server talks to us ---------------------------------------------------------

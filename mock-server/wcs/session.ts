@@ -18,6 +18,11 @@ export interface ClientLink {
   closed(): void;
 }
 
+/** What `WcsEngine.accept` returns: a ClientLink that also names its session. */
+export interface WcsClientLink extends ClientLink {
+  readonly sessionId: string;
+}
+
 export type SessionState = 'new' | 'connecting' | 'established' | 'refused' | 'closed';
 
 export interface StreamState {
