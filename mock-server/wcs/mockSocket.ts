@@ -103,8 +103,10 @@ export function installWcsMock(options: InstallWcsMockOptions): InstalledWcsMock
             try {
               options.onClientError?.(e);
             } catch {
-              /* a failing observer must not break delivery to the engine */
+              /* a failing observer must not hide the client's error */
             }
+            // The engine catches this too and puts "client threw" in its log next to the frame.
+            throw error;
           }
         },
         close(code?: number, reason?: string) {

@@ -4,7 +4,11 @@
  */
 import type { ClientLink, ClientPort } from './engine';
 
-/** The part of WcsEngine a transport uses, so tests can drive a transport with a scripted engine. */
+/**
+ * The part of WcsEngine a transport uses, so tests can drive a transport with a scripted engine. Note that
+ * the in-page transport's `port.send` rethrows what the page's message handler threw (mock-socket delivers
+ * synchronously); WcsEngine catches and logs it.
+ */
 export interface AcceptingEngine {
   accept(port: ClientPort, info?: { origin?: string; remoteAddress?: string }): ClientLink;
   close(): void | Promise<void>;

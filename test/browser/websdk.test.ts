@@ -268,6 +268,18 @@ describe('browser: the real WebSDK against the WCS mock (Chromium)', function ()
     await assertNoClientErrors(p);
   });
 
+  it('works the same from the ESM bundle', async () => {
+    page = await browser.newPage();
+    await page.goto(`${site.origin}/pages/websdk-esm.html`);
+    await page.waitForFunction(() => (window as unknown as { mockInstalled?: boolean }).mockInstalled === true);
+    assert.equal(await page.evaluate((u) => window.app.connect(u), WS_URL), 'ESTABLISHED');
+    assert.deepEqual(await page.evaluate(() => window.app.publish('esm')), { status: 'PUBLISHING', info: undefined });
+    await assertSdpAccepted(page, 1);
+    const methods = await page.evaluate(() => window.pageBackend.hooks.map((h) => h.method));
+    assert.deepEqual(methods, ['connect', 'ConnectionStatusEvent', 'publishStream', 'StreamStatusEvent']);
+    await assertNoClientErrors(page);
+  });
+
   it('runs a session and a publish over the real WebSocket server (no mock-socket)', async () => {
     hooks = createHookServer({ port: 0, policy: 'echo-all' });
     await hooks.listen();

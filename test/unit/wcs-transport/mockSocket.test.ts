@@ -68,7 +68,7 @@ describe('wcs transport: mock-socket (Node, no browser)', () => {
     assert.deepEqual(engine.sessions.map((s) => s.closedCalls), [1, 1]);
   });
 
-  it('survives a client whose message handler throws, and records it', async () => {
+  it('records a client whose message handler throws and hands the error to the engine', async () => {
     const engine = new StandInEngine();
     const seen: unknown[] = [];
     const mock = installWcsMock({ url: 'ws://127.0.0.1:8081', engine, onClientError: (e) => seen.push(e.error) });
@@ -77,7 +77,7 @@ describe('wcs transport: mock-socket (Node, no browser)', () => {
       c.ws.onmessage = () => {
         throw new TypeError('SDK bug');
       };
-      assert.doesNotThrow(() => engine.sessions[0].port.send('{"message":"x","data":[]}'));
+      assert.throws(() => engine.sessions[0].port.send('{"message":"x","data":[]}'), /SDK bug/, 'passed on for the engine to log');
       assert.equal(mock.clientErrors.length, 1);
       assert.equal(mock.clientErrors[0].frame, '{"message":"x","data":[]}');
       assert.match(String(mock.clientErrors[0].error), /SDK bug/);

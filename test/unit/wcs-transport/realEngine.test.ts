@@ -161,3 +161,29 @@ for (const [name, setup] of [
     });
   });
 }
+
+describe('wcs transport with the real engine: a page handler that throws', () => {
+  it('is logged by the engine and recorded by the install; the session goes on', async () => {
+    const backend = recordingBackend();
+    const mock = installWcsMock({ url: 'ws://127.0.0.1:8090', backend, pingIntervalMs: 0 });
+    try {
+      const c = await openMock('ws://127.0.0.1:8090');
+      c.send(CONNECTION);
+      await eventually(() => has(c, 'getUserData'));
+      // Make the next frame blow up in the "page", like the SDK's handler on an unexpected DataStatusEvent.
+      const original = c.frames.push.bind(c.frames);
+      c.frames.push = () => {
+        throw new TypeError('handler bug');
+      };
+      mock.engine.pushData('defaultApp', { hello: 1 });
+      await eventually(() => mock.clientErrors.length === 1);
+      c.frames.push = original;
+      assert.match(String(mock.clientErrors[0].error), /handler bug/);
+      assert.match(mock.engine.logText(), /client ← OnDataEvent .*!! client threw: handler bug/);
+      c.send(JSON.stringify({ message: 'sendData', data: [{ operationId: 'after', payload: {} }] }));
+      await eventually(() => has(c, 'DataStatusEvent'));
+    } finally {
+      await mock.uninstall();
+    }
+  });
+});
