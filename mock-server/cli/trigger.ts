@@ -103,6 +103,7 @@ ${BACKEND_USAGE}
   --concurrency N        sessions at once (default 1)
   --far-end SPEC         SIP side of outgoing calls: answer[:MS] (default), busy, reject:CODE, ring
   --json                 print the result as JSON
+  --verbose              with several sessions, print every session's story, not only the summary
   -h, --help             show this help
 
 Exit code: 0 when every session ran (declines included), 1 when hooks failed to get an answer, 2 on
@@ -112,9 +113,11 @@ function rate(n: number, ms: number): string {
   return ms > 0 ? (n / (ms / 1000)).toFixed(1) : '∞';
 }
 
-function human(r: ScenarioResult): string {
+function human(r: ScenarioResult, verbose: boolean): string {
   const out: string[] = [`trigger ${r.scenario} → ${r.backend}`];
-  for (const [i, t] of r.transcripts.entries()) {
+  // One session: its whole story. Many: the summary, unless asked for every story.
+  const shown = r.sessions === 1 || verbose ? r.transcripts : [];
+  for (const [i, t] of shown.entries()) {
     out.push('', `session ${i + 1}: ${t.sessionId ?? '?'}`);
     for (const e of t.log) {
       if (e.kind === 'session' && e.event === 'opened') continue;
@@ -129,6 +132,7 @@ function human(r: ScenarioResult): string {
     `${r.sessions} session${r.sessions === 1 ? '' : 's'}: ${r.completed} completed, ${r.refused} refused; ${r.hooks} hooks (${r.hookErrors} not 200) in ${Math.round(r.durationMs)} ms` +
       (r.sessions > 1 ? ` — ${rate(r.sessions, r.durationMs)} sessions/s, ${rate(r.hooks, r.durationMs)} hooks/s` : ''),
   );
+  if (shown.length === 0) for (const s of r.stopped) out.push(`stopped: ${s}`);
   for (const e of r.errors) out.push(`error: ${e}`);
   return out.join('\n');
 }
@@ -136,6 +140,7 @@ function human(r: ScenarioResult): string {
 export async function runTrigger(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let result: ScenarioResult;
   let json = false;
+  let verbose = false;
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],
@@ -147,6 +152,7 @@ export async function runTrigger(argv: readonly string[], env: NodeJS.ProcessEnv
         concurrency: { type: 'string', short: 'c' },
         'far-end': { type: 'string' },
         json: { type: 'boolean' },
+        verbose: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -155,6 +161,7 @@ export async function runTrigger(argv: readonly string[], env: NodeJS.ProcessEnv
       return 0;
     }
     json = values.json === true;
+    verbose = values.verbose === true;
     if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? `which scenario? one of ${SCENARIOS.join(', ')}` : `one scenario at a time, got ${positionals.join(' ')}`);
     const name = positionals[0]!;
     if (!isScenario(name)) throw new UsageError(`unknown scenario '${name}' (one of ${SCENARIOS.join(', ')})`);
@@ -162,7 +169,7 @@ export async function runTrigger(argv: readonly string[], env: NodeJS.ProcessEnv
     const sessions = positiveInt('sessions', values.sessions, 1);
     const concurrency = positiveInt('concurrency', values.concurrency, 1);
     const farEnd = parseFarEnd(values['far-end']);
-    result = await runScenario(name, { backend, sessions, concurrency, hookTimeoutMs: timeoutMs, farEnd, transcripts: sessions <= 20 });
+    result = await runScenario(name, { backend, sessions, concurrency, hookTimeoutMs: timeoutMs, farEnd, transcripts: sessions <= 20 || verbose });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
@@ -173,7 +180,7 @@ export async function runTrigger(argv: readonly string[], env: NodeJS.ProcessEnv
     process.stderr.write(`wcs-hook-mock trigger: ${result.errors[0]?.replace(/ \(×\d+\)$/, '') ?? `cannot reach ${result.backend}`}\n`);
     return 1;
   }
-  process.stdout.write((json ? JSON.stringify(result, null, 2) : human(result)) + '\n');
+  process.stdout.write((json ? JSON.stringify(result, null, 2) : human(result, verbose)) + '\n');
   return result.errors.length > 0 ? 1 : 0;
 }
 

@@ -65,6 +65,8 @@ export interface ScenarioResult {
   readonly durationMs: number;
   /** Delivery failures (unreachable, timeout) and steps that got no answer, deduplicated with counts. */
   readonly errors: readonly string[];
+  /** Why sessions stopped early by the backend's choice (a refused connect, a declined publish ...), with counts. */
+  readonly stopped: readonly string[];
   /** True when no hook reached the backend at all (nothing listening there). */
   readonly unreachable: boolean;
   readonly transcripts: readonly SessionTranscript[];
@@ -205,7 +207,9 @@ export async function runScenario(name: string, opts: ScenarioOptions): Promise<
     logLimit: keep ? 100_000 : 1000,
   });
   const failures = new Map<string, number>();
-  const note = (msg: string) => failures.set(msg, (failures.get(msg) ?? 0) + 1);
+  const stops = new Map<string, number>();
+  const count = (m: Map<string, number>, msg: string) => m.set(msg, (m.get(msg) ?? 0) + 1);
+  const note = (msg: string) => count(failures, msg);
   let answered = 0;
   engine.on('hook', (sid, method, r) => {
     if (r.response?.failure) note(`${method}: ${r.response.error ?? r.response.failure}`);
@@ -220,6 +224,7 @@ export async function runScenario(name: string, opts: ScenarioOptions): Promise<
       const n = ++next;
       const r = await oneSession(engine, name, n);
       if (r.outcome === 'error' && r.error) note(r.error);
+      else if (r.error) count(stops, r.error);
       results.push(r);
     }
   };
@@ -239,6 +244,7 @@ export async function runScenario(name: string, opts: ScenarioOptions): Promise<
     hookErrors: engine.stats.hookErrors,
     durationMs: ended - started,
     errors: [...failures].map(([m, n]) => (n > 1 ? `${m} (×${n})` : m)),
+    stopped: [...stops].map(([m, n]) => (n > 1 ? `${m} (×${n})` : m)),
     unreachable: engine.stats.hooksSent > 0 && answered === 0 && engine.stats.deliveryFailures > 0,
     transcripts,
   };

@@ -121,6 +121,10 @@ describe('wcs-hook-mock trigger / check (CLI)', function () {
       assert.equal(bad.code, 0, 'a refused session is a result, not a failure');
       assert.match(bad.stdout, /session WARN: .* \(apiMethod ConnectionStatusEvent\)/);
       assert.match(bad.stdout, /0 completed, 1 refused/);
+      const several = await cli(['trigger', 'connect', '--backend', url, '--user', 'wcs', '--password', 'pw', '--sessions', '3']);
+      assert.equal(several.code, 0);
+      assert.doesNotMatch(several.stdout, /WebSDK client saw/, 'several sessions: summary only');
+      assert.match(several.stdout, /^stopped: connect refused: .* \(×3\)$/m);
     } finally {
       await strict.close();
     }

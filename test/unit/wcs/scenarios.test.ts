@@ -64,6 +64,9 @@ describe('wcs scenarios (what trigger runs)', () => {
     assert.equal(r.completed, 0);
     assert.deepEqual(r.errors, []);
     assert.match(r.transcripts[0]!.error!, /connect refused: Go away/);
+    const many = await runScenario('publish', { backend: rec.backend, sessions: 3, concurrency: 3, transcripts: false });
+    assert.deepEqual(many.stopped, ['connect refused: Go away (×3)']);
+    assert.deepEqual(many.errors, []);
   });
 
   it('load: N sessions, C at once, counted', async () => {
