@@ -77,6 +77,28 @@ describe('Rules, documents and tools from the tree', () => {
     }, 'the fixed file to be read');
   });
 
+  it('validates the rules file in the editor with the contributed JSON schema', async function () {
+    this.timeout(60_000); // the JSON language server starts on first use
+    const good = readFileSync(rulesPath(), 'utf8');
+    const uri = vscode.Uri.file(rulesPath());
+    try {
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode('{ "rules": [ { "method": "call", "answer": "maybe" } ] }\n'));
+      const doc = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(doc);
+      await until(() => vscode.languages.getDiagnostics(uri).length > 0, 'schema diagnostics on the rules file', 50_000);
+      const d = vscode.languages.getDiagnostics(uri);
+      // The allowed keywords come from our schema: nothing else knows them.
+      assert.ok(d.some((x) => /"echo", "forbid", "hold"/.test(x.message)), d.map((x) => x.message).join('; '));
+    } finally {
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(good));
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+    await until(async () => {
+      await api.whenIdle();
+      return api.rules().kind === 'ok';
+    }, 'the good file to be read again');
+  });
+
   it('notices a rules file created by hand in a folder that did not exist, at the path the setting names', async () => {
     const cfg = () => vscode.workspace.getConfiguration('wcsHookMock');
     await cfg().update('rulesFile', 'hooks-config/rules.json', vscode.ConfigurationTarget.Workspace);
