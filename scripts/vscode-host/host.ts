@@ -232,6 +232,8 @@ export async function openWorkbench(server: CodeServer, opts: WorkbenchOptions =
   const profile = mkdtempSync(join(server.tempDir, 'chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS,
+    // Chromium's crash reporter writes under HOME/XDG_CONFIG_HOME; keep that in the instance's temp dir too.
+    env: { ...process.env, HOME: join(server.tempDir, 'home'), XDG_CONFIG_HOME: join(server.tempDir, 'cfg') },
     viewport: opts.viewport ?? { width: 1280, height: 800 },
   });
   try {
