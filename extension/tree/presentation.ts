@@ -296,7 +296,7 @@ export function presentWaiting(n: WaitingNode): ItemPresentation {
 export function presentMore(n: MoreNode): ItemPresentation {
   return {
     id: n.id,
-    label: `… ${n.hidden} earlier hook${n.hidden === 1 ? '' : 's'}`,
+    label: `… ${n.hidden} ${n.which === 'later' ? 'more held' : 'earlier'} hook${n.hidden === 1 ? '' : 's'}`,
     iconId: 'ellipsis',
     contextValue: `${CONTEXT_PREFIX}more`,
     tooltip: 'Only the newest hooks of each group are shown. Filter the view, or export the journal to see all.',

@@ -587,9 +587,23 @@ export class SessionModel extends TypedEmitter<SessionModelEvents> implements Di
     }
   }
 
-  private waitingChildren(): ExchangeNode[] {
-    const out: ExchangeNode[] = [];
-    for (const e of this.pendingEntries.values()) if (this.matches(e, true)) out.push(e.heldNode!);
+  /** Held exchanges oldest first (they time out first); beyond the cap the newest fold into a "more" node. */
+  private waitingChildren(): ModelNode[] {
+    const out: ModelNode[] = [];
+    let hidden = 0;
+    for (const e of this.pendingEntries.values()) {
+      if (!this.matches(e, true)) continue;
+      if (out.length < this.maxPerNode) out.push(e.heldNode!);
+      else hidden++;
+    }
+    if (hidden === 0) {
+      this.moreNodes.delete('waiting');
+      return out;
+    }
+    let more = this.moreNodes.get('waiting');
+    if (!more) this.moreNodes.set('waiting', (more = { kind: 'more', id: 'more:waiting', parentId: 'waiting', hidden: 0, which: 'later' }));
+    more.hidden = hidden;
+    out.push(more);
     return out;
   }
 
@@ -626,7 +640,7 @@ export class SessionModel extends TypedEmitter<SessionModelEvents> implements Di
       return list;
     }
     let more = this.moreNodes.get(parentId);
-    if (!more) this.moreNodes.set(parentId, (more = { kind: 'more', id: `more:${parentId}`, parentId, hidden: 0 }));
+    if (!more) this.moreNodes.set(parentId, (more = { kind: 'more', id: `more:${parentId}`, parentId, hidden: 0, which: 'earlier' }));
     more.hidden = list.length - this.maxPerNode;
     return [more as ModelNode].concat(list.slice(list.length - this.maxPerNode));
   }

@@ -78,8 +78,10 @@ export interface MoreNode {
   /** `more:<parent id>` */
   readonly id: string;
   readonly parentId: string;
-  /** How many exchanges are not shown (always the oldest ones). */
+  /** How many exchanges are not shown. */
   readonly hidden: number;
+  /** Which ones: the oldest (groups show the newest), or the newest (the waiting group shows the oldest first). */
+  readonly which: 'earlier' | 'later';
 }
 
 export type ContainerNode = SessionNode | CallNode | StreamNode;

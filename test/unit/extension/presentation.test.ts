@@ -156,6 +156,7 @@ describe('tree presentation', () => {
       const more = m.roots()[0];
       const p = present(more, { now: 0 });
       assert.equal(p.label, '… 3 earlier hooks');
+      assert.equal(present({ kind: 'more', id: 'more:waiting', parentId: 'waiting', hidden: 1, which: 'later' }, { now: 0 }).label, '… 1 more held hook');
       assert.equal(p.contextValue, 'wcsHook:more');
     });
   });

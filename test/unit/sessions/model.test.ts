@@ -232,6 +232,18 @@ describe('session model', () => {
       assert.equal(m.exchangesUnder(stream).length, 120, 'the cap is a rendering limit, not data loss');
     });
 
+    it('caps the waiting group too, showing the oldest held first', () => {
+      const m = new SessionModel({ maxPerNode: 3 });
+      const held = Array.from({ length: 5 }, () => exchange('OnCallEvent'));
+      for (const ex of held) m.ingest(ex);
+      const kids = m.children(m.roots()[0]);
+      assert.deepEqual(kids.map((n) => n.kind), ['exchange', 'exchange', 'exchange', 'more']);
+      assert.deepEqual(kids.slice(0, 3).map((n) => n.kind === 'exchange' && n.exchange.id), held.slice(0, 3).map((e) => e.id));
+      assert.equal(kids[3].kind === 'more' && kids[3].hidden, 2);
+      assert.equal(kids[3].kind === 'more' && kids[3].which, 'later');
+      assert.equal(m.parent(kids[3]), m.roots()[0]);
+    });
+
     it('drops the oldest exchanges beyond the limit and empty groups with them', () => {
       const m = new SessionModel({ limit: 3 });
       const first = answered(exchange('connect', { ...sampleBody('connect'), sessionId: '/1.1.1.1:1/x' }));
