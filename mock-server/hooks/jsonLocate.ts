@@ -46,6 +46,8 @@ export function positionAt(text: string, offset: number): TextPosition {
   return { offset, line, column: end - lineStart + 1 };
 }
 
+const MAX_DEPTH = 512;
+
 export function parseJsonLocated(text: string): LocatedJson {
   const positions = new Map<string, TextPosition>();
   let i = 0;
@@ -98,6 +100,9 @@ export function parseJsonLocated(text: string): LocatedJson {
   };
 
   const parseValue = (path: PropertyKey[]): unknown => {
+    // The parser recurses; a hand-written file never nests this deep, a hostile or broken one must not
+    // overflow the stack.
+    if (path.length > MAX_DEPTH) fail(`nested more than ${MAX_DEPTH} levels deep`);
     ws();
     offsets.push([pathKey(path), i]);
     const c = text[i];

@@ -114,6 +114,8 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
   private nextId = 1;
   private address?: ListenAddress;
   private closing?: Promise<void>;
+  /** True from the first moment of close(): answers then say `Connection: close`, new hooks get the fallback. */
+  private stopping = false;
 
   constructor(options: HookServerOptions = {}) {
     super();
@@ -244,6 +246,8 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
   }
 
   private async shutdown(): Promise<void> {
+    // Set before anything is answered: `closing` is only assigned once this function returns its promise.
+    this.stopping = true;
     const spec: AnswerSpec = this.opts.fallback;
     const flushing: Promise<unknown>[] = [];
     for (const p of [...this.held.values()]) {
@@ -359,7 +363,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
       return;
     }
     const ex = this.record(req, raw, body);
-    if (this.closing) {
+    if (this.stopping) {
       this.respond(ex, res, raw, this.opts.fallback, 'shutdown');
       return;
     }
@@ -435,7 +439,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
   ): void {
     const wire = renderAnswer(spec, raw, ex.body);
     const json = wire.headers['Content-Type'] !== undefined;
-    const close = closeConnection || this.closing !== undefined;
+    const close = closeConnection || this.stopping;
     const at = Date.now();
     // Recorded before writing: whatever happens below, this exchange can never be answered twice.
     ex.recordAnswer({

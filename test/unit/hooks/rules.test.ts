@@ -83,6 +83,11 @@ describe('rules', () => {
       }
     });
 
+    it('refuses absurd nesting with a RulesError instead of overflowing the stack', () => {
+      const err = rulesError(() => parseRulesText(`{"rules":[],"x":${'['.repeat(100_000)}`, 'deep.json'));
+      assert.match(err.message, /^deep\.json:1:\d+: invalid JSON: nested more than 512 levels deep/);
+    });
+
     it('locates the enclosing object of a missing field', () => {
       const err = rulesError(() => parseRulesText('{"rules": [\n  {"method": "connect"}\n]}', 'f.json'));
       assert.equal(err.path, 'rules[0].answer');

@@ -292,6 +292,7 @@ describe('hook server', () => {
         const r = await held[i]!.reply;
         assert.equal(r.status, 200);
         assert.equal(r.text, `{"i":${i}}`);
+        assert.equal(r.headers.connection, 'close', 'the answer says the connection ends');
         assert.equal(held[i]!.ex.answer?.by, 'shutdown');
       }
       await Promise.all([p1, p2]);
