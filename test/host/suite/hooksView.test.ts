@@ -142,6 +142,32 @@ describe('WCS Hooks view: the server, the tree and the answers', () => {
     assert.deepEqual(kids.map((k) => k.exchange.method), ['connect', 'ConnectionStatusEvent']);
   });
 
+  it('refreshes the tree in batches, not once per hook, under a burst', async () => {
+    const before = api.model.stats();
+    const total = 2000;
+    const session = body('StreamStatusEvent');
+    let sent = 0;
+    // 50 clients in parallel, events only (echoed by the policy at once).
+    await Promise.all(Array.from({ length: 50 }, async () => {
+      while (sent < total) {
+        sent++;
+        const res = await postHook(url, 'StreamKeepAliveEvent', { ...session, marker: `burst-${sent}` });
+        assert.equal(res.status, 200);
+      }
+    }));
+    await until(() => api.model.stats().ingested - before.ingested >= 2 * total, 'every hook and its answer to reach the model');
+    api.model.flush();
+    const after = api.model.stats();
+    const batches = after.batches - before.batches;
+    assert.ok(batches <= total / 20, `${batches} tree refreshes for ${total} hooks`);
+    // The stream renders at most 200 of its hooks, plus the "earlier" node.
+    const s = (await treeChildren(api)).find((n): n is SessionNode => n.kind === 'session' && n.sessionId === session.sessionId)!;
+    const [stream] = await treeChildren(api, s);
+    const kids = await treeChildren(api, stream);
+    assert.equal(kids.length, 201);
+    assert.equal(kids[0].kind, 'more');
+  });
+
   it('switches to a flat timeline and filters', async () => {
     try {
       await vscode.commands.executeCommand('wcsHookMock.toggleTimeline');
