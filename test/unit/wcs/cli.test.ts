@@ -97,6 +97,14 @@ describe('wcs-hook-mock trigger / check (CLI)', function () {
     assert.deepEqual(got, ['connect', 'ConnectionStatusEvent', 'RegistrationStatusEvent', 'call', 'CallStatusEvent', 'CallStatusEvent', 'CallStatusEvent', 'hangup', 'CallStatusEvent', 'ConnectionStatusEvent']);
   });
 
+  it('trigger --far-end scripts the SIP side: a SIP 403 reaches the client as FAILED "SIP 403 FORBIDDEN"', async () => {
+    const r = await cli(['trigger', 'outgoing-call', '--backend', hooksUrl, '--far-end', 'reject:403']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /decision \[call\]: far end: rejects with SIP 403/);
+    assert.match(r.stdout, /call \w+ FAILED: SIP 403 FORBIDDEN/);
+    assert.match(r.stdout, /stopped: call: FAILED \(SIP 403 FORBIDDEN\)/);
+  });
+
   it('trigger --json with sessions and concurrency (a load source)', async () => {
     const r = await cli(['trigger', 'connect', '--backend', hooksUrl, '--sessions', '6', '--concurrency', '3', '--json']);
     assert.equal(r.code, 0, r.stderr);

@@ -1,0 +1,53 @@
+import { strict as assert } from 'node:assert';
+import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
+import { customReason, failureInfo, hookHeaders, hookUrl, serializeHookBody, type HookResponse } from '../../../mock-server/wcs/backend';
+
+const res = (over: Partial<HookResponse>): HookResponse => ({ status: 403, statusText: 'Forbidden', headers: {}, rawBody: '', durationMs: 1, ...over });
+
+describe('wcs hook delivery helpers', () => {
+  it('serialises in Jackson style without changing the JSON value, whatever the strings contain', () => {
+    assert.equal(serializeHookBody({ a: 1, b: { c: 'x' } }), '{\n  "a" : 1,\n  "b" : {\n    "c" : "x"\n  }\n}');
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        assert.deepEqual(JSON.parse(serializeHookBody(v)), JSON.parse(JSON.stringify(v)));
+      }),
+      { numRuns: 500 },
+    );
+    const tricky = { 'k": ': '": "', list: ['a": b', '"x" : 1'] };
+    assert.deepEqual(JSON.parse(serializeHookBody(tricky)), tricky);
+  });
+
+  it('builds <app URL>/<method> with or without a trailing slash', () => {
+    assert.equal(hookUrl('http://h:1/apps/EchoApp', 'connect'), 'http://h:1/apps/EchoApp/connect');
+    assert.equal(hookUrl('http://h:1/apps/EchoApp//', 'StreamStatusEvent'), 'http://h:1/apps/EchoApp/StreamStatusEvent');
+  });
+
+  it('headers: JSON type and Accept always; signature over exactly the raw body', () => {
+    const raw = serializeHookBody({ x: 'é' });
+    const h = hookHeaders({ url: 'http://x', signingSecret: 's' }, raw);
+    assert.equal(h['Content-Type'], 'application/json;charset=UTF-8');
+    assert.equal(h.Accept, 'application/json, application/*+json');
+    assert.equal(h.Authorization, `WCS ${createHmac('md5', 's').update(raw, 'utf8').digest('hex')}`);
+    assert.equal(hookHeaders({ url: 'http://x', basicAuth: { username: 'ü', password: 'p:w' } }, raw).Authorization, `Basic ${Buffer.from('ü:p:w').toString('base64')}`);
+    assert.equal(hookHeaders({ url: 'http://x' }, raw).Authorization, undefined);
+  });
+
+  it('custom reason only for exactly {status, reason} with a JSON content type and the same status', () => {
+    const json = { contentType: 'application/json;charset=UTF-8' };
+    assert.equal(customReason(res({ ...json, json: { status: 403, reason: 'Wrong credentials' } })), 'Wrong credentials');
+    assert.equal(customReason(res({ ...json, json: { reason: 'Wrong credentials', status: 403 } })), 'Wrong credentials');
+    assert.equal(customReason(res({ ...json, json: { status: 403, reason: 'x', extra: 1 } })), undefined);
+    assert.equal(customReason(res({ ...json, json: { reason: 'x' } })), undefined);
+    assert.equal(customReason(res({ ...json, json: { status: 401, reason: 'x' } })), undefined);
+    assert.equal(customReason(res({ ...json, json: { status: 403, reason: 5 } })), undefined);
+    assert.equal(customReason(res({ contentType: 'text/html', json: { status: 403, reason: 'x' } })), undefined);
+  });
+
+  it('failure info: reason, else reason phrase, else what went wrong on the way', () => {
+    assert.equal(failureInfo(res({ contentType: 'application/json', json: { status: 403, reason: 'No' } })), 'No');
+    assert.equal(failureInfo(res({})), 'Forbidden');
+    assert.equal(failureInfo(res({ status: 0, failure: 'timeout' })), 'Read timed out');
+    assert.equal(failureInfo(res({ status: 0, failure: 'unreachable' })), 'Connection refused');
+  });
+});
