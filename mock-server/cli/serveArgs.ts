@@ -46,6 +46,8 @@ Options:
   --max-body BYTES       body size limit (default 1048576)
   --journal-limit N      exchanges kept in memory (default 10000)
   --no-interactive       log one line per exchange even on a terminal
+  --interactive          the key-driven terminal UI even when stdin/stdout do not look like a terminal
+  --no-watch             do not reload the rules file when it changes
   -h, --help             show this help
 
 On a terminal, held hooks are answered with single keys: e echo, f forbid, r forbid with a reason,

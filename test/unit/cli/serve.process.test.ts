@@ -61,6 +61,22 @@ describe('wcs-hook-mock serve (subprocess)', function () {
     assert.match(running.stdout(), /1 held hook answered with forbid/);
   });
 
+  it('reloads the rules file when it changes and keeps the old rules when the edit is broken', async () => {
+    const rules = join(dir, 'reload.json');
+    await writeFile(rules, JSON.stringify({ rules: [{ method: 'connect', answer: 'forbid' }] }));
+    running = runCli(['serve', '--port', '0', '--rules', rules]);
+    const [, url] = await running.waitFor(READY);
+    assert.equal((await post(url!, '/a/connect', '{}')).status, 403);
+    await writeFile(rules, JSON.stringify({ rules: [{ method: 'connect', answer: { status: 403, reason: 'v2' } }] }));
+    await running.waitFor(/rules reloaded from .*reload\.json \(1 rule\)/, 'stderr');
+    assert.equal((await post(url!, '/a/connect', '{}')).text, '{"status":403,"reason":"v2"}');
+    await writeFile(rules, '{"rules": [ { "method": "connect", "answer": "nope" } ]}');
+    await running.waitFor(/rules not reloaded, keeping the previous ones: .*reload\.json:1:\d+: rules\[0\]\.answer/, 'stderr');
+    assert.equal((await post(url!, '/a/connect', '{}')).text, '{"status":403,"reason":"v2"}');
+    running.child.kill('SIGTERM');
+    assert.equal((await running.exited).code, 0);
+  });
+
   it('a busy port: one clear line, exit 1, no stack trace', async () => {
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
@@ -127,7 +143,7 @@ describe('wcs-hook-mock serve (subprocess)', function () {
       needs(this, hasScript, 'script(1) from util-linux for a pseudo-terminal', 'apt-get install util-linux');
       const cli = `'${process.execPath}' --import tsx mock-server/cli.ts serve --port 0`;
       // script(1) runs the CLI on a pseudo-terminal and forwards our stdin to it as keystrokes.
-      running = runCli([], { command: ['script', ['-qfec', cli, '/dev/null']], env: { TERM: 'dumb', EDITOR: 'true' } });
+      running = runCli([], { command: ['script', ['-qfec', cli, '/dev/null']], env: { TERM: 'dumb', EDITOR: 'sed -i s/cam/edited/', VISUAL: '' } });
       const [, url] = await running.waitFor(READY);
       const first = post(url!, '/EchoApp/connect', '{"sessionId":"tty-1"}');
       await running.waitFor(/#1 connect connect \/EchoApp session …\S+ HELD/);
@@ -146,12 +162,20 @@ describe('wcs-hook-mock serve (subprocess)', function () {
       assert.equal(r2.status, 403);
       assert.equal(r2.text, '{"status":403,"reason":"busy"}');
 
+      // d: the body goes through $EDITOR (here sed, editing the file in place) and the result is sent.
+      const edited = post(url!, '/EchoApp/publishStream', '{"name":"cam"}');
+      await running.waitFor(/#3 publishStream direct \/EchoApp stream cam HELD/);
+      running.child.stdin!.write('d');
+      const r3 = await edited;
+      assert.equal(r3.status, 200);
+      assert.equal(r3.text, '{"name":"edited"}');
+
       // Events are echoed without asking, and shown.
       assert.equal((await post(url!, '/EchoApp/StreamStatusEvent', '{"status":"PUBLISHING"}')).status, 200);
-      await running.waitFor(/#3 StreamStatusEvent event .*→ 200 echo \(default\)/);
+      await running.waitFor(/#4 StreamStatusEvent event .*→ 200 echo \(default\)/);
 
       const third = post(url!, '/EchoApp/connect', '{}');
-      await running.waitFor(/#4 connect .*HELD/);
+      await running.waitFor(/#5 connect .*HELD/);
       running.child.stdin!.write('q');
       assert.equal((await third).status, 200, 'quitting answers held hooks with the fallback');
       assert.equal((await running.exited).code, 0);
