@@ -142,19 +142,42 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
       ui = new InteractiveConsole(server, { input: io.stdin, output: io.stdout, env: io.env }, () => stop('quit'));
       ui.start();
     } else {
+      const log = batchedLines(io.stdout);
       // Held hooks (only when rules or --policy ask for it here) get a line when held and one when answered,
       // so a script can tell a slow answer from a lost one.
       server.on('received', (ex) => {
-        if (ex.state === 'pending') io.stdout.write(formatLogLine(ex) + '\n');
+        if (ex.state === 'pending') log(formatLogLine(ex));
       });
-      server.on('answered', (ex) => io.stdout.write(formatLogLine(ex) + '\n'));
-      server.on('aborted', (ex) => io.stdout.write(formatLogLine(ex) + '\n'));
+      server.on('answered', (ex) => log(formatLogLine(ex)));
+      server.on('aborted', (ex) => log(formatLogLine(ex)));
       server.on('warning', (m) => io.stderr.write(`${PREFIX}: warning: ${m}\n`));
     }
     const say = (m: string) => (ui ? ui.log(m) : io.stderr.write(`${PREFIX}: ${m}\n`));
 
     if (config.rulesFile && config.watchRules) watcher = watchRules(config.rulesFile, server, say);
   });
+}
+
+/**
+ * Log lines for a pipe or file. Writes to a pipe are synchronous on Linux, so lines of one event-loop turn
+ * go out in one write; and a reader that goes away (`serve | grep -m1 listening`) must not kill the server
+ * with EPIPE: logging just stops.
+ */
+function batchedLines(out: NodeJS.WritableStream): (line: string) => void {
+  let pending: string[] = [];
+  let broken = false;
+  out.on('error', () => {
+    broken = true;
+  });
+  const flush = () => {
+    const text = pending.join('\n') + '\n';
+    pending = [];
+    if (!broken) out.write(text);
+  };
+  return (line) => {
+    if (broken) return;
+    if (pending.push(line) === 1) setImmediate(flush);
+  };
 }
 
 /**

@@ -77,6 +77,16 @@ describe('wcs-hook-mock serve (subprocess)', function () {
     assert.equal((await running.exited).code, 0);
   });
 
+  it('keeps serving when the reader of its output goes away (serve | grep -m1 listening)', async () => {
+    running = runCli(['serve', '--port', '0']);
+    const [, url] = await running.waitFor(READY);
+    running.child.stdout!.destroy();
+    for (let i = 0; i < 3; i++) assert.equal((await post(url!, '/a/StreamStatusEvent', `{"i":${i}}`)).text, `{"i":${i}}`);
+    running.child.kill('SIGTERM');
+    assert.equal((await running.exited).code, 0);
+    assert.doesNotMatch(running.stderr(), /EPIPE|Error/);
+  });
+
   it('a busy port: one clear line, exit 1, no stack trace', async () => {
     const blocker = net.createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
