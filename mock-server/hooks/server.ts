@@ -271,8 +271,16 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
   private readonly onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     if (req.method !== 'POST') {
       if (req.method === 'OPTIONS') {
-        // CORS preflight: the in-browser WCS mock posts hooks from a page on another origin.
-        res.writeHead(204, CORS_HEADERS as string[]);
+        // CORS preflight: the in-browser WCS mock posts hooks from a page on another origin. Permissive on
+        // purpose: whatever headers the page asks for, and Chrome's private-network opt-in (a public page
+        // posting to 127.0.0.1).
+        const headers = [...CORS_HEADERS];
+        const asked = req.headers['access-control-request-headers'];
+        if (asked) headers[5] = asked;
+        if (req.headers['access-control-request-private-network'] === 'true') {
+          headers.push('Access-Control-Allow-Private-Network', 'true');
+        }
+        res.writeHead(204, headers);
         res.end();
       } else {
         const body = `{"error":"method not allowed: hooks are POST requests"}`;

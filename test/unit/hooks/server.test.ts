@@ -366,6 +366,13 @@ describe('hook server', () => {
       assert.match(String(pre.headers['access-control-allow-headers']), /Authorization/);
       assert.match(String(pre.headers['access-control-allow-headers']), /Content-Type/);
       assert.equal(server.journal.size, 0, 'neither is a hook');
+      const asked = await post(url, '/a/connect', undefined, {
+        method: 'OPTIONS',
+        agent,
+        headers: { 'Access-Control-Request-Headers': 'x-trace, content-type', 'Access-Control-Request-Private-Network': 'true' },
+      });
+      assert.equal(asked.headers['access-control-allow-headers'], 'x-trace, content-type');
+      assert.equal(asked.headers['access-control-allow-private-network'], 'true');
     });
 
     it('cuts off a client that never finishes its headers', async () => {
