@@ -167,8 +167,8 @@ const STEPS: Readonly<Record<ScenarioName, { sip?: boolean; run: Step }>> = {
   },
 };
 
-async function oneSession(engine: WcsEngine, name: ScenarioName, n: number): Promise<Omit<SessionTranscript, 'log'>> {
-  const c = new ScriptedClient(engine, { origin: 'http://127.0.0.1', remoteAddress: '127.0.0.1' });
+async function oneSession(engine: WcsEngine, name: ScenarioName, n: number, waitMs: number): Promise<Omit<SessionTranscript, 'log'>> {
+  const c = new ScriptedClient(engine, { origin: 'http://127.0.0.1', remoteAddress: '127.0.0.1', waitMs });
   const step = STEPS[name];
   try {
     const r = await c.connect(step.sip ? { sip: SIP, custom: { scenario: name } } : { custom: { scenario: name } });
@@ -206,6 +206,10 @@ export async function runScenario(name: string, opts: ScenarioOptions): Promise<
     fetch: opts.fetch,
     logLimit: keep ? 100_000 : 1000,
   });
+  // A step waits for several hooks (call: call, TRYING, RING, ESTABLISHED), each of which a developer may
+  // hold in the hook server until the hook timeout; the client must not give up before the engine does.
+  const hookTimeout = opts.hookTimeoutMs ?? 15_000;
+  const waitMs = hookTimeout === 0 ? 24 * 3600_000 : hookTimeout * 5 + 5_000;
   const failures = new Map<string, number>();
   const stops = new Map<string, number>();
   const count = (m: Map<string, number>, msg: string) => m.set(msg, (m.get(msg) ?? 0) + 1);
@@ -222,7 +226,7 @@ export async function runScenario(name: string, opts: ScenarioOptions): Promise<
   const worker = async () => {
     while (next < sessions) {
       const n = ++next;
-      const r = await oneSession(engine, name, n);
+      const r = await oneSession(engine, name, n, waitMs);
       if (r.outcome === 'error' && r.error) note(r.error);
       else if (r.error) count(stops, r.error);
       results.push(r);
