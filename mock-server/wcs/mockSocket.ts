@@ -83,7 +83,16 @@ export function installWcsMock(options: InstallWcsMockOptions): InstalledWcsMock
   }
 
   // mock: false — we route the global ourselves instead of letting mock-socket capture every URL.
-  const server = new Server(options.url, { mock: false });
+  let server: Server;
+  try {
+    server = new Server(options.url, { mock: false });
+  } catch (err) {
+    if (!shared) void engine.close();
+    if (/already listening/.test(String(err))) {
+      throw new Error(`installWcsMock: a mock is already installed on ${options.url}; uninstall() it first`);
+    }
+    throw err;
+  }
   const clientErrors: ClientError[] = [];
   const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
 

@@ -135,6 +135,15 @@ describe('wcs transport: mock-socket (Node, no browser)', () => {
     }
   });
 
+  it('refuses a second install on the same URL until the first is uninstalled', async () => {
+    const first = installWcsMock({ url: 'ws://127.0.0.1:8084', engine: new StandInEngine() });
+    assert.throws(() => installWcsMock({ url: 'ws://127.0.0.1:8084/', engine: new StandInEngine() }), /already installed on ws:\/\/127\.0\.0\.1:8084\/; uninstall\(\) it first/);
+    await first.uninstall();
+    const again = installWcsMock({ url: 'ws://127.0.0.1:8084', engine: new StandInEngine() });
+    await again.uninstall();
+    assert.equal(g.WebSocket, saved);
+  });
+
   it('rejects a URL that is not ws:// with a clear error', () => {
     assert.throws(() => installWcsMock({ url: 'http://127.0.0.1:8080', engine: new StandInEngine() }), /ws:\/\/ or wss:\/\//);
     assert.throws(() => installWcsMock({ url: 'nonsense', engine: new StandInEngine() }), /ws:\/\/ or wss:\/\//);
