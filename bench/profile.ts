@@ -32,8 +32,14 @@ export interface ProfileEntry {
   totalPct: number;
 }
 export interface ProfileSummary {
+  server: string;
   file: string;
   rps: number;
+  /** Requests served while profiled (warm-up included). */
+  requests: number;
+  /** Busy CPU time of the server's main thread divided by requests: the cost of one hook. */
+  cpuUsPerRequest: number;
+  busyMs: number;
   /** Share of busy (non-idle) samples per area. */
   areas: Record<string, number>;
   topSelf: ProfileEntry[];
@@ -63,10 +69,11 @@ function short(url: string): string {
  * @param moduleOf maps a frame of the bundle back to its source module (`mock-server/hooks/server.ts`), so
  * the summary speaks of our files rather than of one big bundle.
  */
-export function summarise(profile: CpuProfile, moduleOf: (url: string, line: number) => string | undefined = () => undefined): Omit<ProfileSummary, 'file' | 'rps'> {
+export function summarise(profile: CpuProfile, moduleOf: (url: string, line: number) => string | undefined = () => undefined): Omit<ProfileSummary, 'server' | 'file' | 'rps' | 'requests' | 'cpuUsPerRequest'> {
   for (const n of profile.nodes) {
     const m = moduleOf(n.callFrame.url, n.callFrame.lineNumber + 1);
-    if (m) n.callFrame.url = `bundle:/${m}`;
+    // A bundle's line numbers mean nothing in the source: keep the module, drop the line.
+    if (m) n.callFrame = { ...n.callFrame, url: `bundle:/${m}`, lineNumber: -1 };
   }
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
@@ -86,7 +93,11 @@ export function summarise(profile: CpuProfile, moduleOf: (url: string, line: num
   };
   const root = profile.nodes[0]!;
   inclusive(root);
-  const keyOf = (n: ProfileNode) => `${n.callFrame.functionName || '(anonymous)'}\t${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+  const keyOf = (n: ProfileNode) => {
+    const { functionName, url, lineNumber } = n.callFrame;
+    const where = url === '' ? '(native)' : lineNumber < 0 ? short(url) : `${short(url)}:${lineNumber + 1}`;
+    return `${functionName || '(anonymous)'}\t${where}`;
+  };
   const selfBy = new Map<string, number>();
   const totalBy = new Map<string, number>();
   const areas: Record<string, number> = {};
@@ -116,31 +127,46 @@ export function summarise(profile: CpuProfile, moduleOf: (url: string, line: num
     .map(([k]) => entry(k));
   for (const a of Object.keys(areas)) areas[a] = round((100 * areas[a]!) / busy, 1);
   delete areas['(root)'];
-  return { areas, topSelf, oursTotal };
+  return { areas, topSelf, oursTotal, busyMs: round(busy / 1000, 1) };
 }
 
-export async function runProfile(
+async function profileOne(
   loadgen: Loadgen,
+  id: 'ours' | 'bare',
+  dir: string,
   o: { body: string; connections: number; durationS: number; log: (l: string) => void },
 ): Promise<ProfileSummary> {
-  const dir = path.join(ROOT, 'bench/profiles');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const ours = contenders(o.body).find((c) => c.id === 'ours')!;
-  const server = await ours.start('', ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=200']);
-  const bundle = bundlePath('ours');
+  const c = contenders(o.body).find((x) => x.id === id)!;
+  const own = path.join(dir, id);
+  mkdirSync(own, { recursive: true });
+  const server = await c.start('', ['--cpu-prof', `--cpu-prof-dir=${own}`, '--cpu-prof-interval=200']);
+  const bundle = bundlePath(id);
   const lines = bundleModules(bundle);
   const moduleOf = (url: string, line: number) => (url.endsWith(path.basename(bundle)) ? lines(line) : undefined);
   let rps = NaN;
+  let requests = 0;
   try {
-    await loadgen.run({ url: server.url, body: o.body, connections: o.connections, durationS: 1 });
-    rps = (await loadgen.run({ url: server.url, body: o.body, connections: o.connections, durationS: o.durationS })).rps;
+    requests += (await loadgen.run({ url: server.url, body: o.body, connections: o.connections, durationS: 1 })).requests;
+    const r = await loadgen.run({ url: server.url, body: o.body, connections: o.connections, durationS: o.durationS });
+    rps = r.rps;
+    requests += r.requests;
   } finally {
     await server.stop();
   }
-  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-  if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
-  const summary = summarise(JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as CpuProfile, moduleOf);
-  o.log(`  profiled at ${Math.round(rps)} req/s; areas: ${Object.entries(summary.areas).sort((a, b) => b[1] - a[1]).map(([a, p]) => `${a} ${p}%`).join(', ')}`);
-  return { file: path.relative(ROOT, path.join(dir, file)), rps: round(rps, 0), ...summary };
+  const file = readdirSync(own).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`no .cpuprofile written in ${own}`);
+  const summary = summarise(JSON.parse(readFileSync(path.join(own, file), 'utf8')) as CpuProfile, moduleOf);
+  const cpuUsPerRequest = round((summary.busyMs * 1000) / Math.max(1, requests), 1);
+  o.log(`  ${id}: profiled at ${Math.round(rps)} req/s, ${cpuUsPerRequest} µs CPU per request; areas: ${Object.entries(summary.areas).sort((a, b) => b[1] - a[1]).map(([a, p]) => `${a} ${p}%`).join(', ')}`);
+  return { server: id, file: path.relative(ROOT, path.join(own, file)), rps: round(rps, 0), requests, cpuUsPerRequest, ...summary };
+}
+
+/** Profiles our server and, for comparison, the bare one under the same load. */
+export async function runProfile(
+  loadgen: Loadgen,
+  o: { body: string; connections: number; durationS: number; log: (l: string) => void },
+): Promise<ProfileSummary[]> {
+  const dir = path.join(ROOT, 'bench/profiles');
+  rmSync(dir, { recursive: true, force: true });
+  return [await profileOne(loadgen, 'ours', dir, o), await profileOne(loadgen, 'bare', dir, o)];
 }

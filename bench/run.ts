@@ -50,7 +50,7 @@ export interface BenchResults {
   memory?: MemoryResult;
   flood?: FloodResult;
   wcs?: WcsLoadResult;
-  profile?: ProfileSummary;
+  profile?: ProfileSummary[];
   targets: Target[];
   failures: string[];
 }

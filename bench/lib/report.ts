@@ -81,13 +81,23 @@ function sections(r: BenchResults): Section[] {
     });
   }
   if (r.profile) {
-    const p = r.profile;
-    out.push({
-      title: `Profile of our server under the echo load (${p.rps} req/s while profiling; % of busy samples)`,
-      head: ['function', 'where', 'self %', 'total %'],
-      rows: p.topSelf.slice(0, 12).map((e) => [e.fn, e.where, e.selfPct.toFixed(1), e.totalPct.toFixed(1)]),
-      notes: [`by area: ${Object.entries(p.areas).sort((a, b) => b[1] - a[1]).map(([a, v]) => `${a} ${v}%`).join(', ')}`],
-    });
+    const ours = r.profile.find((p) => p.server === 'ours');
+    const bare = r.profile.find((p) => p.server === 'bare');
+    if (ours) {
+      out.push({
+        title: `Profile of our server under the echo load (${ours.rps} req/s while profiling; % of busy samples)`,
+        head: ['function', 'where', 'self %', 'total %'],
+        rows: ours.topSelf.slice(0, 12).map((e) => [e.fn, e.where, e.selfPct.toFixed(1), e.totalPct.toFixed(1)]),
+        notes: r.profile.map(
+          (p) =>
+            `${p.server}: ${p.cpuUsPerRequest} µs of main-thread CPU per request; by area: ${Object.entries(p.areas)
+              .sort((a, b) => b[1] - a[1])
+              .map(([a, v]) => `${a} ${v}%`)
+              .join(', ')}`,
+        ),
+      });
+      if (bare) out.at(-1)!.notes.push(`ours costs ${(ours.cpuUsPerRequest - bare.cpuUsPerRequest).toFixed(1)} µs more CPU per request than bare (${(ours.cpuUsPerRequest / bare.cpuUsPerRequest).toFixed(2)}×)`);
+    }
   }
   return out;
 }
