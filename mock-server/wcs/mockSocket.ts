@@ -164,7 +164,12 @@ export function installWcsMock(options: InstallWcsMockOptions): InstalledWcsMock
       uninstalled ??= (async () => {
         active = false;
         // Only put the old WebSocket back if nobody installed over us; otherwise stay in the chain as a pass-through.
-        if (scope.WebSocket === Routed) scope.WebSocket = firstLive(previous);
+        if (scope.WebSocket === Routed) {
+          const restore = firstLive(previous);
+          // Node 20 has no WebSocket global: leave none behind, so `'WebSocket' in globalThis` is false again.
+          if (restore === undefined) delete scope.WebSocket;
+          else scope.WebSocket = restore;
+        }
         server.close({ code: 1001, reason: 'WCS mock uninstalled', wasClean: true });
         server.stop();
         if (!shared) await engine.close();

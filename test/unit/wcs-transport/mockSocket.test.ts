@@ -26,7 +26,8 @@ function open(url: string): Promise<{ ws: AnyWs; frames: string[]; closed: Promi
 describe('wcs transport: mock-socket (Node, no browser)', () => {
   const saved = g.WebSocket;
   afterEach(() => {
-    g.WebSocket = saved;
+    if (saved === undefined) delete g.WebSocket;
+    else g.WebSocket = saved;
   });
 
   it('routes new WebSocket(url) to the engine and frames both ways', async () => {
@@ -116,6 +117,7 @@ describe('wcs transport: mock-socket (Node, no browser)', () => {
     assert.deepEqual([e1.sessions.length, e2.sessions.length], [1, 2]);
     await m2.uninstall();
     assert.equal(g.WebSocket, saved);
+    assert.equal('WebSocket' in globalThis, saved !== undefined, 'no empty WebSocket property left behind');
   });
 
   it('takes a flood of frames in order and keeps other connections working', async () => {
