@@ -36,6 +36,8 @@ export interface StaticServer {
 }
 
 export async function startStaticServer(): Promise<StaticServer> {
+  // The pages load the bundle, not the sources; without it every test would fail with "WcsMock is not defined".
+  if (!existsSync(path.join(ROOT, 'dist/wcs-mock.browser.js'))) throw new Error('dist/wcs-mock.browser.js is missing: run `npm run build` first');
   const server = http.createServer((req, res) => {
     void (async () => {
       const pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
