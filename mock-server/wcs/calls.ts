@@ -8,7 +8,7 @@
  */
 import { chooseFarEnd, finalAnswer, sipResponseText, validateFarEnd, type FarEndAction, type FarEndScript } from './farEnd';
 import { sipCallId } from './ids';
-import { isRecord, str, type CallState, type EngineCore, type Session } from './session';
+import { isRecord, str, type CallState, type EngineCore, type Session, dropEnvelope, withoutSdp } from './session';
 
 const FRAME_FOR_STATUS: Readonly<Record<string, string>> = {
   TRYING: 'notifyTryingResponse',
@@ -23,16 +23,6 @@ const FRAME_FOR_STATUS: Readonly<Record<string, string>> = {
 };
 
 const FINAL = new Set(['FINISH', 'BUSY', 'FAILED']);
-
-function withoutSdp(o: Record<string, unknown>): Record<string, unknown> {
-  const { sdp: _sdp, ...rest } = o;
-  return rest;
-}
-
-function dropEnvelope(o: Record<string, unknown>): Record<string, unknown> {
-  const { nodeId: _n, appKey: _a, sessionId: _s, origin: _o, ...rest } = o;
-  return rest;
-}
 
 function clearCall(s: Session, call: CallState): void {
   for (const t of call.farEndTimers) {

@@ -190,3 +190,15 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 export function str(v: unknown): string | undefined {
   return typeof v === 'string' && v.length > 0 ? v : undefined;
 }
+
+/** A hook body without its SDP, for the state kept per call or stream (the SDP is per negotiation). */
+export function withoutSdp(o: Record<string, unknown>): Record<string, unknown> {
+  const { sdp: _sdp, ...rest } = o;
+  return rest;
+}
+
+/** A hook body without the envelope WCS adds for the backend, which the client never sees. */
+export function dropEnvelope(o: Record<string, unknown>): Record<string, unknown> {
+  const { nodeId: _n, appKey: _a, sessionId: _s, origin: _o, ...rest } = o;
+  return rest;
+}

@@ -7,7 +7,7 @@
  * restOverwrite/clientExclude of StreamStatusEvent apply to what the client sees (§4.3: "goes to the
  * backend, then to the client").
  */
-import { isRecord, str, type EngineCore, type Session, type StreamState } from './session';
+import { isRecord, str, type EngineCore, type Session, type StreamState, dropEnvelope, withoutSdp } from './session';
 
 /** Fields WCS adds to the stream object it reports; values as in the logged StreamStatusEvent (§3.5). */
 function serverFields(published: boolean): Record<string, unknown> {
@@ -17,16 +17,6 @@ function serverFields(published: boolean): Record<string, unknown> {
     audioState: { muted: false },
     videoState: { muted: false },
   };
-}
-
-function withoutSdp(o: Record<string, unknown>): Record<string, unknown> {
-  const { sdp: _sdp, ...rest } = o;
-  return rest;
-}
-
-function dropEnvelope(o: Record<string, unknown>): Record<string, unknown> {
-  const { nodeId: _n, appKey: _a, sessionId: _s, origin: _o, ...rest } = o;
-  return rest;
 }
 
 /** StreamStatusEvent hook, then notifyStreamStatusEvent to the client. */
