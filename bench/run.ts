@@ -6,6 +6,7 @@
  *   npm run bench -- --quick                 short rounds, fewer hooks (minutes → about one)
  *   npm run bench -- --only=ours,bare        throughput for some servers only (no committed copies)
  *   npm run bench -- --sections=throughput,profile
+ *   npm run bench -- --sections=throughput --only=ours,baseline,bare --baseline=b68c02f   (a change's gain)
  *
  * Everything binds and targets 127.0.0.1; every load is bounded by a duration or a request count.
  */
@@ -68,14 +69,15 @@ function parseArgs(argv: string[]) {
     quick,
     sections,
     only,
-    partial: quick || !!only || sections.length !== ALL_SECTIONS.length,
+    partial: quick || !!only || sections.length !== ALL_SECTIONS.length || !!get('baseline'),
     rounds: Number(get('rounds') ?? (quick ? 2 : 5)),
-    durationS: Number(get('duration') ?? (quick ? 2 : 5)),
+    durationS: Number(get('duration') ?? (quick ? 2 : 4)),
     warmupS: quick ? 1 : 4,
     connections: 50,
     checkpoints: quick ? [20_000, 50_000, 100_000] : [100_000, 500_000, 1_000_000],
     floodSeconds: quick ? 3 : 10,
     installPeers: !argv.includes('--no-install'),
+    baseline: get('baseline'),
   };
 }
 
@@ -117,7 +119,7 @@ function evaluate(r: BenchResults): Target[] {
   if (ours?.rps && bare?.rps) {
     t.push({ name: 'throughput ≥ 0.85× bare', met: ours.rpsRatio! >= 0.85, actual: `${ours.rpsRatio}× (${ours.rps} vs ${bare.rps} req/s)` });
     t.push({ name: 'p99 ≤ 2× bare p99', met: ours.p99Ratio! <= 2, actual: `${ours.p99Ratio}× (${ours.p99Ms} vs ${bare.p99Ms} ms)` });
-    const peers = rows!.filter((x) => !['ours', 'bare'].includes(x.id));
+    const peers = rows!.filter((x) => !['ours', 'bare', 'baseline'].includes(x.id));
     const measured = peers.filter((x) => x.rps !== undefined);
     const behind = measured.filter((x) => x.rps! >= ours.rps!);
     t.push({
@@ -164,7 +166,7 @@ async function main(): Promise<void> {
   };
   try {
     await attempt('throughput', async () => {
-      const res = await runThroughput(loadgen, { body, connections: o.connections, rounds: o.rounds, durationS: o.durationS, warmupS: o.warmupS, only: o.only, log });
+      const res = await runThroughput(loadgen, { body, connections: o.connections, rounds: o.rounds, durationS: o.durationS, warmupS: o.warmupS, only: o.only, baseline: o.baseline, log });
       results.throughput = { path: HOOK_PATH, connections: o.connections, rounds: o.rounds, durationS: o.durationS, warmupS: o.warmupS, results: res };
     });
     await attempt('memory', async () => {

@@ -1,7 +1,8 @@
 /**
  * Auto-echo throughput and latency, side by side: every contender runs in its own process for the whole
- * section, and rounds alternate the order (forward, then backward, shifted each round) so that drift in the
- * machine (thermal, other load, JIT warm-up) does not favour whoever always goes first. Medians over rounds.
+ * section, each of its runs is paired with a run of the bare server next to it, and the order alternates
+ * (rotated each round, ABBA within pairs) so that drift in the machine (other load, JIT warm-up) does not
+ * favour whoever goes first. Medians over rounds.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -19,6 +20,8 @@ export interface ThroughputOptions {
   durationS: number;
   warmupS: number;
   only?: string[];
+  /** A commit whose version of our server runs as one more contender. */
+  baseline?: string;
   log: (line: string) => void;
 }
 
@@ -32,9 +35,11 @@ export interface ContenderResult {
   rps?: number;
   p50Ms?: number;
   p99Ms?: number;
+  /** Median of the ratios to the bare run paired with each of this contender's runs. */
   rpsRatio?: number;
   p50Ratio?: number;
   p99Ratio?: number;
+  pairedRpsRatios?: number[];
   /** Per-round figures, to see the spread behind the medians. */
   rounds?: Array<{ rps: number; p50: number; p99: number; errors: number; non2xx: number }>;
   errors?: number;
@@ -59,7 +64,7 @@ export async function runThroughput(loadgen: Loadgen, o: ThroughputOptions): Pro
   const results: ContenderResult[] = [];
   const running: Running[] = [];
   try {
-    for (const c of contenders(o.body)) {
+    for (const c of contenders(o.body, o.baseline)) {
       if (o.only && !o.only.includes(c.id)) continue;
       const res: ContenderResult = { id: c.id, label: c.label, how: c.how };
       results.push(res);
@@ -97,16 +102,39 @@ export async function runThroughput(loadgen: Loadgen, o: ThroughputOptions): Pro
       await turn(r, () => loadgen.run(job(r, o.warmupS)));
     }
     const perServer = new Map<string, LoadResult[]>();
-    for (let round = 0; round < o.rounds; round++) {
-      const shift = round % running.length;
-      let order = [...running.slice(shift), ...running.slice(0, shift)];
-      if (round % 2 === 1) order = order.reverse();
-      for (const r of order) {
-        const res = await turn(r, () => loadgen.run(job(r, o.durationS)));
-        (perServer.get(r.id) ?? perServer.set(r.id, []).get(r.id)!).push(res);
-        o.log(`  round ${round + 1}/${o.rounds} ${r.id.padEnd(20)} ${Math.round(res.rps).toString().padStart(6)} req/s  p50 ${res.p50.toFixed(2)} ms  p99 ${res.p99.toFixed(2)} ms${res.errors || res.non2xx ? `  errors ${res.errors} non-2xx ${res.non2xx}` : ''}`);
-        // Let the sockets settle before the next contender.
-        await sleep(200);
+    /** Each contender's figures divided by those of the bare run right next to it (A/B pairs). */
+    const ratios = new Map<string, Array<{ rps: number; p50: number; p99: number }>>();
+    const bareRun = running.find((r) => r.id === 'bare');
+    const others = running.filter((r) => r !== bareRun);
+    const measure = async (r: Running, label: string): Promise<LoadResult> => {
+      const res = await turn(r, () => loadgen.run(job(r, o.durationS)));
+      (perServer.get(r.id) ?? perServer.set(r.id, []).get(r.id)!).push(res);
+      o.log(`  ${label} ${r.id.padEnd(20)} ${Math.round(res.rps).toString().padStart(6)} req/s  p50 ${res.p50.toFixed(2)} ms  p99 ${res.p99.toFixed(2)} ms${res.errors || res.non2xx ? `  errors ${res.errors} non-2xx ${res.non2xx}` : ''}`);
+      // Let the sockets settle before the next run.
+      await sleep(200);
+      return res;
+    };
+    // On a small shared machine the background load drifts by the minute, so a ratio of two medians taken
+    // minutes apart says little. Each contender is therefore paired with a bare run right before or after it
+    // (ABBA order across rounds), and its ratio is the median of those paired ratios. The contenders' order
+    // rotates every round.
+    for (let rnd = 0; rnd < o.rounds; rnd++) {
+      const shift = others.length ? rnd % others.length : 0;
+      let order = [...others.slice(shift), ...others.slice(0, shift)];
+      if (rnd % 2 === 1) order = order.reverse();
+      const label = `round ${rnd + 1}/${o.rounds}`;
+      if (!bareRun) {
+        for (const r of order) await measure(r, label);
+        continue;
+      }
+      for (const [i, r] of order.entries()) {
+        const bareFirst = (rnd + i) % 2 === 0;
+        const a = bareFirst ? await measure(bareRun, label) : await measure(r, label);
+        const b = bareFirst ? await measure(r, label) : await measure(bareRun, label);
+        const [x, base] = bareFirst ? [b, a] : [a, b];
+        if (x.requests > 0 && base.requests > 0) {
+          (ratios.get(r.id) ?? ratios.set(r.id, []).get(r.id)!).push({ rps: x.rps / base.rps, p50: x.p50 / base.p50, p99: x.p99 / base.p99 });
+        }
       }
     }
     for (const res of results) {
@@ -124,13 +152,18 @@ export async function runThroughput(loadgen: Loadgen, o: ThroughputOptions): Pro
       res.errors = list.reduce((s, l) => s + l.errors + l.timeouts, 0);
       res.non2xx = list.reduce((s, l) => s + l.non2xx, 0);
       res.rssMB = mb(rssOf(running.find((r) => r.id === res.id)?.child.pid));
-    }
-    const bare = results.find((r) => r.id === 'bare');
-    for (const res of results) {
-      if (res.rps === undefined || !bare?.rps) continue;
-      res.rpsRatio = round(res.rps / bare.rps, 3);
-      res.p50Ratio = round(res.p50Ms! / bare.p50Ms!, 2);
-      res.p99Ratio = round(res.p99Ms! / bare.p99Ms!, 2);
+      if (res.id === 'bare') {
+        res.rpsRatio = 1;
+        res.p50Ratio = 1;
+        res.p99Ratio = 1;
+      }
+      const paired = ratios.get(res.id);
+      if (paired?.length) {
+        res.rpsRatio = round(median(paired.map((p) => p.rps)), 3);
+        res.p50Ratio = round(median(paired.map((p) => p.p50)), 2);
+        res.p99Ratio = round(median(paired.map((p) => p.p99)), 2);
+        res.pairedRpsRatios = paired.map((p) => round(p.rps, 3));
+      }
     }
     return results;
   } finally {

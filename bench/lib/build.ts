@@ -2,8 +2,9 @@
  * The benchmarked Node servers run from esbuild bundles, as the shipped CLI does: no TypeScript loader in the
  * measured process (tsx's loader thread alone would add tens of MB of RSS and skew the memory figures).
  */
+import { execFileSync } from 'node:child_process';
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './proc';
 
@@ -29,6 +30,35 @@ export function buildServers(): Promise<void> {
 
 export function bundlePath(server: (typeof SERVERS)[number]): string {
   return path.join(BUILD_DIR, `${server}.js`);
+}
+
+/**
+ * Our server as it was at an earlier commit (`--baseline=REV`), bundled with today's bench wrapper, so that
+ * a change's gain is measured side by side in one run rather than against numbers from another day.
+ */
+export async function buildBaseline(rev: string): Promise<string> {
+  const commit = execFileSync('git', ['rev-parse', '--short', rev], { cwd: ROOT, encoding: 'utf8' }).trim();
+  const dir = path.join(ROOT, '.cache/bench-baseline', commit);
+  const out = path.join(BUILD_DIR, `ours-${commit}.js`);
+  if (!existsSync(path.join(dir, 'mock-server'))) {
+    mkdirSync(dir, { recursive: true });
+    const tar = execFileSync('git', ['archive', commit, 'mock-server'], { cwd: ROOT, maxBuffer: 1 << 28 });
+    execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  }
+  cpSync(path.join(ROOT, 'bench/servers/ours.ts'), path.join(dir, 'bench/servers/ours.ts'));
+  cpSync(path.join(ROOT, 'bench/lib'), path.join(dir, 'bench/lib'), { recursive: true });
+  await build({
+    entryPoints: [path.join(dir, 'bench/servers/ours.ts')],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // The archive has no node_modules of its own: resolve packages from the checkout.
+    nodePaths: [path.join(ROOT, 'node_modules')],
+    logLevel: 'warning',
+  });
+  return out;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { buildServers, bundlePath } from './build';
+import { buildBaseline, buildServers, bundlePath } from './build';
 import type { ServerReply } from './protocol';
 import { forkTs, freePort, ROOT, sleep, spawnLogged, stopChild } from './proc';
 
@@ -87,7 +87,7 @@ function mockoonEnvironment(port: number): object {
   return env;
 }
 
-export function contenders(body: string): Contender[] {
+export function contenders(body: string, baseline?: string): Contender[] {
   const list: Contender[] = [
     {
       id: 'ours',
@@ -128,6 +128,18 @@ export function contenders(body: string): Contender[] {
       },
     },
   ];
+  if (baseline) {
+    list.splice(1, 0, {
+      id: 'baseline',
+      label: `wcs-hook-mock @${baseline}`,
+      how: `our server as of commit ${baseline}, same rules and journal`,
+      start: async (_workDir, execArgv = []) => {
+        const bundle = await buildBaseline(baseline);
+        const { child, ready } = await forkTs<ServerReply>(bundle, [], execArgv);
+        return { id: 'baseline', url: `http://127.0.0.1:${(ready as { port: number }).port}${HOOK_PATH}`, child, ipc: true, stop: () => stopChild(child) };
+      },
+    });
+  }
   for (const journal of [true, false]) {
     const id = journal ? 'wiremock' : 'wiremock-nojournal';
     list.push({

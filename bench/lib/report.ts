@@ -48,7 +48,7 @@ function sections(r: BenchResults): Section[] {
   if (r.throughput) {
     const t = r.throughput;
     out.push({
-      title: `Auto-echo: POST ${t.path}, ${t.connections} keep-alive connections, median of ${t.rounds} rounds × ${t.durationS} s (alternating order)`,
+      title: `Auto-echo: POST ${t.path}, ${t.connections} keep-alive connections, medians of ${t.rounds} rounds × ${t.durationS} s; ×bare = median of ratios to the bare run paired with each run (ABBA order)`,
       head: THROUGHPUT_HEAD,
       rows: throughputRows(t.results),
       notes: [],
