@@ -9,6 +9,7 @@ import { finished } from 'node:stream/promises';
 import { TypedEmitter } from '../util/emitter';
 import { renderAnswer } from './answers';
 import { ExchangeRecord } from './exchange';
+import { isJson } from './jsonCheck';
 import { checkBasic, checkSignature } from './auth';
 import { Journal, JournalWriter } from './journal';
 import { splitHookPath } from './path';
@@ -348,7 +349,6 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
   }
 
   private onBody(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
-    const rawBody = raw.toString('utf8');
     let denied: string | undefined;
     if (this.basicAuth || this.secret) {
       const values = req.headersDistinct.authorization;
@@ -361,16 +361,21 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
       this.respond(ex, res, raw, 'forbid', 'server');
       return;
     }
-    let body: unknown;
-    try {
-      body = JSON.parse(rawBody);
-    } catch (err) {
-      const error = `malformed JSON: ${(err as Error).message}`;
+    // Checked without building the tree: an auto-answered hook never needs it, and rules, merge answers
+    // and the UI parse it on first read.
+    if (!isJson(raw)) {
+      let why = 'not JSON';
+      try {
+        JSON.parse(raw.toString('utf8'));
+      } catch (err) {
+        why = (err as Error).message;
+      }
+      const error = `malformed JSON: ${why}`;
       const ex = this.record(req, raw, undefined, error);
       this.respond(ex, res, raw, { status: 400, body: { error } }, 'server');
       return;
     }
-    const ex = this.record(req, raw, body);
+    const ex = this.record(req, raw, undefined);
     if (this.stopping) {
       this.respond(ex, res, raw, this.opts.fallback, 'shutdown');
       return;
@@ -445,7 +450,8 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     ruleIndex: number | undefined,
     closeConnection: boolean,
   ): void {
-    const wire = renderAnswer(spec, raw, ex.body);
+    // Only a merge needs the parsed body; echo must not pay for parsing it.
+    const wire = renderAnswer(spec, raw, typeof spec === 'object' && 'merge' in spec ? ex.body : undefined);
     const json = wire.headers['Content-Type'] !== undefined;
     const close = closeConnection || this.stopping;
     const at = Date.now();
