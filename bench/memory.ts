@@ -13,6 +13,8 @@ export interface MemoryPoint {
   hooks: number;
   rssMB: number;
   heapAfterGcMB: number;
+  /** Off-heap memory V8 tracks (Buffers: the journal keeps each raw body there). */
+  externalMB: number;
   journalSize: number;
   journalDropped: number;
   rps: number;
@@ -48,13 +50,14 @@ export async function runMemory(
         hooks: s.served ?? sent,
         rssMB: mb(s.rss),
         heapAfterGcMB: mb(s.heapUsed),
+        externalMB: mb(s.external),
         journalSize: s.journalSize ?? NaN,
         journalDropped: s.journalDropped ?? NaN,
         rps: round((target - (points.at(-1)?.hooks ?? 0)) / ((Date.now() - t0) / 1000), 0),
         errors: r.errors + r.timeouts + r.non2xx,
       };
       points.push(p);
-      o.log(`  ${p.hooks} hooks: RSS ${p.rssMB} MB, heap after GC ${p.heapAfterGcMB} MB, journal ${p.journalSize} kept / ${p.journalDropped} dropped`);
+      o.log(`  ${p.hooks} hooks: RSS ${p.rssMB} MB, heap after GC ${p.heapAfterGcMB} MB, external ${p.externalMB} MB, journal ${p.journalSize} kept / ${p.journalDropped} dropped`);
     }
     return { points, heapGrowthMB: round(points.at(-1)!.heapAfterGcMB - points[0]!.heapAfterGcMB, 1) };
   } finally {

@@ -119,7 +119,7 @@ export function summarise(profile: CpuProfile, moduleOf: (url: string, line: num
     const [fn, where] = k.split('\t') as [string, string];
     return { fn, where, selfPct: round((100 * (selfBy.get(k) ?? 0)) / busy, 1), totalPct: round((100 * (totalBy.get(k) ?? 0)) / busy, 1) };
   };
-  const topSelf = [...selfBy.entries()].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k]) => entry(k));
+  const topSelf = [...selfBy.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k]) => entry(k));
   const oursTotal = [...totalBy.entries()]
     .filter(([k]) => k.includes('mock-server/'))
     .sort((a, b) => b[1] - a[1])

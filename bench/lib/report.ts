@@ -57,8 +57,8 @@ function sections(r: BenchResults): Section[] {
   if (r.memory) {
     out.push({
       title: 'Memory: our server, default journal cap, after N hooks (heap measured after a forced GC)',
-      head: ['hooks', 'RSS MB', 'heap MB', 'journal kept', 'dropped', 'req/s', 'errors'],
-      rows: r.memory.points.map((p) => [String(p.hooks), fmt(p.rssMB, 1), fmt(p.heapAfterGcMB, 1), String(p.journalSize), String(p.journalDropped), fmt(p.rps), String(p.errors)]),
+      head: ['hooks', 'RSS MB', 'heap MB', 'external MB', 'journal kept', 'dropped', 'req/s', 'errors'],
+      rows: r.memory.points.map((p) => [String(p.hooks), fmt(p.rssMB, 1), fmt(p.heapAfterGcMB, 1), fmt(p.externalMB, 1), String(p.journalSize), String(p.journalDropped), fmt(p.rps), String(p.errors)]),
       notes: [`heap growth from first to last checkpoint: ${r.memory.heapGrowthMB} MB`],
     });
   }
