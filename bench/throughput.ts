@@ -1,8 +1,8 @@
 /**
  * Auto-echo throughput and latency, side by side: every contender runs in its own process for the whole
- * section, each of its runs is paired with a run of the bare server next to it, and the order alternates
- * (rotated each round, ABBA within pairs) so that drift in the machine (other load, JIT warm-up) does not
- * favour whoever goes first. Medians over rounds.
+ * section, each of its runs is sandwiched between two runs of the bare server, and the order rotates every
+ * round so that drift in the machine (other load, JIT warm-up) does not favour whoever goes first. Medians
+ * over rounds.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -35,7 +35,7 @@ export interface ContenderResult {
   rps?: number;
   p50Ms?: number;
   p99Ms?: number;
-  /** Median of the ratios to the bare run paired with each of this contender's runs. */
+  /** Median over rounds of the ratio to the mean of the two bare runs around this contender's run. */
   rpsRatio?: number;
   p50Ratio?: number;
   p99Ratio?: number;
@@ -102,7 +102,7 @@ export async function runThroughput(loadgen: Loadgen, o: ThroughputOptions): Pro
       await turn(r, () => loadgen.run(job(r, o.warmupS)));
     }
     const perServer = new Map<string, LoadResult[]>();
-    /** Each contender's figures divided by those of the bare run right next to it (A/B pairs). */
+    /** Each contender's figures divided by those of the bare runs around it. */
     const ratios = new Map<string, Array<{ rps: number; p50: number; p99: number }>>();
     const bareRun = running.find((r) => r.id === 'bare');
     const others = running.filter((r) => r !== bareRun);
@@ -114,10 +114,10 @@ export async function runThroughput(loadgen: Loadgen, o: ThroughputOptions): Pro
       await sleep(200);
       return res;
     };
-    // On a small shared machine the background load drifts by the minute, so a ratio of two medians taken
-    // minutes apart says little. Each contender is therefore paired with a bare run right before or after it
-    // (ABBA order across rounds), and its ratio is the median of those paired ratios. The contenders' order
-    // rotates every round.
+    // On a small shared machine the background load drifts from one run to the next, so a ratio of two
+    // medians taken minutes apart says little. Each contender's run is therefore sandwiched between two bare
+    // runs (bare, X, bare, Y, bare, …) and its ratio is to the mean of those two; the reported ratio is the
+    // median over rounds. The contenders' order rotates every round and reverses every other round.
     for (let rnd = 0; rnd < o.rounds; rnd++) {
       const shift = others.length ? rnd % others.length : 0;
       let order = [...others.slice(shift), ...others.slice(0, shift)];
@@ -127,14 +127,15 @@ export async function runThroughput(loadgen: Loadgen, o: ThroughputOptions): Pro
         for (const r of order) await measure(r, label);
         continue;
       }
-      for (const [i, r] of order.entries()) {
-        const bareFirst = (rnd + i) % 2 === 0;
-        const a = bareFirst ? await measure(bareRun, label) : await measure(r, label);
-        const b = bareFirst ? await measure(r, label) : await measure(bareRun, label);
-        const [x, base] = bareFirst ? [b, a] : [a, b];
-        if (x.requests > 0 && base.requests > 0) {
-          (ratios.get(r.id) ?? ratios.set(r.id, []).get(r.id)!).push({ rps: x.rps / base.rps, p50: x.p50 / base.p50, p99: x.p99 / base.p99 });
+      let before = await measure(bareRun, label);
+      for (const r of order) {
+        const x = await measure(r, label);
+        const after = await measure(bareRun, label);
+        if (x.requests > 0 && before.requests > 0 && after.requests > 0) {
+          const base = (k: 'rps' | 'p50' | 'p99') => (before[k] + after[k]) / 2;
+          (ratios.get(r.id) ?? ratios.set(r.id, []).get(r.id)!).push({ rps: x.rps / base('rps'), p50: x.p50 / base('p50'), p99: x.p99 / base('p99') });
         }
+        before = after;
       }
     }
     for (const res of results) {

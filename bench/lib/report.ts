@@ -48,10 +48,16 @@ function sections(r: BenchResults): Section[] {
   if (r.throughput) {
     const t = r.throughput;
     out.push({
-      title: `Auto-echo: POST ${t.path}, ${t.connections} keep-alive connections, medians of ${t.rounds} rounds × ${t.durationS} s; ×bare = median of ratios to the bare run paired with each run (ABBA order)`,
+      title: `Auto-echo: POST ${t.path}, ${t.connections} keep-alive connections, medians of ${t.rounds} rounds × ${t.durationS} s; ×bare = median over rounds of the ratio to the two bare runs around each run`,
       head: THROUGHPUT_HEAD,
       rows: throughputRows(t.results),
-      notes: [],
+      notes: (() => {
+        const ours = t.results.find((x) => x.id === 'ours');
+        const bare = t.results.find((x) => x.id === 'bare');
+        if (!ours?.rps || !bare?.rps) return [];
+        const perRound = ours.pairedRpsRatios?.map((x) => x.toFixed(2)).join(', ');
+        return [`ours/bare per round: ${perRound}; ratio of the two medians (bare measured ${bare.rounds?.length ?? 0} times): ${(ours.rps / bare.rps).toFixed(2)}×`];
+      })(),
     });
   }
   if (r.memory) {
