@@ -31,9 +31,13 @@ function jsonBody(value: unknown): Buffer {
  * @param raw the received bytes (echo sends exactly these)
  * @param parsed the received body parsed as JSON, undefined when it did not parse
  */
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'Content-Type': JSON_TYPE });
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+const EMPTY = Buffer.alloc(0);
+
 export function renderAnswer(spec: AnswerSpec, raw: Buffer, parsed: unknown): WireAnswer {
-  if (spec === 'echo') return { status: 200, headers: { 'Content-Type': JSON_TYPE }, body: raw };
-  if (spec === 'forbid') return { status: 403, headers: {}, body: Buffer.alloc(0) };
+  if (spec === 'echo') return { status: 200, headers: JSON_HEADERS, body: raw };
+  if (spec === 'forbid') return { status: 403, headers: NO_HEADERS, body: EMPTY };
   const status = spec.status;
   if ('reason' in spec && spec.reason !== undefined) {
     // WCS accepts the custom reason only with exactly these two keys (PROTOCOL.md §1.3).
