@@ -128,15 +128,17 @@ export function contenders(body: string, baseline?: string): Contender[] {
       },
     },
   ];
-  if (baseline) {
-    list.splice(1, 0, {
-      id: 'baseline',
-      label: `wcs-hook-mock @${baseline}`,
-      how: `our server as of commit ${baseline}, same rules and journal`,
+  // `--baseline=REV[,REV…]`: our server as of earlier commits, each one more contender.
+  for (const [i, rev] of (baseline ? baseline.split(',') : []).entries()) {
+    const id = i === 0 ? 'baseline' : `baseline${i + 1}`;
+    list.splice(1 + i, 0, {
+      id,
+      label: `wcs-hook-mock @${rev}`,
+      how: `our server as of commit ${rev}, same rules and journal`,
       start: async (_workDir, execArgv = []) => {
-        const bundle = await buildBaseline(baseline);
+        const bundle = await buildBaseline(rev);
         const { child, ready } = await forkTs<ServerReply>(bundle, [], execArgv);
-        return { id: 'baseline', url: `http://127.0.0.1:${(ready as { port: number }).port}${HOOK_PATH}`, child, ipc: true, stop: () => stopChild(child) };
+        return { id, url: `http://127.0.0.1:${(ready as { port: number }).port}${HOOK_PATH}`, child, ipc: true, stop: () => stopChild(child) };
       },
     });
   }
