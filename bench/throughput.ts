@@ -66,6 +66,7 @@ export async function runThroughput(loadgen: Loadgen, o: ThroughputOptions): Pro
   try {
     for (const c of contenders(o.body, o.baseline)) {
       if (o.only && !o.only.includes(c.id) && !(c.id.startsWith('baseline') && o.only.includes('baseline'))) continue;
+      if (c.optIn && !o.only?.includes(c.id)) continue;
       const res: ContenderResult = { id: c.id, label: c.label, how: c.how };
       results.push(res);
       try {

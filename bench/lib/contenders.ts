@@ -28,6 +28,8 @@ export interface Contender {
   readonly label: string;
   /** What makes it echo, for the report. */
   readonly how: string;
+  /** Runs only when named in `--only` (diagnostic variants). */
+  readonly optIn?: boolean;
   start(workDir: string, execArgv?: string[]): Promise<Running>;
 }
 
@@ -94,6 +96,13 @@ export function contenders(body: string, baseline?: string): Contender[] {
       label: 'wcs-hook-mock',
       how: 'rules {"rules":[],"default":"echo"}, in-memory journal on (default cap 10,000)',
       start: nodeServer('ours', 'ours'),
+    },
+    {
+      id: 'ours-journal1',
+      label: 'wcs-hook-mock, journal cap 1',
+      how: 'as ours, but the in-memory journal keeps 1 exchange: what keeping 10,000 costs',
+      optIn: true,
+      start: nodeServer('ours-journal1', 'ours', ['--journal-limit', '1']),
     },
     {
       id: 'bare',

@@ -8,11 +8,14 @@ import { failed, serveIpc } from '../lib/serverChild';
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const journalAt = args.indexOf('--journal');
+  // For measuring what the in-memory journal itself costs (`--journal-limit 1`); the headline row uses the default.
+  const limitAt = args.indexOf('--journal-limit');
   const server = createHookServer({
     host: '127.0.0.1',
     port: 0,
     rules: parseRules({ rules: [], default: 'echo' }),
     ...(journalAt >= 0 ? { journalFile: args[journalAt + 1] } : {}),
+    ...(limitAt >= 0 ? { journalLimit: Number(args[limitAt + 1]) } : {}),
   });
   const { port } = await server.listen();
   serveIpc(
