@@ -16,6 +16,8 @@ export interface MachineFacts {
   java?: string;
   commit?: string;
   peers: Record<string, string>;
+  /** 1-minute load average when the run started and ended: other work on the machine skews every figure. */
+  loadAvg: { start: number; end?: number };
 }
 
 function quiet(cmd: string, args: string[]): string | undefined {
@@ -55,5 +57,6 @@ export function machineFacts(): MachineFacts {
     java,
     commit: quiet('git', ['rev-parse', '--short', 'HEAD']),
     peers,
+    loadAvg: { start: Math.round(os.loadavg()[0]! * 100) / 100 },
   };
 }
