@@ -21,6 +21,7 @@ const EPOCH = Date.now();
 
 const NOT_PARSED = Symbol('not parsed');
 const NO_KEYS: CorrelationKeys = Object.freeze({});
+const NO_ISSUES: readonly ValidationIssue[] = Object.freeze([]);
 
 export interface ExchangeInit {
   readonly seq: number;
@@ -192,7 +193,22 @@ export class ExchangeRecord implements Exchange {
   }
 
   get issues(): readonly ValidationIssue[] {
-    return (this._issues ??= this.error !== undefined ? [] : validateBody(this.method, this.body));
+    if (this._issues) return this._issues;
+    const found = this.error !== undefined ? NO_ISSUES : validateBody(this.method, this.body);
+    return (this._issues = found.length === 0 ? NO_ISSUES : found);
+  }
+
+  /**
+   * For serialisers that need keys and issues once (the JSONL writer): computed from a parse that is not
+   * kept, so writing a journal file does not make every kept record hold its parsed body.
+   */
+  withTransientBody<T>(use: () => T): T {
+    const had = this._body !== NOT_PARSED;
+    try {
+      return use();
+    } finally {
+      if (!had) this._body = NOT_PARSED;
+    }
   }
 
   get latencyMs(): number | undefined {
@@ -248,6 +264,21 @@ export class ExchangeRecord implements Exchange {
 
   /** A plain object with every field (derived ones included), for JSONL and for sending across processes. */
   toJSON(): Exchange {
+    return this.toRecord(true);
+  }
+
+  /**
+   * The plain record. For a JSONL line (`full` false) everything derivable from `rawBody` is left out —
+   * the parsed body, correlation keys, validation issues and an echo answer's body — so writing a journal
+   * costs neither a parse nor a validation per hook; readJournalFile derives them again.
+   */
+  toRecord(full: boolean): Exchange {
+    const rawBody = this.rawBody;
+    let answer = this.answer;
+    if (!full && answer && answer.body === rawBody) {
+      const { body: _same, ...rest } = answer;
+      answer = rest as SentAnswer;
+    }
     const o: Record<string, unknown> = {
       id: this.id,
       receivedAt: this.receivedAt,
@@ -259,17 +290,18 @@ export class ExchangeRecord implements Exchange {
       url: this.url,
       headers: this.headers,
       remoteAddress: this.remoteAddress,
-      rawBody: this.rawBody,
-      body: this.body,
+      rawBody,
+      body: full ? this.body : undefined,
       error: this.error,
-      issues: this.issues,
-      keys: this.keys,
+      issues: full ? this.issues : undefined,
+      keys: full ? this.keys : undefined,
       state: this.state,
-      answer: this.answer,
+      answer,
       latencyMs: this.latencyMs,
       holdDeadline: this.holdDeadline,
     };
     for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
     return o as unknown as Exchange;
   }
+
 }

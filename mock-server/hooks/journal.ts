@@ -4,6 +4,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { correlationKeys, validateBody } from '../protocol/validate';
 import type { Exchange } from './types';
 
 export class Journal {
@@ -110,14 +111,15 @@ export class JournalWriter {
 }
 
 /**
- * One JSONL line. The parsed body is left out: it is `rawBody` parsed, which readJournalFile restores, and
- * writing it twice would double the file and the time spent serialising under load.
+ * One JSONL line: the exchange without what `rawBody` already says (parsed body, keys, issues, an echo
+ * answer's body). readJournalFile derives those again, so a record read back has every field.
  */
 export function journalLine(ex: Exchange): string {
-  const withToJson = ex as Exchange & { toJSON?: () => Exchange };
-  const rec: Partial<Exchange> = { ...(withToJson.toJSON ? withToJson.toJSON() : ex) };
-  delete (rec as { body?: unknown }).body;
-  return JSON.stringify(rec);
+  const rec = ex as Exchange & { toRecord?: (full: boolean) => Exchange; withTransientBody?: <T>(use: () => T) => T };
+  if (rec.toRecord && rec.withTransientBody) return rec.withTransientBody(() => JSON.stringify(rec.toRecord!(false)));
+  const o: Partial<Exchange> = { ...ex };
+  delete (o as { body?: unknown }).body;
+  return JSON.stringify(o);
 }
 
 /**
@@ -140,7 +142,11 @@ export async function readJournalFile(path: string): Promise<{ records: JournalR
         warnings.push(`${path}:${n + 1}: not an exchange record, skipped`);
         continue;
       }
-      const r = rec as { rawBody?: unknown; body?: unknown; error?: unknown };
+      const r = rec as { rawBody?: unknown; body?: unknown; error?: unknown; answer?: { body?: unknown } };
+      // An echo answer's body is the request's (journalLine leaves it out).
+      if (r.answer && typeof r.answer === 'object' && r.answer.body === undefined && typeof r.rawBody === 'string') {
+        r.answer.body = r.rawBody;
+      }
       if (r.body === undefined && r.error === undefined && typeof r.rawBody === 'string') {
         try {
           r.body = JSON.parse(r.rawBody);
@@ -148,6 +154,9 @@ export async function readJournalFile(path: string): Promise<{ records: JournalR
           // a record of a body that was not JSON keeps no parsed body
         }
       }
+      const d = rec as { keys?: unknown; issues?: unknown; method?: unknown; error?: unknown };
+      d.keys ??= r.body === undefined ? {} : correlationKeys(r.body);
+      d.issues ??= r.body === undefined || typeof d.method !== 'string' || d.error !== undefined ? [] : validateBody(d.method, r.body);
       records.push(rec as JournalRecord);
     } catch {
       warnings.push(

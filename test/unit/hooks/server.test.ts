@@ -469,6 +469,9 @@ describe('hook server', () => {
       assert.equal(records[1]!.answer?.body, '{"status":403,"reason":"no"}');
       assert.deepEqual(records[1]!.keys, { sessionId: 's' });
       assert.deepEqual(records[1]!.body, { sessionId: 's' }, 'the parsed body is restored from rawBody');
+      assert.equal(records[0]!.answer?.body, '{"status":"PUBLISHING"}', 'an echo answer body is restored');
+      const firstLine = (await readFile(file, 'utf8')).split('\n')[0]!;
+      assert.equal(firstLine.split('PUBLISHING').length - 1, 1, 'the body is written once per line');
       assert.equal(records[2]!.body, undefined, 'malformed JSON has no parsed body');
       assert.ok(Array.isArray(records[0]!.issues));
     });
