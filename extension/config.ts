@@ -5,6 +5,7 @@
  */
 import { POLICIES, type Policy } from '../mock-server/hooks/types';
 import type { HookServerOptions } from '../mock-server/hooks/server';
+import { isLoopback as isLoopbackHost } from '../mock-server/util/net';
 
 export const SECTION = 'wcsHookMock';
 
@@ -60,10 +61,9 @@ export function readSettings(get: (key: keyof Settings) => unknown): { settings:
   return { settings: { ...settings, host: settings.host.trim(), rulesFile: settings.rulesFile.trim() }, problems };
 }
 
-/** Whether only this machine can reach a server bound to `host`. */
+/** Whether only this machine can reach a server bound to `host` (settings may carry stray spaces). */
 export function isLoopback(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h) || h === '::ffff:127.0.0.1';
+  return isLoopbackHost(host.trim());
 }
 
 export function serverOptions(s: Settings): HookServerOptions {

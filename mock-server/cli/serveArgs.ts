@@ -137,8 +137,4 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   };
 }
 
-/** Loopback binds are private to this machine; anything else exposes the mock (and whatever it echoes). */
-export function isLoopback(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || h === '::ffff:127.0.0.1';
-}
+export { isLoopback } from '../util/net';

@@ -41,8 +41,3 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** True for addresses only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h) || h === '::ffff:127.0.0.1';
-}

@@ -5,7 +5,8 @@
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WcsEngine, type WcsEngineOptions } from './engine';
-import { frameText, isLoopbackHost, type AcceptingEngine } from './transport';
+import { isLoopback } from '../util/net';
+import { frameText, type AcceptingEngine } from './transport';
 
 export const DEFAULT_WCS_WS_PORT = 8080;
 
@@ -35,7 +36,7 @@ export interface WcsServer<E extends AcceptingEngine = WcsEngine> {
 
 /** The line to print before listening on `host`, or undefined when only this machine can connect. */
 export function listenWarning(host: string): string | undefined {
-  if (isLoopbackHost(host)) return undefined;
+  if (isLoopback(host)) return undefined;
   return (
     `WARNING: the WCS mock listens on ${host}, which other machines can reach. It has no authentication ` +
     'and fires hooks at your backend for anyone who connects. Use --host 127.0.0.1 unless you mean it.'
