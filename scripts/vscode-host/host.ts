@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { format } from 'node:util';
 import { join, resolve } from 'node:path';
+import { runTool } from './runTool';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 export const REPO_ROOT = resolve(__dirname, '..', '..');
@@ -107,19 +108,7 @@ function makeTempDir(): string {
 
 /** Runs the code-server CLI to completion (e.g. --install-extension); rejects with its output on failure. */
 export function codeServerCli(args: string[], tempDir: string, timeoutMs = 60_000): Promise<string> {
-  return new Promise((res, rej) => {
-    const child = spawn(CODE_SERVER_BIN, args, { env: isolatedEnv(tempDir), stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', rej);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) res(out);
-      else rej(new Error(`code-server ${args.join(' ')} exited with ${code ?? signal}:\n${out}`));
-    });
-  });
+  return runTool(CODE_SERVER_BIN, args, { env: isolatedEnv(tempDir) }, timeoutMs);
 }
 
 /** Installs a .vsix into a fresh extensions folder and returns that folder. */

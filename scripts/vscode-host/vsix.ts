@@ -7,10 +7,10 @@
  * .vscodeignore still decides what goes in, exactly as it would in the repo itself.
  * --no-dependencies: dist/extension.js is a bundle, node_modules has nothing the extension needs at run time.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { runTool } from './runTool';
 
 const VSCE = join(__dirname, '..', '..', 'node_modules', '.bin', 'vsce');
 
@@ -21,20 +21,8 @@ const NEVER_PACKAGED = new Set(['node_modules', '.cache', '.git', 'test-results'
 
 /** Runs vsce in `dir`; resolves with its output, rejects with it when vsce fails. */
 function vsce(dir: string, args: string[], timeoutMs = 60_000): Promise<string> {
-  return new Promise((res, rej) => {
-    // stdin closed: vsce asks y/N questions on some warnings; an answer nobody gives must not hang.
-    const child = spawn(VSCE, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', rej);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (code === 0) res(out);
-      else rej(new Error(`vsce ${args.join(' ')} exited with ${code ?? signal}:\n${out}`));
-    });
-  });
+  // vsce asks y/N questions on some warnings; runTool closes stdin so an answer nobody gives cannot hang.
+  return runTool(VSCE, args, { cwd: dir }, timeoutMs);
 }
 
 async function inStagingCopy<T>(extensionRoot: string, fn: (dir: string) => Promise<T>): Promise<T> {
