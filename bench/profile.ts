@@ -8,7 +8,7 @@ import path from 'node:path';
 import { bundleModules, bundlePath } from './lib/build';
 import { contenders } from './lib/contenders';
 import type { Loadgen } from './lib/loadgen';
-import { ROOT } from './lib/proc';
+import { cpuUsOf, ROOT } from './lib/proc';
 import { round } from './lib/stats';
 
 interface ProfileNode {
@@ -37,7 +37,7 @@ export interface ProfileSummary {
   rps: number;
   /** Requests served while profiled (warm-up included). */
   requests: number;
-  /** Busy CPU time of the server's main thread divided by requests: the cost of one hook. */
+  /** CPU time (user + system, all threads, from /proc) per request during the measured run. */
   cpuUsPerRequest: number;
   busyMs: number;
   /** Share of busy (non-idle) samples per area. */
@@ -145,18 +145,24 @@ async function profileOne(
   const moduleOf = (url: string, line: number) => (url.endsWith(path.basename(bundle)) ? lines(line) : undefined);
   let rps = NaN;
   let requests = 0;
+  let cpuUs = NaN;
   try {
     requests += (await loadgen.run({ url: server.url, body: o.body, connections: o.connections, durationS: 1 })).requests;
+    const cpu0 = cpuUsOf(server.child.pid);
     const r = await loadgen.run({ url: server.url, body: o.body, connections: o.connections, durationS: o.durationS });
+    cpuUs = (cpuUsOf(server.child.pid) ?? NaN) - (cpu0 ?? NaN);
     rps = r.rps;
     requests += r.requests;
+    // Per request from the OS's CPU accounting over the measured run: sample-based busy time is unreliable
+    // when the process is descheduled on a shared machine.
+    cpuUs /= r.requests;
   } finally {
     await server.stop();
   }
   const file = readdirSync(own).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile written in ${own}`);
   const summary = summarise(JSON.parse(readFileSync(path.join(own, file), 'utf8')) as CpuProfile, moduleOf);
-  const cpuUsPerRequest = round((summary.busyMs * 1000) / Math.max(1, requests), 1);
+  const cpuUsPerRequest = round(cpuUs, 1);
   o.log(`  ${id}: profiled at ${Math.round(rps)} req/s, ${cpuUsPerRequest} µs CPU per request; areas: ${Object.entries(summary.areas).sort((a, b) => b[1] - a[1]).map(([a, p]) => `${a} ${p}%`).join(', ')}`);
   return { server: id, file: path.relative(ROOT, path.join(own, file)), rps: round(rps, 0), requests, cpuUsPerRequest, ...summary };
 }

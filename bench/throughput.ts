@@ -10,7 +10,7 @@ import path from 'node:path';
 import { contenders, type Running } from './lib/contenders';
 import type { Loadgen } from './lib/loadgen';
 import type { LoadResult } from './lib/protocol';
-import { rssOf, sleep } from './lib/proc';
+import { cpuUsOf, rssOf, sleep } from './lib/proc';
 import { median, mb, round } from './lib/stats';
 
 export interface ThroughputOptions {
@@ -45,6 +45,11 @@ export interface ContenderResult {
   errors?: number;
   non2xx?: number;
   rssMB?: number;
+  /**
+   * CPU time (user + system, all threads) the server process used per answered request, median over rounds:
+   * what a hook costs, independent of whether the server or the generator was the bottleneck.
+   */
+  cpuUsPerRequest?: number;
 }
 
 async function echoFidelity(url: string, body: string): Promise<ContenderResult['echo']> {
@@ -107,8 +112,14 @@ export async function runThroughput(loadgen: Loadgen, o: ThroughputOptions): Pro
     const ratios = new Map<string, Array<{ rps: number; p50: number; p99: number }>>();
     const bareRun = running.find((r) => r.id === 'bare');
     const others = running.filter((r) => r !== bareRun);
+    const cpuPerRequest = new Map<string, number[]>();
     const measure = async (r: Running, label: string): Promise<LoadResult> => {
+      const cpu0 = cpuUsOf(r.child.pid);
       const res = await turn(r, () => loadgen.run(job(r, o.durationS)));
+      const cpu1 = cpuUsOf(r.child.pid);
+      if (cpu0 !== undefined && cpu1 !== undefined && res.requests > 0) {
+        (cpuPerRequest.get(r.id) ?? cpuPerRequest.set(r.id, []).get(r.id)!).push((cpu1 - cpu0) / res.requests);
+      }
       (perServer.get(r.id) ?? perServer.set(r.id, []).get(r.id)!).push(res);
       o.log(`  ${label} ${r.id.padEnd(20)} ${Math.round(res.rps).toString().padStart(6)} req/s  p50 ${res.p50.toFixed(2)} ms  p99 ${res.p99.toFixed(2)} ms${res.errors || res.non2xx ? `  errors ${res.errors} non-2xx ${res.non2xx}` : ''}`);
       // Let the sockets settle before the next run.
@@ -154,6 +165,8 @@ export async function runThroughput(loadgen: Loadgen, o: ThroughputOptions): Pro
       res.errors = list.reduce((s, l) => s + l.errors + l.timeouts, 0);
       res.non2xx = list.reduce((s, l) => s + l.non2xx, 0);
       res.rssMB = mb(rssOf(running.find((r) => r.id === res.id)?.child.pid));
+      const cpu = cpuPerRequest.get(res.id);
+      if (cpu?.length) res.cpuUsPerRequest = round(median(cpu), 1);
       if (res.id === 'bare') {
         res.rpsRatio = 1;
         res.p50Ratio = 1;

@@ -8,7 +8,7 @@ const ratio = (x: number | undefined): string => (x === undefined || !Number.isF
 function throughputRows(rows: ContenderResult[]): string[][] {
   return rows.map((r) =>
     r.unavailable
-      ? [r.label, '–', '–', '–', '–', '–', '–', '–', r.unavailable]
+      ? [r.label, '–', '–', '–', '–', '–', '–', '–', '–', r.unavailable]
       : [
           r.label,
           fmt(r.rps),
@@ -17,13 +17,14 @@ function throughputRows(rows: ContenderResult[]): string[][] {
           ratio(r.p50Ratio),
           fmt(r.p99Ms, 2),
           ratio(r.p99Ratio),
+          fmt(r.cpuUsPerRequest, 1),
           fmt(r.rssMB, 0),
           `echo ${r.echo}${r.errors || r.non2xx ? `, ${r.errors} errors, ${r.non2xx} non-2xx` : ''}`,
         ],
   );
 }
 
-const THROUGHPUT_HEAD = ['server', 'req/s', '×bare', 'p50 ms', '×bare', 'p99 ms', '×bare', 'RSS MB', 'notes'];
+const THROUGHPUT_HEAD = ['server', 'req/s', '×bare', 'p50 ms', '×bare', 'p99 ms', '×bare', 'CPU µs/req', 'RSS MB', 'notes'];
 
 function textTable(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -96,7 +97,7 @@ function sections(r: BenchResults): Section[] {
         rows: ours.topSelf.slice(0, 12).map((e) => [e.fn, e.where, e.selfPct.toFixed(1), e.totalPct.toFixed(1)]),
         notes: r.profile.map(
           (p) =>
-            `${p.server}: ${p.cpuUsPerRequest} µs of main-thread CPU per request; by area: ${Object.entries(p.areas)
+            `${p.server}: ${p.cpuUsPerRequest} µs of CPU per request (user + system); profile by area: ${Object.entries(p.areas)
               .sort((a, b) => b[1] - a[1])
               .map(([a, v]) => `${a} ${v}%`)
               .join(', ')}`,
