@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs a real VS Code server (code-server, from npm) and the Node 24 it needs into .cache/vscode-host/,
 # so the extension's tests can run inside a real extension host on machines that cannot download VS Code
-# desktop. Recipe and the reasons behind each step: docs/readme/vscode-host.md.
+# desktop. Recipe and the reasons behind each step: README.md, "The extension in a real VS Code".
 #
 # Versions are pinned: code-server bundles a specific VS Code, and the host tests depend on its workbench
 # markup and smoke-test driver. Bumping them is a deliberate change, done here and nowhere else.

@@ -9,9 +9,9 @@ import { promisify } from 'node:util';
 
 const ROOT = join(__dirname, '../../..');
 
-describe('docs/readme/hook-server.md', () => {
+describe('README.md, hook server section', () => {
   it('the programmatic API example runs and prints what it says', async () => {
-    const md = readFileSync(join(ROOT, 'docs/readme/hook-server.md'), 'utf8');
+    const md = readFileSync(join(ROOT, 'README.md'), 'utf8');
     const block = /```ts\n(\/\/ try-hooks\.ts[\s\S]*?)```/.exec(md)?.[1];
     assert.ok(block, 'the example is in the document');
     const dir = await mkdtemp(join(tmpdir(), 'wcs-doc-'));

@@ -236,8 +236,8 @@ describe('wcs-hook-mock trigger / check (CLI)', function () {
       assert.match(r.stdout, /restClientConfig is valid: settings for playStream/);
     });
 
-    it('is the code printed in docs/readme/wcs-engine.md', () => {
-      const md = readFileSync(path.join(ROOT, 'docs/readme/wcs-engine.md'), 'utf8');
+    it('is the code printed in README.md', () => {
+      const md = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
       const block = /<!-- sample-backend -->\n```js\n([\s\S]*?)```/.exec(md);
       assert.ok(block, 'README section has the sample backend block');
       assert.equal(block[1], readFileSync(SAMPLE, 'utf8'));
