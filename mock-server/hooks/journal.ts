@@ -5,10 +5,17 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { correlationKeys, validateBody } from '../protocol/validate';
+import { ExchangeArena } from './arena';
+import { ExchangeRecord } from './exchange';
 import type { Exchange } from './types';
 
 export class Journal {
+  /** Exchanges kept as objects; a slot whose exchange was moved into the arena holds undefined. */
   private readonly ring: (Exchange | undefined)[];
+  /** 1 where the slot's exchange lives in the arena. */
+  private readonly packed: Uint8Array;
+  /** Created on the first settled server record, so a journal of plain objects never allocates it. */
+  private arena: ExchangeArena | undefined;
   private start = 0;
   private count = 0;
   private droppedCount = 0;
@@ -16,24 +23,65 @@ export class Journal {
   constructor(readonly limit = 10_000) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`journal limit must be a positive integer, got ${limit}`);
     this.ring = new Array(limit);
+    this.packed = new Uint8Array(limit);
   }
 
   /** Adds an exchange; the oldest one is dropped when the journal is full. */
   add(ex: Exchange): void {
+    let slot: number;
     if (this.count === this.limit) {
-      this.ring[this.start] = ex;
+      slot = this.start;
       this.start = (this.start + 1) % this.limit;
       this.droppedCount++;
     } else {
-      this.ring[(this.start + this.count) % this.limit] = ex;
+      slot = (this.start + this.count) % this.limit;
       this.count++;
     }
+    if (this.packed[slot] === 1) {
+      this.packed[slot] = 0;
+      this.arena!.release(slot);
+    }
+    this.ring[slot] = ex;
+  }
+
+  /**
+   * Called once an exchange has its final answer (or was aborted): from then on the journal keeps a copy of
+   * it in the arena rather than the object, so that kept history costs the collector nothing. Whoever holds
+   * the object keeps it; reads of the journal get an equal, rebuilt record.
+   */
+  settled(ex: Exchange): void {
+    if (!(ex instanceof ExchangeRecord) || this.count === 0) return;
+    const slot = this.slotOf(ex.seq);
+    if (slot < 0 || this.ring[slot] !== ex) return;
+    const arena = (this.arena ??= new ExchangeArena(this.limit));
+    if (!arena.put(slot, ex)) return;
+    this.ring[slot] = undefined;
+    this.packed[slot] = 1;
+  }
+
+  /** The ring slot that would hold sequence number `seq` if ids are the server's 1, 2, 3…; -1 if out of range. */
+  private slotOf(seq: number): number {
+    const offset = seq - this.seqAt(this.start);
+    if (!Number.isInteger(offset) || offset < 0 || offset >= this.count) return -1;
+    return (this.start + offset) % this.limit;
+  }
+
+  private seqAt(slot: number): number {
+    return this.packed[slot] === 1 ? this.arena!.seq(slot) : Number(this.ring[slot]!.id);
+  }
+
+  private at(slot: number): Exchange {
+    return this.packed[slot] === 1 ? this.arena!.get(slot) : this.ring[slot]!;
+  }
+
+  private idAt(slot: number): string {
+    return this.packed[slot] === 1 ? String(this.arena!.seq(slot)) : this.ring[slot]!.id;
   }
 
   /** Every kept exchange in arrival order (a copy). */
   all(): readonly Exchange[] {
     const out = new Array<Exchange>(this.count);
-    for (let i = 0; i < this.count; i++) out[i] = this.ring[(this.start + i) % this.limit]!;
+    for (let i = 0; i < this.count; i++) out[i] = this.at((this.start + i) % this.limit);
     return out;
   }
 
@@ -43,15 +91,11 @@ export class Journal {
    */
   get(id: string): Exchange | undefined {
     if (this.count === 0) return undefined;
-    const first = this.ring[this.start]!;
-    const offset = Number(id) - Number(first.id);
-    if (Number.isInteger(offset) && offset >= 0 && offset < this.count) {
-      const ex = this.ring[(this.start + offset) % this.limit]!;
-      if (ex.id === id) return ex;
-    }
+    const slot = this.slotOf(Number(id));
+    if (slot >= 0 && this.idAt(slot) === id) return this.at(slot);
     for (let i = 0; i < this.count; i++) {
-      const ex = this.ring[(this.start + i) % this.limit]!;
-      if (ex.id === id) return ex;
+      const s = (this.start + i) % this.limit;
+      if (this.idAt(s) === id) return this.at(s);
     }
     return undefined;
   }
@@ -67,6 +111,8 @@ export class Journal {
 
   clear(): void {
     this.ring.fill(undefined);
+    for (let s = 0; s < this.limit; s++) if (this.packed[s] === 1) this.arena!.release(s);
+    this.packed.fill(0);
     this.start = 0;
     this.count = 0;
   }

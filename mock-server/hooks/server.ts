@@ -414,6 +414,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     this.emit('answered', ex);
     // Kept exchanges hold only the raw text; the parsed tree is rebuilt if anyone reads it later.
     ex.forgetBody();
+    this.journal.settled(ex);
   }
 
   /** The one way a held exchange is answered. */
@@ -428,6 +429,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     this.write(p.ex, p.res, p.raw, spec, by, undefined, false);
     this.emit('answered', p.ex);
     p.ex.forgetBody();
+    this.journal.settled(p.ex);
     return true;
   }
 
@@ -439,6 +441,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     p.ex.latencyMs = Date.now() - p.ex.receivedAt;
     this.writer?.write(p.ex);
     this.emit('aborted', p.ex);
+    this.journal.settled(p.ex);
   }
 
   private write(
