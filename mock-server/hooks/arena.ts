@@ -63,6 +63,35 @@ interface Extra {
   holdDeadline?: number;
 }
 
+/**
+ * Writes a 16-bit length and the string's latin1 bytes at `p`; the position after it, or -1 when it does not
+ * fit. Node decodes the request line and headers as latin1, so latin1 gives back the same string. Short
+ * strings are copied by a loop: a native write per header costs more than the copy.
+ */
+function putString(buf: Buffer, p: number, end: number, s: string | undefined): number {
+  if (s === undefined) {
+    if (p + 2 > end) return -1;
+    buf[p] = 0xff;
+    buf[p + 1] = 0xff;
+    return p + 2;
+  }
+  const n = s.length;
+  if (n >= NO_STRING || p + 2 + n > end) return -1;
+  buf[p] = n & 0xff;
+  buf[p + 1] = n >> 8;
+  p += 2;
+  if (n <= 64) {
+    for (let i = 0; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0xff) return -1;
+      buf[p + i] = c;
+    }
+  } else if (buf.write(s, p, n, 'latin1') !== n) {
+    return -1;
+  }
+  return p + n;
+}
+
 export class ExchangeArena {
   private readonly chunks: Buffer[] = [];
   private readonly nums: Float64Array;
@@ -109,31 +138,17 @@ export class ExchangeArena {
     const buf = this.bytes(slot);
     const base = (slot % CHUNK_SLOTS) * SLOT_BYTES;
     const end = base + SLOT_BYTES;
-    let p = base;
-    const putString = (s: string | undefined): boolean => {
-      if (s === undefined) {
-        if (p + 2 > end) return false;
-        buf.writeUInt16LE(NO_STRING, p);
-        p += 2;
-        return true;
-      }
-      // Node decodes the request line and headers as latin1, so latin1 gives back the same string;
-      // anything else (a record built by hand) is not stored here.
-      const n = s.length;
-      if (n >= NO_STRING || p + 2 + n > end) return false;
-      buf.writeUInt16LE(n, p);
-      if (buf.write(s, p + 2, n, 'latin1') !== n) return false;
-      p += 2 + n;
-      return true;
-    };
-    if (!putString(f._url) || !putString(f.remoteAddress)) return false;
     const headers = f._rawHeaders;
-    if (p + 2 > end || headers.length >= NO_STRING) return false;
-    buf.writeUInt16LE(headers.length, p);
+    if (headers.length >= NO_STRING) return false;
+    let p = putString(buf, base, end, f._url);
+    if (p >= 0) p = putString(buf, p, end, f.remoteAddress);
+    if (p < 0 || p + 2 > end) return false;
+    buf[p] = headers.length & 0xff;
+    buf[p + 1] = headers.length >> 8;
     p += 2;
-    for (let i = 0; i < headers.length; i++) if (!putString(headers[i])) return false;
+    for (let i = 0; i < headers.length && p >= 0; i++) p = putString(buf, p, end, headers[i]);
     const raw = f._raw;
-    if (p + raw.length > end) return false;
+    if (p < 0 || p + raw.length > end) return false;
     raw.copy(buf, p);
 
     let extra: Extra | undefined;
