@@ -21,6 +21,35 @@ export type Reply =
   /** Fixed bytes; '' sends no body. */
   | { readonly kind: 'fixed'; readonly status: number; readonly body: string };
 
+/**
+ * How one target language spells the helper calls a reply becomes. Every stub defines the same four helpers
+ * (echo, reason, merged, reply), so only names, the body variable and literals differ between languages.
+ */
+export interface ReplySyntax {
+  readonly echo: string;
+  readonly body: string;
+  readonly quote: (text: string) => string;
+  readonly literal: (fields: Readonly<Record<string, Literal>>, indent: string) => string;
+  /** The expression that merges the stub's restClientConfig constant into the received body. */
+  readonly connectConfig: string;
+}
+
+/** A reply as an expression of the target language. */
+export function renderReply(r: Reply, indent: string, syntax: ReplySyntax): string {
+  switch (r.kind) {
+    case 'echo':
+      return syntax.echo;
+    case 'reason':
+      return `reason(${r.status}, ${syntax.quote(r.reason)})`;
+    case 'merge':
+      return `merged(${r.status}, ${syntax.body}, ${syntax.literal(r.fields, indent)})`;
+    case 'connect-config':
+      return syntax.connectConfig;
+    case 'fixed':
+      return `reply(${r.status}, ${syntax.quote(r.body)})`;
+  }
+}
+
 export interface Branch {
   /** All must hold (top-level body field equals the value, types compared strictly). Empty: always. */
   readonly conditions: readonly (readonly [field: string, value: Scalar])[];

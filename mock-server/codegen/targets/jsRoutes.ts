@@ -1,20 +1,17 @@
 /** The route table shared by the JavaScript and TypeScript stubs (they differ only in types and server). */
 import { commentBlock, jsKey, jsLiteral, jsMember, quoted } from '../text';
-import type { Reply, Route, StubPlan } from '../plan';
+import { renderReply, type Reply, type ReplySyntax, type Route, type StubPlan } from '../plan';
+
+const SYNTAX: ReplySyntax = {
+  echo: 'echo(raw)',
+  body: 'body',
+  quote: quoted,
+  literal: jsLiteral,
+  connectConfig: 'merged(200, body, { restClientConfig: REST_CLIENT_CONFIG })',
+};
 
 function replyExpr(r: Reply, indent: string): string {
-  switch (r.kind) {
-    case 'echo':
-      return 'echo(raw)';
-    case 'reason':
-      return `reason(${r.status}, ${quoted(r.reason)})`;
-    case 'merge':
-      return `merged(${r.status}, body, ${jsLiteral(r.fields, indent)})`;
-    case 'connect-config':
-      return 'merged(200, body, { restClientConfig: REST_CLIENT_CONFIG })';
-    case 'fixed':
-      return `reply(${r.status}, ${quoted(r.body)})`;
-  }
+  return renderReply(r, indent, SYNTAX);
 }
 
 function routeLines(route: Route, ts: boolean): string[] {

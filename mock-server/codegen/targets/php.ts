@@ -4,7 +4,7 @@
  * PHP sample does.
  */
 import { commentBlock, phpLiteral, phpQuoted } from '../text';
-import { headerParagraphs, type Reply, type Route, type StubPlan } from '../plan';
+import { headerParagraphs, renderReply, type Reply, type ReplySyntax, type Route, type StubPlan } from '../plan';
 
 // `?>` would end PHP mode even inside a `//` comment.
 const phpComments = (paragraphs: readonly string[], prefix: string): string[] =>
@@ -15,19 +15,16 @@ const PHP_LISTEN_NOTE =
   'php -S takes the address: use 0.0.0.0:3000 when WCS runs on another machine; port 0 picks a free port and ' +
   'php prints it. Behind Apache or php-fpm, send every request under the app path to this script.';
 
+const SYNTAX: ReplySyntax = {
+  echo: 'echo_body($raw)',
+  body: '$body',
+  quote: phpQuoted,
+  literal: phpLiteral,
+  connectConfig: "merged(200, $body, (object) ['restClientConfig' => rest_client_config()])",
+};
+
 function replyExpr(r: Reply, indent: string): string {
-  switch (r.kind) {
-    case 'echo':
-      return 'echo_body($raw)';
-    case 'reason':
-      return `reason(${r.status}, ${phpQuoted(r.reason)})`;
-    case 'merge':
-      return `merged(${r.status}, $body, ${phpLiteral(r.fields, indent)})`;
-    case 'connect-config':
-      return `merged(200, $body, (object) ['restClientConfig' => rest_client_config()])`;
-    case 'fixed':
-      return `reply(${r.status}, ${phpQuoted(r.body)})`;
-  }
+  return renderReply(r, indent, SYNTAX);
 }
 
 function routeLines(route: Route): string[] {

@@ -3,23 +3,20 @@
  * that PORT=0 works and the real port can be printed.
  */
 import { commentBlock, pyLiteral, quoted } from '../text';
-import { headerParagraphs, type Reply, type Route, type StubPlan } from '../plan';
+import { headerParagraphs, renderReply, type Reply, type ReplySyntax, type Route, type StubPlan } from '../plan';
 
 export const PY_RUN_HINT = 'PORT=3000 python3 app.py';
 
+const SYNTAX: ReplySyntax = {
+  echo: 'echo(raw)',
+  body: 'body',
+  quote: quoted,
+  literal: pyLiteral,
+  connectConfig: 'merged(200, body, {"restClientConfig": REST_CLIENT_CONFIG})',
+};
+
 function replyExpr(r: Reply, indent: string): string {
-  switch (r.kind) {
-    case 'echo':
-      return 'echo(raw)';
-    case 'reason':
-      return `reason(${r.status}, ${quoted(r.reason)})`;
-    case 'merge':
-      return `merged(${r.status}, body, ${pyLiteral(r.fields, indent)})`;
-    case 'connect-config':
-      return 'merged(200, body, {"restClientConfig": REST_CLIENT_CONFIG})';
-    case 'fixed':
-      return `reply(${r.status}, ${quoted(r.body)})`;
-  }
+  return renderReply(r, indent, SYNTAX);
 }
 
 function routeLines(route: Route): string[] {
