@@ -1,7 +1,7 @@
 /** JavaScript on `node:http`: one CommonJS file, no dependency, runs with any Node >= 18. */
 import { commentBlock } from '../text';
 import { headerParagraphs, type StubPlan } from '../plan';
-import { jsRouteTable } from './jsRoutes';
+import { jsRouteTable, parseAndDispatchLines } from './jsRoutes';
 
 export const JS_RUN_HINT = 'PORT=3000 node server.js';
 
@@ -59,23 +59,7 @@ export function renderJavascriptNode(plan: StubPlan, label: string): string {
     `  req.on('data', (chunk) => chunks.push(chunk));`,
     `  req.on('end', () => {`,
     '    const raw = Buffer.concat(chunks);',
-    '    let body;',
-    '    try {',
-    `      body = JSON.parse(raw.toString('utf8'));`,
-    '    } catch (err) {',
-    '      plain(res, 400, `the body is not JSON: ${err.message}`);',
-    '      return;',
-    '    }',
-    `    if (body === null || typeof body !== 'object' || Array.isArray(body)) {`,
-    `      plain(res, 400, 'the body is not a JSON object');`,
-    '      return;',
-    '    }',
-    '    const method = methodOf(req.url);',
-    '    try {',
-    '      send(res, Object.hasOwn(routes, method) ? routes[method](body, raw) : echo(raw));',
-    '    } catch (err) {',
-    '      plain(res, 500, `handler for ${method} failed: ${err && err.message}`);',
-    '    }',
+    ...parseAndDispatchLines({ ts: false, indent: '    ', path: 'req.url' }),
     '  });',
     '});',
     '',

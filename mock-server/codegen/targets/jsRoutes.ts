@@ -56,3 +56,31 @@ export function jsRouteTable(plan: StubPlan, ts: boolean): string[] {
   out.push('};');
   return out;
 }
+
+/**
+ * The part of a request handler both JavaScript stubs share once they hold the raw body: refuse what is not a
+ * JSON object (400), route on the last path segment, echo unrouted methods, and turn a throwing route into 500.
+ */
+export function parseAndDispatchLines(o: { ts: boolean; indent: string; path: string }): string[] {
+  const i = o.indent;
+  const message = o.ts ? '(err as Error).message' : 'err.message';
+  return [
+    `${i}let body${o.ts ? ': unknown' : ''};`,
+    `${i}try {`,
+    `${i}  body = JSON.parse(raw.toString('utf8'));`,
+    `${i}} catch (err) {`,
+    `${i}  plain(res, 400, \`the body is not JSON: \${${message}}\`);`,
+    `${i}  return;`,
+    `${i}}`,
+    `${i}if (body === null || typeof body !== 'object' || Array.isArray(body)) {`,
+    `${i}  plain(res, 400, 'the body is not a JSON object');`,
+    `${i}  return;`,
+    `${i}}`,
+    `${i}const method = methodOf(${o.path});`,
+    `${i}try {`,
+    `${i}  send(res, Object.hasOwn(routes, method) ? routes[method](body${o.ts ? ' as Body' : ''}, raw) : echo(raw));`,
+    `${i}} catch (err) {`,
+    `${i}  plain(res, 500, \`handler for \${method} failed: \${${o.ts ? message : 'err && err.message'}}\`);`,
+    `${i}}`,
+  ];
+}

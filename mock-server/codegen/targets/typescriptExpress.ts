@@ -4,7 +4,7 @@
  */
 import { commentBlock } from '../text';
 import { headerParagraphs, type StubPlan } from '../plan';
-import { jsRouteTable } from './jsRoutes';
+import { jsRouteTable, parseAndDispatchLines } from './jsRoutes';
 
 export const TS_RUN_HINT = 'npm install && PORT=3000 npx tsx server.ts';
 
@@ -72,23 +72,7 @@ export function renderTypescriptExpress(plan: StubPlan, label: string): string {
     '    return;',
     '  }',
     '  const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);',
-    '  let body: unknown;',
-    '  try {',
-    `    body = JSON.parse(raw.toString('utf8'));`,
-    '  } catch (err) {',
-    '    plain(res, 400, `the body is not JSON: ${(err as Error).message}`);',
-    '    return;',
-    '  }',
-    `  if (body === null || typeof body !== 'object' || Array.isArray(body)) {`,
-    `    plain(res, 400, 'the body is not a JSON object');`,
-    '    return;',
-    '  }',
-    '  const method = methodOf(req.path);',
-    '  try {',
-    '    send(res, Object.hasOwn(routes, method) ? routes[method](body as Body, raw) : echo(raw));',
-    '  } catch (err) {',
-    '    plain(res, 500, `handler for ${method} failed: ${(err as Error).message}`);',
-    '  }',
+    ...parseAndDispatchLines({ ts: true, indent: '  ', path: 'req.path' }),
     '});',
     '',
     '// Errors before the handler (a body over the limit, a broken upload) still get exactly one answer.',
