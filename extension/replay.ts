@@ -2,6 +2,7 @@
  * Sends a recorded hook again, to any URL (the developer's backend, another mock): the exact received bytes
  * with the headers a backend looks at. No `vscode` import.
  */
+import { replayHeaders, targetUrl } from '../mock-server/hooks/export';
 import type { Exchange } from '../mock-server/hooks/types';
 
 export interface ReplayResult {
@@ -10,11 +11,9 @@ export interface ReplayResult {
   readonly ms: number;
 }
 
-const REPLAYED_HEADERS = ['content-type', 'authorization', 'accept', 'user-agent'];
-
 /** Where a replay goes by default: the same path on a backend at `base`. */
 export function defaultReplayUrl(ex: Exchange, base = 'http://127.0.0.1:3000'): string {
-  return base.replace(/\/+$/, '') + (ex.url.startsWith('/') ? ex.url : `/${ex.method}`);
+  return targetUrl(ex, base);
 }
 
 export async function replay(ex: Exchange, url: string, timeoutMs = 15_000): Promise<ReplayResult> {
@@ -25,12 +24,8 @@ export async function replay(ex: Exchange, url: string, timeoutMs = 15_000): Pro
     throw new Error(`not a URL: ${url}`);
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') throw new Error(`only http and https URLs, not ${target.protocol}`);
-  const headers: Record<string, string> = {};
-  for (const name of REPLAYED_HEADERS) {
-    const v = ex.headers[name];
-    if (v !== undefined) headers[name] = Array.isArray(v) ? v.join(', ') : v;
-  }
-  headers['content-type'] ??= 'application/json';
+  // The same headers cURL and .http exports send; fetch joins repeated ones.
+  const headers = replayHeaders(ex);
   const started = Date.now();
   const res = await fetch(target, { method: 'POST', headers, body: ex.rawBody, signal: AbortSignal.timeout(timeoutMs) });
   const body = await res.text();

@@ -7,7 +7,8 @@ import type { Exchange } from './types';
 /** Received headers worth replaying; hop-by-hop and length headers are the client tool's business. */
 const REPLAY_HEADERS = ['content-type', 'accept', 'authorization', 'user-agent'];
 
-function replayHeaders(ex: Exchange): [string, string][] {
+/** The headers a replay sends, as name/value pairs (a repeated header gives several pairs). */
+export function replayHeaders(ex: Exchange): [string, string][] {
   const out: [string, string][] = [];
   for (const name of REPLAY_HEADERS) {
     const v = ex.headers[name];
@@ -18,7 +19,8 @@ function replayHeaders(ex: Exchange): [string, string][] {
   return out;
 }
 
-function targetUrl(ex: Exchange, baseUrl: string): string {
+/** The received path (or app and method for absolute-form targets) on another server. */
+export function targetUrl(ex: Exchange, baseUrl: string): string {
   const base = baseUrl.replace(/\/+$/, '');
   const path = ex.url.startsWith('/') ? ex.url : `${ex.app}/${ex.method}`;
   return base + path;
