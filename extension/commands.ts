@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { POLICIES, type AnswerSpec, type Exchange, type Policy, type RuleAnswer } from '../mock-server/hooks/types';
 import { toCurl, toHttpFile } from '../mock-server/hooks/export';
 import type { ExchangeNode, ModelNode, SessionModel } from '../mock-server/sessions';
-import type { AnyHookType } from '../mock-server/protocol';
+import { ANY_HOOK_TYPES, type AnyHookType } from '../mock-server/protocol';
 import { POLICY_LABELS, SECTION, type Settings } from './config';
 import { AnswerFileSystem, ExchangeDocuments } from './documents';
 import { defaultReplayUrl, replay, type ReplayResult } from './replay';
@@ -32,7 +32,6 @@ interface Target {
   readonly ex: Exchange;
 }
 
-const HOOK_TYPES: readonly AnyHookType[] = ['connect', 'direct', 'event', 'incoming', 'unknown'];
 
 function isExchangeNode(v: unknown): v is ExchangeNode {
   return typeof v === 'object' && v !== null && (v as ExchangeNode).kind === 'exchange' && 'exchange' in v;
@@ -333,7 +332,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       if (!chosen) {
         const current = model.filter.types ?? [];
         const picks = await vscode.window.showQuickPick(
-          HOOK_TYPES.map((t) => ({ label: t, picked: current.includes(t) })),
+          ANY_HOOK_TYPES.map((t) => ({ label: t, picked: current.includes(t) })),
           { canPickMany: true, title: 'Show only these hook types (none: all)' },
         );
         if (!picks) return;

@@ -7,12 +7,11 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { AnyHookType } from '../protocol/methods';
 import type { AnswerSpec, Policy, RuleAnswer } from './types';
-import { isBlockable } from '../protocol/methods';
+import { ANY_HOOK_TYPES, isBlockable } from '../protocol/methods';
 import { JsonSyntaxError, parseJsonLocated, pathKey } from './jsonLocate';
 
 export type { Policy, RuleAnswer } from './types';
 
-const HOOK_TYPES = ['connect', 'direct', 'event', 'incoming', 'unknown'] as const;
 
 const StatusSchema = z
   .number()
@@ -63,7 +62,7 @@ export const RuleSchema = z.strictObject({
     .union([MethodNameSchema, z.array(MethodNameSchema).min(1)])
     .optional()
     .describe('Hook method name(s), case-sensitive, e.g. "connect" or ["OnCallEvent", "call"].'),
-  type: z.enum(HOOK_TYPES).optional().describe('Hook type from the catalog; "unknown" for names not in it.'),
+  type: z.enum(ANY_HOOK_TYPES).optional().describe('Hook type from the catalog; "unknown" for names not in it.'),
   app: z
     .string()
     .optional()

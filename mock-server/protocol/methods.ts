@@ -10,8 +10,10 @@ import * as s from './schemas';
 import { sampleBody } from './samples';
 
 /** The four documented kinds of hook (PROTOCOL.md §2.1), plus `unknown` for names not in the catalog. */
-export type HookType = 'connect' | 'direct' | 'event' | 'incoming';
-export type AnyHookType = HookType | 'unknown';
+export const HOOK_TYPES = ['connect', 'direct', 'event', 'incoming'] as const;
+export const ANY_HOOK_TYPES = [...HOOK_TYPES, 'unknown'] as const;
+export type HookType = (typeof HOOK_TYPES)[number];
+export type AnyHookType = (typeof ANY_HOOK_TYPES)[number];
 
 /**
  * Whether a 403 stops what the hook is about.
