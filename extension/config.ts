@@ -4,7 +4,8 @@
  * message, never a crash.
  */
 import { POLICIES, type Policy } from '../mock-server/hooks/types';
-import type { HookServerOptions } from '../mock-server/hooks/server';
+import { DEFAULT_JOURNAL_LIMIT } from '../mock-server/hooks/journal';
+import { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_PORT, type HookServerOptions } from '../mock-server/hooks/server';
 import { isLoopback as isLoopbackHost } from '../mock-server/util/net';
 
 export const SECTION = 'wcsHookMock';
@@ -26,10 +27,10 @@ export interface Settings {
 export const DEFAULT_SETTINGS: Settings = {
   autoStart: true,
   host: '127.0.0.1',
-  port: 9091,
-  holdTimeoutSeconds: 12,
+  port: DEFAULT_PORT,
+  holdTimeoutSeconds: DEFAULT_HOLD_TIMEOUT_MS / 1000,
   fallback: 'echo',
-  journalSize: 10_000,
+  journalSize: DEFAULT_JOURNAL_LIMIT,
   rulesFile: '.vscode/wcs-hooks.json',
   policy: 'hold-blockable',
 };

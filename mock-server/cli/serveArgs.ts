@@ -3,6 +3,7 @@
  * as one line, never as a parseArgs stack trace.
  */
 import { parseArgs } from 'node:util';
+import { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_PORT } from '../hooks/server';
 import { POLICIES, type Policy } from '../hooks/types';
 
 export interface ServeConfig {
@@ -121,10 +122,10 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   const holdSeconds = number('hold-timeout', values['hold-timeout'], { min: 0, max: 2_000_000 });
   return {
     host,
-    port: number('port', values.port, { min: 0, max: 65535, integer: true }) ?? 9091,
+    port: number('port', values.port, { min: 0, max: 65535, integer: true }) ?? DEFAULT_PORT,
     rulesFile: values.rules,
     journalFile: values.journal,
-    holdTimeoutMs: holdSeconds === undefined ? 12_000 : Math.round(holdSeconds * 1000),
+    holdTimeoutMs: holdSeconds === undefined ? DEFAULT_HOLD_TIMEOUT_MS : Math.round(holdSeconds * 1000),
     fallback,
     policy: policy as Policy | undefined,
     basicAuth: values.user !== undefined && password !== undefined ? { username: values.user, password } : undefined,

@@ -9,6 +9,9 @@ import { ExchangeArena } from './arena';
 import { ExchangeRecord } from './exchange';
 import type { Exchange } from './types';
 
+/** Exchanges kept in memory unless told otherwise; the tree, exports and the CLI read them back. */
+export const DEFAULT_JOURNAL_LIMIT = 10_000;
+
 export class Journal {
   /** Exchanges kept as objects; a slot whose exchange was moved into the arena holds undefined. */
   private readonly ring: (Exchange | undefined)[];
@@ -20,7 +23,7 @@ export class Journal {
   private count = 0;
   private droppedCount = 0;
 
-  constructor(readonly limit = 10_000) {
+  constructor(readonly limit = DEFAULT_JOURNAL_LIMIT) {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`journal limit must be a positive integer, got ${limit}`);
     this.ring = new Array(limit);
     this.packed = new Uint8Array(limit);

@@ -11,7 +11,7 @@ import { renderAnswer } from './answers';
 import { ExchangeRecord } from './exchange';
 import { isJson } from './jsonCheck';
 import { checkBasic, checkSignature } from './auth';
-import { Journal, JournalWriter } from './journal';
+import { DEFAULT_JOURNAL_LIMIT, Journal, JournalWriter } from './journal';
 import { splitHookPath } from './path';
 import { decide, parseAnswerSpec, type RulesFile } from './rules';
 import type { AnsweredBy, AnswerSpec, Exchange, HookServerEvents, Policy } from './types';
@@ -138,7 +138,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     this.rules = options.rules;
     this.basicAuth = options.basicAuth;
     this.secret = options.signingSecret;
-    this.journal = new Journal(int('journalLimit', options.journalLimit, 10_000, 1));
+    this.journal = new Journal(int('journalLimit', options.journalLimit, DEFAULT_JOURNAL_LIMIT, 1));
     this.journalFile = options.journalFile;
     if (options.journalFile) this.writer = new JournalWriter(options.journalFile, (m) => this.emit('warning', m));
 

@@ -7,6 +7,7 @@
  * benchmark drives it directly.
  */
 import type { AnyHookType } from '../protocol/methods';
+import { DEFAULT_JOURNAL_LIMIT } from '../hooks/journal';
 import type { Exchange, HookServerEvents } from '../hooks/types';
 import { TypedEmitter, type Disposable } from '../util/emitter';
 import { Seq } from './seq';
@@ -124,7 +125,7 @@ export class SessionModel extends TypedEmitter<SessionModelEvents> implements Di
     super();
     this.batchMs = Math.max(0, options.batchMs ?? 100);
     this.maxPerNode = Math.max(1, Math.floor(options.maxPerNode ?? 200));
-    this.limitValue = Math.max(1, Math.floor(options.limit ?? 10_000));
+    this.limitValue = Math.max(1, Math.floor(options.limit ?? DEFAULT_JOURNAL_LIMIT));
   }
 
   /** How many exchanges the model holds at most. */
