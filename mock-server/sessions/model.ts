@@ -438,6 +438,9 @@ export class SessionModel extends TypedEmitter<SessionModelEvents> implements Di
 
   private update(entry: Entry, ex: Exchange): void {
     const wasPending = this.pendingEntries.has(entry.key);
+    // An exchange changes only by leaving `pending`: a rule-answered hook arrives through `received` and
+    // `answered` as the same settled object, and describing it twice would be work per hook for nothing.
+    if (entry.node.exchange === ex && !wasPending) return;
     entry.node.exchange = ex;
     entry.haystack = undefined;
     if (entry.heldNode) entry.heldNode.exchange = ex;
