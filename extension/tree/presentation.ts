@@ -6,6 +6,7 @@
 import { explainDecline, isBlockable, lookupMethod, methodType } from '../../mock-server/protocol';
 import type { Exchange, SentAnswer } from '../../mock-server/hooks/types';
 import type { CallNode, ExchangeNode, ModelNode, MoreNode, SessionNode, StreamNode, WaitingNode } from '../../mock-server/sessions';
+import { recordOr, str } from '../../mock-server/util/values';
 
 export interface ItemPresentation {
   readonly id: string;
@@ -44,11 +45,8 @@ function localTime(ms: number): string {
 }
 
 function bodyOf(ex: Exchange): Record<string, unknown> {
-  const b = ex.body;
-  return b !== null && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : {};
+  return recordOr(ex.body);
 }
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 
 function clip(text: string, max = 40): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;

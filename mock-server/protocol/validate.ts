@@ -4,6 +4,7 @@
  */
 import { AnyObjectSchema } from './schemas';
 import { lookupMethod } from './methods';
+import { isRecord, str } from '../util/values';
 
 export interface ValidationIssue {
   /** Dotted path of the field, '' for the body itself. */
@@ -28,9 +29,8 @@ export interface CorrelationKeys {
 }
 
 export function correlationKeys(body: unknown): CorrelationKeys {
-  if (body === null || typeof body !== 'object' || Array.isArray(body)) return {};
-  const b = body as Record<string, unknown>;
-  const str = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : undefined);
+  if (!isRecord(body)) return {};
+  const b = body;
   const keys: { -readonly [K in keyof CorrelationKeys]: string | undefined } = {
     sessionId: str(b.sessionId),
     callId: str(b.callId),

@@ -11,6 +11,7 @@ import { DEFAULT_JOURNAL_LIMIT } from '../hooks/journal';
 import type { Exchange, HookServerEvents } from '../hooks/types';
 import { TypedEmitter, type Disposable } from '../util/emitter';
 import { Seq } from './seq';
+import { recordOr, str } from '../util/values';
 import type {
   CallNode,
   ContainerNode,
@@ -78,11 +79,8 @@ interface SessionContainer extends Container {
   statusFromEvent: boolean;
 }
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
-
 function bodyOf(ex: Exchange): Record<string, unknown> {
-  const b = ex.body;
-  return b !== null && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : {};
+  return recordOr(ex.body);
 }
 
 /** `/8.8.8.8:56046/46.101.108.90:8443…` → `8.8.8.8:56046`: WCS puts the client's address first. */

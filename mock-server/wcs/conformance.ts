@@ -10,6 +10,7 @@
 import { CONNECT_OVERRIDE_FIELDS, METHODS, RestClientConfigSchema, isBlockable, lookupMethod, sampleBody } from '../protocol';
 import { customReason, deliverHook, describeBackend, serializeHookBody, type Backend, type HookResponse } from './backend';
 import { nodeId as makeNodeId, sessionId as makeSessionId, uuid } from './ids';
+import { isRecord } from '../util/values';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 
@@ -54,7 +55,6 @@ export const PROBE_FIELD = 'wcsHookMockProbe';
 export const UNKNOWN_METHOD_PROBE = 'WcsHookMockUnknownEvent';
 
 const isJsonType = (ct: string | undefined) => !!ct && /^application\/(?:[\w.+-]*\+)?json\b/i.test(ct.trim());
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const ms = (n: number) => `${Math.round(n)} ms`;
 
@@ -101,7 +101,7 @@ function checkConnect(opts: ConformanceOptions, sent: Record<string, unknown>, r
   }
   c('answers connect with 200', 'pass', `in ${ms(res.durationMs)}`);
   c('answer is JSON (Content-Type)', isJsonType(res.contentType) ? 'pass' : 'fail', isJsonType(res.contentType) ? String(res.contentType) : `Content-Type is ${res.contentType ? `"${res.contentType}"` : 'missing'}; WCS cannot parse the answer without application/json`);
-  if (!isObject(res.json)) {
+  if (!isRecord(res.json)) {
     c('connect echoes what it got', 'fail', res.rawBody.trim() === '' ? 'the answer body is empty; connect must return exactly what it received' : 'the answer body is not a JSON object');
     return out;
   }
@@ -165,7 +165,7 @@ function checkMethod(method: string, sent: Record<string, unknown>, res: HookRes
   if (res.rawBody.trim() !== '' && !isJsonType(res.contentType)) {
     return c('fail', `${method}: answer is JSON`, `Content-Type is ${res.contentType ? `"${res.contentType}"` : 'missing'}; WCS needs application/json`);
   }
-  if (!isObject(res.json)) return c('warn', `${method}: mirrors the body`, `200 with ${res.rawBody.trim() === '' ? 'an empty body' : 'a body that is not a JSON object'}; WCS advises mirroring (restOverwrite needs it)`);
+  if (!isRecord(res.json)) return c('warn', `${method}: mirrors the body`, `200 with ${res.rawBody.trim() === '' ? 'an empty body' : 'a body that is not a JSON object'}; WCS advises mirroring (restOverwrite needs it)`);
   const d = echoDiff(sent, res.json, new Set());
   if (d.missing.length || d.changed.length) {
     const parts = [d.missing.length ? `missing ${list(d.missing)}` : '', d.changed.length ? `changed ${list(d.changed)}` : ''].filter(Boolean);

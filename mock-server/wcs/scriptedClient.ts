@@ -8,6 +8,7 @@ import type { WcsEngine } from './engine';
 import { uuid } from './ids';
 import { synthesizeAnswer, synthesizeOffer } from './sdp';
 import type { ClientPort, WcsClientLink } from './session';
+import { recordOr } from '../util/values';
 
 export interface ServerFrame {
   readonly message: string;
@@ -40,7 +41,6 @@ export interface StatusResult {
 
 const USER_AGENT = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 wcs-hook-mock';
 
-const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 interface Waiter {
@@ -166,11 +166,11 @@ export class ScriptedClient implements ClientPort {
       });
     }
     Object.assign(cfg, o.fields ?? {});
-    const done = this.waitFor((f) => f.message === 'getUserData' || (f.message === 'fail' && obj(f.data[0]).apiMethod === 'ConnectionStatusEvent'), 'getUserData or fail');
+    const done = this.waitFor((f) => f.message === 'getUserData' || (f.message === 'fail' && recordOr(f.data[0]).apiMethod === 'ConnectionStatusEvent'), 'getUserData or fail');
     // JSON drops undefined fields, as the SDK's JSON.stringify does.
     this.sendFrame('connection', JSON.parse(JSON.stringify(cfg)));
     const f = await done;
-    const data = obj(f.data[0]);
+    const data = recordOr(f.data[0]);
     if (f.message === 'getUserData') {
       if (o.sip?.registerRequired) await this.waitFor((x) => x.message === 'registered', 'registered');
       return { established: true, data };
@@ -183,13 +183,13 @@ export class ScriptedClient implements ClientPort {
     if (typeof payload.name === 'string') this.names.set(id, payload.name);
     const done = this.waitFor(
       (f) =>
-        (f.message === 'notifyStreamStatusEvent' && obj(f.data[0]).mediaSessionId === id && final(String(obj(f.data[0]).status))) ||
-        (f.message === 'fail' && obj(f.data[0]).apiMethod === 'StreamStatusEvent' && obj(f.data[0]).id === id),
+        (f.message === 'notifyStreamStatusEvent' && recordOr(f.data[0]).mediaSessionId === id && final(String(recordOr(f.data[0]).status))) ||
+        (f.message === 'fail' && recordOr(f.data[0]).apiMethod === 'StreamStatusEvent' && recordOr(f.data[0]).id === id),
       `${message} result for ${id}`,
     );
     this.sendFrame(message, payload);
     const f = await done;
-    const o = obj(f.data[0]);
+    const o = recordOr(f.data[0]);
     return { id, status: String(o.status), info: text(o.info), frame: o };
   }
 
@@ -229,7 +229,7 @@ export class ScriptedClient implements ClientPort {
   }
 
   private callFinal(callId: string, statuses: readonly string[], what: string): Promise<ServerFrame> {
-    return this.waitFor((f) => obj(f.data[0]).callId === callId && f.message !== 'setRemoteSDP' && f.message !== 'notifyTransferEvent' && statuses.includes(String(obj(f.data[0]).status)), what);
+    return this.waitFor((f) => recordOr(f.data[0]).callId === callId && f.message !== 'setRemoteSDP' && f.message !== 'notifyTransferEvent' && statuses.includes(String(recordOr(f.data[0]).status)), what);
   }
 
   async call(callee: string, extra: Record<string, unknown> = {}): Promise<StatusResult> {
@@ -241,18 +241,18 @@ export class ScriptedClient implements ClientPort {
     });
     let f = await done;
     // RING first: wait on for the far end's decision.
-    if (obj(f.data[0]).status === 'RING') f = await this.callFinal(callId, ['ESTABLISHED', 'FINISH', 'BUSY', 'FAILED'], `call ${callee} answer`);
-    const o = obj(f.data[0]);
+    if (recordOr(f.data[0]).status === 'RING') f = await this.callFinal(callId, ['ESTABLISHED', 'FINISH', 'BUSY', 'FAILED'], `call ${callee} answer`);
+    const o = recordOr(f.data[0]);
     return { id: callId, status: String(o.status), info: text(o.info), frame: o };
   }
 
   async callAction(message: 'hangup' | 'hold' | 'unhold', callId: string, expect: readonly string[]): Promise<StatusResult> {
     const done = this.waitFor(
-      (f) => (f.message === 'fail' && obj(f.data[0]).id === callId) || (obj(f.data[0]).callId === callId && expect.includes(String(obj(f.data[0]).status)) && f.message !== 'notifyTransferEvent'),
+      (f) => (f.message === 'fail' && recordOr(f.data[0]).id === callId) || (recordOr(f.data[0]).callId === callId && expect.includes(String(recordOr(f.data[0]).status)) && f.message !== 'notifyTransferEvent'),
       `${message} result`,
     );
     this.sendFrame(message, { callId });
-    const o = obj((await done).data[0]);
+    const o = recordOr((await done).data[0]);
     return { id: callId, status: String(o.status), info: text(o.info), frame: o };
   }
 
@@ -260,21 +260,21 @@ export class ScriptedClient implements ClientPort {
   async answer(callId: string): Promise<StatusResult> {
     const offer = this.frames.find((f) => f.message === 'setRemoteSDP' && f.data[0] === callId)?.data[1];
     if (typeof offer !== 'string') throw new Error('No remote sdp available'); // what the SDK throws
-    const incoming = obj(this.frames.find((f) => f.message === 'notifyIncomingCall' && obj(f.data[0]).callId === callId)?.data[0]);
+    const incoming = recordOr(this.frames.find((f) => f.message === 'notifyIncomingCall' && recordOr(f.data[0]).callId === callId)?.data[0]);
     const done = this.callFinal(callId, ['ESTABLISHED', 'FINISH', 'FAILED'], 'answer result');
     this.sendFrame('answer', {
       callId, incoming: true, hasVideo: incoming.hasVideo === true, hasAudio: true, status: 'PENDING', mediaProvider: 'WebRTC',
       sdp: synthesizeAnswer(offer), caller: incoming.caller, callee: incoming.callee,
     });
-    const o = obj((await done).data[0]);
+    const o = recordOr((await done).data[0]);
     return { id: callId, status: String(o.status), info: text(o.info), frame: o };
   }
 
   async sendData(payload: unknown): Promise<StatusResult> {
     const operationId = uuid();
-    const done = this.waitFor((f) => f.message === 'DataStatusEvent' && obj(f.data[0]).operationId === operationId, 'DataStatusEvent');
+    const done = this.waitFor((f) => f.message === 'DataStatusEvent' && recordOr(f.data[0]).operationId === operationId, 'DataStatusEvent');
     this.sendFrame('sendData', { operationId, payload });
-    const o = obj((await done).data[0]);
+    const o = recordOr((await done).data[0]);
     return { id: operationId, status: String(o.status), info: text(o.info), frame: o };
   }
 
@@ -294,7 +294,7 @@ export class ScriptedClient implements ClientPort {
   // --- what the SDK would report --------------------------------------------------------------------
 
   private translate(f: ServerFrame): void {
-    const o = obj(f.data[0]);
+    const o = recordOr(f.data[0]);
     const info = text(o.info) ? `: ${text(o.info)}` : '';
     const streamName = (id: unknown) => this.names.get(String(id)) ?? String(id);
     switch (f.message) {

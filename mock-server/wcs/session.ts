@@ -183,13 +183,7 @@ export type SdpKind = 'publish' | 'play' | 'call' | 'answer' | 'incoming';
 
 export const ENVELOPE_KEYS: readonly string[] = ['nodeId', 'appKey', 'sessionId'];
 
-export function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-export function str(v: unknown): string | undefined {
-  return typeof v === 'string' && v.length > 0 ? v : undefined;
-}
+export { isRecord, str } from '../util/values';
 
 /** A hook body without its SDP, for the state kept per call or stream (the SDP is per negotiation). */
 export function withoutSdp(o: Record<string, unknown>): Record<string, unknown> {
