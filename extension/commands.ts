@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { POLICIES, type AnswerSpec, type Exchange, type Policy, type RuleAnswer } from '../mock-server/hooks/types';
 import { toCurl, toHttpFile } from '../mock-server/hooks/export';
-import type { ExchangeNode, ModelNode, SessionModel } from '../mock-server/sessions';
+import type { ExchangeNode, ModelNode, HookView } from '../mock-server/view';
 import { ANY_HOOK_TYPES, type AnyHookType } from '../mock-server/protocol';
 import { POLICY_LABELS, SECTION, type Settings } from './config';
 import { AnswerFileSystem, ExchangeDocuments } from './documents';
@@ -19,7 +19,7 @@ import { RulesError } from '../mock-server/hooks/rules';
 
 export interface CommandDeps {
   readonly context: vscode.ExtensionContext;
-  readonly model: SessionModel;
+  readonly model: HookView;
   readonly controller: ServerController;
   readonly rules: RulesFileManager;
   readonly treeView: vscode.TreeView<ModelNode>;
@@ -313,7 +313,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       }
     },
     'wcsHookMock.exportJournal': async (to?: vscode.Uri) => {
-      const exchanges = controller.server?.journal.all() ?? model.all();
+      const exchanges = model.history();
       const uri = to ?? (await vscode.window.showSaveDialog({
         defaultUri: defaultUri(`wcs-hooks-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`),
         filters: { 'JSON Lines': ['jsonl'] },

@@ -5,7 +5,7 @@
  */
 import { explainDecline, isBlockable, lookupMethod, methodType } from '../../mock-server/protocol';
 import type { Exchange, SentAnswer } from '../../mock-server/hooks/types';
-import type { CallNode, ExchangeNode, ModelNode, MoreNode, SessionNode, StreamNode, WaitingNode } from '../../mock-server/sessions';
+import type { CallNode, ExchangeNode, ModelNode, MoreNode, SessionNode, StreamNode, WaitingNode } from '../../mock-server/view';
 import { recordOr, str } from '../../mock-server/util/values';
 
 export interface ItemPresentation {
