@@ -3,9 +3,9 @@
  * arguments (reason, status, URL, target file) let tests and keybindings run them without prompts.
  */
 import * as vscode from 'vscode';
-import { POLICIES, type AnswerSpec, type Exchange, type Policy, type RuleAnswer } from '../mock-server/hooks/types';
+import { POLICIES, type AnswerSpec, type Exchange, type Policy, type RuleAnswer } from '../mock-server/hooks';
 import { toCurl, toHttpFile } from '../mock-server/hooks/export';
-import type { ExchangeNode, ModelNode, HookView } from '../mock-server/view';
+import { answerLabel, answeredBy, type ExchangeNode, type ModelNode, type HookView } from '../mock-server/view';
 import { ANY_HOOK_TYPES, type AnyHookType } from '../mock-server/protocol';
 import { POLICY_LABELS, SECTION, type Settings } from './config';
 import { AnswerFileSystem, ExchangeDocuments } from './documents';
@@ -13,7 +13,6 @@ import { defaultReplayUrl, replay, type ReplayResult } from './replay';
 import type { RulesFileManager } from './rulesFile';
 import { openAt } from './rulesFile';
 import type { ServerController } from './serverController';
-import { answerLabel, answeredBy } from './tree/presentation';
 import { generateStubCommand } from './stubCommand';
 import { RulesError } from '../mock-server/hooks/rules';
 

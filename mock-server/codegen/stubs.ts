@@ -3,7 +3,7 @@
  * hooks the way they chose in the tree. Pure text generation (no vscode, no file system): the extension
  * opens or writes the files, tests run them.
  */
-import type { AnswerSpec } from '../hooks/types';
+import type { AnswerSpec } from '../hooks';
 import type { RestClientConfig } from '../protocol';
 import { buildPlan, type StubPlan } from './plan';
 

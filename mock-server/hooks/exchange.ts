@@ -14,7 +14,8 @@ import { lookupMethod } from '../protocol/methods';
 import { correlationKeys, validateBody, type CorrelationKeys, type ValidationIssue } from '../protocol/validate';
 import type { AnyHookType } from '../protocol/methods';
 import { splitHookPath } from './path';
-import type { AnsweredBy, AnswerSpec, Exchange, ExchangeState, SentAnswer } from './types';
+import type { AnswerSpec } from './answer';
+import type { AnsweredBy, Exchange, ExchangeState, SentAnswer } from './types';
 
 /** Times are kept as small integers relative to this, so they fit V8's unboxed small-integer range. */
 const EPOCH = Date.now();

@@ -6,3 +6,4 @@ export * from './restClientConfig';
 export * from './errorSemantics';
 export * from './validate';
 export * from './sessionFacts';
+export * from './timing';

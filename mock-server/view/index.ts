@@ -5,3 +5,4 @@
 export * from './nodes';
 export { HookView, type ExchangeSource, type HookViewEvents, type HookViewOptions } from './hookView';
 export type { JournalReader } from './entries';
+export * from './labels';

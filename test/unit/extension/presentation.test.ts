@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
 import { explainDecline, sampleBody } from '../../../mock-server/protocol';
-import { HookView, type ExchangeNode, type ModelNode } from '../../../mock-server/view';
-import {
-  answerLabel, answeredBy, escapeMarkdown, exchangeContextValue, exchangeTooltip, keyFields, present, timeLeft,
-} from '../../../extension/tree/presentation';
+import { HookView, answerLabel, answeredBy, keyFields, timeLeft, type ExchangeNode, type ModelNode } from '../../../mock-server/view';
+import { escapeMarkdown, exchangeContextValue, exchangeTooltip, present } from '../../../extension/tree/presentation';
 import { answered, exchange } from '../view/exchanges';
 
 const PENDING_WHEN = /^wcsHook:exchange\+pending(\+|$)/;

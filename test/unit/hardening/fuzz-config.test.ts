@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decide, parseAnswerSpec, parseRules, parseRulesText, RulesError, type RulesFile } from '../../../mock-server/hooks/rules';
+import { decide, parseAnswerSpec, parseRules, parseRulesText, RulesError, type RulesFile } from '../../../mock-server/hooks';
 import { parseServeArgs, UsageError } from '../../../mock-server/cli/serveArgs';
 import { methodType } from '../../../mock-server/protocol';
 
