@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_PORT } from '../hooks/server';
 import { POLICIES, type Policy } from '../hooks/types';
+import { UsageError } from './flags';
 
 export interface ServeConfig {
   readonly host: string;
@@ -53,10 +54,6 @@ Options:
 
 On a terminal, held hooks are answered with single keys: e echo, f forbid, r forbid with a reason,
 d edit the body in $EDITOR, n/p select, ? help, q quit.`;
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 function number(flag: string, text: string | undefined, opts: { min: number; max?: number; integer?: boolean }): number | undefined {
   if (text === undefined) return undefined;

@@ -7,8 +7,8 @@ import { parseArgs } from 'node:util';
 import type { WcsEngine, WcsEngineOptions, WcsLogEntry } from '../wcs/engine';
 import { formatLogEntry } from '../wcs/log';
 import { DEFAULT_WCS_WS_PORT, startWcsServer, type WcsServer } from '../wcs/wsServer';
-import type { Command } from './commands';
-import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, parseFarEnd } from './trigger';
+import type { Command } from './command';
+import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, isUsageError, parseFarEnd } from './flags';
 
 export const WCS_USAGE = `Usage: wcs-hook-mock wcs --backend URL [options]
 
@@ -104,7 +104,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
     };
   } catch (e) {
     // parseArgs throws TypeError with a code for unknown/malformed flags; both are the user's to fix.
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (isUsageError(e)) {
       err(`${PREFIX}: ${(e as Error).message}\nRun 'wcs-hook-mock wcs --help' for the options.`);
       return 2;
     }
