@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { POLICIES, type AnswerSpec, type Exchange, type Policy, type RuleAnswer } from '../mock-server/hooks';
-import { toCurl, toHttpFile } from '../mock-server/hooks/export';
+import { toCurl, toHttpFile } from '../mock-server/hooks';
 import { answerLabel, answeredBy, type ExchangeNode, type ModelNode, type HookView } from '../mock-server/view';
 import { ANY_HOOK_TYPES, type AnyHookType } from '../mock-server/protocol';
 import { POLICY_LABELS, SECTION, type Settings } from './config';
@@ -14,7 +14,7 @@ import type { RulesFileManager } from './rulesFile';
 import { openAt } from './rulesFile';
 import type { ServerController } from './serverController';
 import { generateStubCommand } from './stubCommand';
-import { RulesError } from '../mock-server/hooks/rules';
+import { RulesError } from '../mock-server/hooks';
 
 export interface CommandDeps {
   readonly context: vscode.ExtensionContext;

@@ -5,7 +5,7 @@
  *   after JSON and schema checks; a failed check sends nothing and the editor keeps the draft.
  */
 import * as vscode from 'vscode';
-import type { Exchange } from '../mock-server/hooks/types';
+import type { Exchange } from '../mock-server/hooks';
 import type { HookView } from '../mock-server/view';
 import { answerDraft, checkAnswerDraft, exchangeDocument } from './exchangeText';
 

@@ -4,8 +4,8 @@
  * answered even if deactivate() is never awaited).
  */
 import * as vscode from 'vscode';
-import type { HookServer } from '../mock-server/hooks/server';
-import type { Exchange } from '../mock-server/hooks/types';
+import type { HookServer } from '../mock-server/hooks';
+import type { Exchange } from '../mock-server/hooks';
 import { HookView, type ModelNode } from '../mock-server/view';
 import { registerCommands } from './commands';
 import { RESTART_KEYS, SECTION, readSettings, type Settings } from './config';
@@ -13,7 +13,7 @@ import { ANSWER_SCHEME, AnswerFileSystem, EXCHANGE_SCHEME, ExchangeDocuments } f
 import { RulesFileManager } from './rulesFile';
 import { ServerController, type RulesStatus } from './serverController';
 import { StatusBar } from './statusBar';
-import { HooksTreeProvider } from './tree/provider';
+import { HooksTreeProvider } from './tree';
 import { POLICY_LABELS } from './config';
 
 export const VIEW_ID = 'wcsHookMock.hooks';

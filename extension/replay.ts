@@ -2,7 +2,7 @@
  * Sends a recorded hook again, to any URL (the developer's backend, another mock): the exact received bytes
  * with the headers a backend looks at. No `vscode` import.
  */
-import { replayHeaders, targetUrl } from '../mock-server/hooks/export';
+import { replayHeaders, targetUrl } from '../mock-server/hooks';
 import type { Exchange } from '../mock-server/hooks';
 import { WCS_REST_REQUEST_TIMEOUT_MS } from '../mock-server/protocol';
 

@@ -4,11 +4,11 @@
  * or none. Stopping closes the server, which answers every held hook with the fallback.
  */
 import * as vscode from 'vscode';
-import { createHookServer, type HookServer } from '../mock-server/hooks/server';
-import type { RulesFile } from '../mock-server/hooks/rules';
-import type { Policy } from '../mock-server/hooks/types';
+import { createHookServer, type HookServer } from '../mock-server/hooks';
+import type { RulesFile } from '../mock-server/hooks';
+import type { Policy } from '../mock-server/hooks';
 import type { HookView } from '../mock-server/view';
-import type { Disposable as CoreDisposable } from '../mock-server/util/emitter';
+import type { Disposable as CoreDisposable } from '../mock-server/util';
 import { POLICY_LABELS, isLoopback, serverOptions, type Settings } from './config';
 import type { RulesFileManager } from './rulesFile';
 

@@ -3,9 +3,9 @@
  * then new editors or files in a folder. The generation itself is mock-server/codegen's.
  */
 import * as vscode from 'vscode';
-import { generateStub, STUB_TARGETS, type GeneratedStub, type StubTarget } from '../mock-server/codegen/stubs';
+import { generateStub, STUB_TARGETS, type GeneratedStub, type StubTarget } from '../mock-server/codegen';
 import { isBlockable, METHOD_NAMES, type RestClientConfig } from '../mock-server/protocol';
-import type { Exchange } from '../mock-server/hooks/types';
+import type { Exchange } from '../mock-server/hooks';
 import type { ModelNode, HookView } from '../mock-server/view';
 import { decisionsFromExchanges, methodsSeen } from './stubDecisions';
 

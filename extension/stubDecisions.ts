@@ -5,7 +5,7 @@
  */
 import { CallSchema, MessageSchema, StreamSchema, lookupMethod } from '../mock-server/protocol';
 import type { AnswerSpec, Exchange } from '../mock-server/hooks';
-import type { StubDecision } from '../mock-server/codegen/stubs';
+import type { StubDecision } from '../mock-server/codegen';
 
 type Scalar = string | number | boolean | null;
 

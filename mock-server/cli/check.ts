@@ -4,7 +4,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { checkBackend, formatReport, toJUnit, type ConformanceReport } from '../wcs/conformance';
+import { checkBackend, formatReport, toJUnit, type ConformanceReport } from '../wcs';
 import type { Command } from './command';
 import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, isUsageError } from './flags';
 

@@ -3,8 +3,8 @@
  * as one line, never as a parseArgs stack trace.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_PORT } from '../hooks/server';
-import { POLICIES, type Policy } from '../hooks/types';
+import { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_PORT } from '../hooks';
+import { POLICIES, type Policy } from '../hooks';
 import { UsageError } from './flags';
 
 export interface ServeConfig {
@@ -135,4 +135,4 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   };
 }
 
-export { isLoopback } from '../util/net';
+export { isLoopback } from '../util';

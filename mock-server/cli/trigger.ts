@@ -4,8 +4,8 @@
  * have seen. With --sessions/--concurrency it is a load source and prints rates instead.
  */
 import { parseArgs } from 'node:util';
-import { formatLogEntry } from '../wcs/log';
-import { SCENARIOS, SCENARIO_SUMMARIES, isScenario, runScenario, type ScenarioResult } from '../wcs/scenarios';
+import { formatWcsLogEntry as formatLogEntry } from '../wcs';
+import { SCENARIOS, SCENARIO_SUMMARIES, isScenario, runScenario, type ScenarioResult } from '../wcs';
 import type { Command } from './command';
 import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, isUsageError, parseFarEnd, positiveInt } from './flags';
 
@@ -59,8 +59,8 @@ function human(r: ScenarioResult, verbose: boolean): string {
 
 export async function runTrigger(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let result: ScenarioResult;
-  let json = false;
-  let verbose = false;
+  let json: boolean;
+  let verbose: boolean;
   try {
     const { values, positionals } = parseArgs({
       args: [...argv],

@@ -209,7 +209,7 @@ export function select(heldIds: readonly string[], current: string | undefined, 
  */
 export function splitKeys(chunk: string): string[] {
   const keys: string[] = [];
-  const re = /\x1b\[[0-9;?]*[ -\/]*[@-~]|\x1bO.|\x1b|[\s\S]/gu;
+  const re = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1bO.|\x1b|[\s\S]/gu;
   for (const m of chunk.matchAll(re)) keys.push(m[0]);
   return keys;
 }

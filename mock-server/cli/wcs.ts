@@ -4,9 +4,9 @@
  * A backend that is down does not stop it: the hooks fail the way WCS's would and one line says why.
  */
 import { parseArgs } from 'node:util';
-import type { WcsEngine, WcsEngineOptions, WcsLogEntry } from '../wcs/engine';
-import { formatLogEntry } from '../wcs/log';
-import { DEFAULT_WCS_WS_PORT, startWcsServer, type WcsServer } from '../wcs/wsServer';
+import type { WcsEngine, WcsEngineOptions, WcsLogEntry } from '../wcs';
+import { formatWcsLogEntry as formatLogEntry } from '../wcs';
+import { DEFAULT_WCS_WS_PORT, startWcsServer, type WcsServer } from '../wcs';
 import type { Command } from './command';
 import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, isUsageError, parseFarEnd } from './flags';
 

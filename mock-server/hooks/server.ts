@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { finished } from 'node:stream/promises';
-import { TypedEmitter } from '../util/emitter';
+import { TypedEmitter } from '../util';
 import { parseAnswerSpec, renderAnswer, type AnswerSpec } from './answer';
 import { ExchangeRecord } from './exchange';
 import { isJson } from './jsonCheck';

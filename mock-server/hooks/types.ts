@@ -2,8 +2,8 @@
  * Public types of the hook server: exchanges, answers and the server's event API.
  * Everything that shows or answers hooks (CLI, extension, benchmarks) speaks these types.
  */
-import type { AnyHookType } from '../protocol/methods';
-import type { CorrelationKeys, ValidationIssue } from '../protocol/validate';
+import type { AnyHookType } from '../protocol';
+import type { CorrelationKeys, ValidationIssue } from '../protocol';
 import type { AnswerSpec } from './answer';
 
 /**

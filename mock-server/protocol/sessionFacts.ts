@@ -3,7 +3,7 @@
  * which hooks move a session's, call's or stream's status. UIs group and label hooks from these facts and
  * keep none of their own.
  */
-import { recordOr, str } from '../util/values';
+import { recordOr, str } from '../util';
 import type { CorrelationKeys } from './validate';
 
 /** `/8.8.8.8:56046/46.101.108.90:8443…` → `8.8.8.8:56046`: WCS puts the client's address first. */

@@ -6,7 +6,7 @@ import {
   CALL_STATUS_EVENT, SESSION_STATUS_EVENT, STREAM_STATUS_EVENT, clientOfSessionId, placeOf, statusAfterConnect,
 } from '../protocol';
 import type { Exchange } from '../hooks';
-import { recordOr, str } from '../util/values';
+import { recordOr, str } from '../util';
 import type { Entry } from './entries';
 import type { CallNode, ContainerNode, ModelNode, SessionNode, StreamNode } from './nodes';
 import { Seq } from './seq';

@@ -11,7 +11,7 @@
  * Pure: no VS Code, no timers other than the batching one.
  */
 import { DEFAULT_JOURNAL_LIMIT, type Exchange, type HookServerEvents } from '../hooks';
-import { TypedEmitter, type Disposable } from '../util/emitter';
+import { TypedEmitter, type Disposable } from '../util';
 import { ChangeBatch } from './batch';
 import { Entry, HeldCopy, Run, type JournalReader } from './entries';
 import { isFiltering, matchesFilter, mergeBySeq, normalizeFilter } from './filter';

@@ -11,7 +11,7 @@
  *   answered by "you", "hold timeout").
  */
 import { describeAnswer, type AnsweredBy, type Exchange, type SentAnswer } from '../hooks';
-import { recordOr, str } from '../util/values';
+import { recordOr, str } from '../util';
 
 export type Register = 'log' | 'person';
 

@@ -3,8 +3,8 @@
  * Node objects are stable: the same node object is returned for the same thing for as long as it exists,
  * so a UI can use them as element identities and refresh exactly the ones reported as changed.
  */
-import type { AnyHookType } from '../protocol/methods';
-import type { Exchange } from '../hooks/types';
+import type { AnyHookType } from '../protocol';
+import type { Exchange } from '../hooks';
 
 /** The group of held exchanges shown first ("Waiting for you"). */
 export interface WaitingNode {
