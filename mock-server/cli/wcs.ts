@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { WcsEngine, WcsEngineOptions, WcsLogEntry } from '../wcs/engine';
+import { AppsFileError, loadAppsFile } from '../wcs/appsFile';
 import { formatLogEntry } from '../wcs/log';
 import { DEFAULT_WCS_WS_PORT, startWcsServer, type WcsServer } from '../wcs/wsServer';
 import type { Command } from './commands';
@@ -19,6 +20,8 @@ Options:
 ${BACKEND_USAGE}
   --host HOST            address to listen on (default 127.0.0.1; anything else is reachable from the network)
   --port PORT            port to listen on (default ${DEFAULT_WCS_WS_PORT}, WCS's ws port; 0 picks a free one)
+  --apps FILE            applications (appKey → backend, enabled hook methods, built-in roomApp) as JSON;
+                         see docs/wcs-rooms.md. defaultApp and roomApp use --backend unless the file says otherwise
   --far-end SPEC         SIP side of outgoing calls: answer[:MS] (default), busy, reject:CODE, ring
   --ping SECONDS         server ping interval (default 5, as keep_alive.server_interval; 0 = off)
   --verbose              also print every WebSocket frame (ping/pong included)
@@ -79,6 +82,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
         host: { type: 'string' },
         port: { type: 'string', short: 'p' },
         'far-end': { type: 'string' },
+        apps: { type: 'string' },
         ping: { type: 'string' },
         verbose: { type: 'boolean', short: 'v' },
         json: { type: 'boolean' },
@@ -102,8 +106,13 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
       json: values.json ?? false,
       engine: { backend, hookTimeoutMs: timeoutMs, farEnd: parseFarEnd(values['far-end']), pingIntervalMs: parsePing(values.ping) },
     };
+    if (values.apps !== undefined) Object.assign(options.engine, await loadAppsFile(values.apps));
   } catch (e) {
     // parseArgs throws TypeError with a code for unknown/malformed flags; both are the user's to fix.
+    if (e instanceof AppsFileError) {
+      err(`${PREFIX}: ${e.message}`);
+      return 2;
+    }
     if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       err(`${PREFIX}: ${(e as Error).message}\nRun 'wcs-hook-mock wcs --help' for the options.`);
       return 2;
@@ -150,6 +159,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
     out(`${clock(e.at)} ${tag(e.sessionId)} ${formatLogEntry(e)}${opened}`);
   });
   out(`listening on ${server.url} (backend ${backendUrl})`);
+  for (const app of engine.apps()) out(`  app ${app.appKey}${app.builtIn ? ` (${app.builtIn})` : ''} → ${app.backend}${app.methods === 'all' ? '' : `, hooks: ${app.methods.join(' ') || 'none'}`}`);
   io.onListening?.(server);
 
   await new Promise<void>((resolve) => {

@@ -3,6 +3,7 @@
  * carries, refusal, server pings, and teardown when the client goes (PROTOCOL.md §3.2, §3.3, §6.4, §6.5).
  */
 import { CONNECT_OVERRIDE_FIELDS, MethodConfigSchema, type RestClientConfig } from '../protocol';
+import { unknownAppInfo } from './apps';
 import type { EngineContext } from './context';
 import { uuid } from './ids';
 import { isRecord, str, type Session } from './session';
@@ -16,10 +17,15 @@ export async function connect(ctx: EngineContext, s: Session, payload: unknown):
   s.state = 'connecting';
   const p = isRecord(payload) ? payload : {};
   s.appKey = str(p.appKey) ?? 'defaultApp';
+  s.app = ctx.appFor(s.appKey);
   // The SDK no longer sends the tunnel flags, but the server still reports them as false (§3.2).
   const body = ctx.hookBody(s, { useWsTunnel: false, useWsTunnelPacketization2: false, useBase64BinaryEncoding: false, ...p });
   if (s.origin) body.origin = s.origin;
   s.connection = body;
+  if (!s.app) {
+    ctx.decide(s, 'connect', `no application "${s.appKey}": refused, as WCS refuses an unknown appKey (unknownApps "accept" turns this off)`);
+    return refuse(ctx, s, unknownAppInfo(s.appKey));
+  }
   const r = await ctx.invoke(s, 'connect', body);
   if (!r.ok) return refuse(ctx, s, r.info ?? 'Forbidden');
   const reply = r.response?.json;

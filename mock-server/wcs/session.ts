@@ -4,6 +4,7 @@
  * because WCS handles one flow's hooks in strict request/reply alternation (PROTOCOL.md §5.4).
  */
 import type { ErrorOutcome, RestClientConfig } from '../protocol';
+import type { WcsApp } from './apps';
 import type { HookResponse } from './backend';
 
 /** What the transport gives the engine to talk to one client. `send` may throw (mock-socket is synchronous). */
@@ -91,6 +92,8 @@ export interface WcsSessionInfo {
 export class Session {
   state: SessionState = 'new';
   appKey = 'defaultApp';
+  /** Set by `connection`; stays undefined for an appKey that was refused. */
+  app: WcsApp | undefined;
   connection: Record<string, unknown> = {};
   config: RestClientConfig | undefined;
   readonly streams = new Map<string, StreamState>();
