@@ -7,6 +7,7 @@ import { unknownAppInfo } from './apps';
 import type { EngineContext } from './context';
 import { uuid } from './ids';
 import { isRecord, str, type Session } from './session';
+import { leaveAllRooms } from './rooms';
 import { endStream } from './streams';
 
 export async function connect(ctx: EngineContext, s: Session, payload: unknown): Promise<void> {
@@ -133,6 +134,7 @@ export async function teardown(ctx: EngineContext, s: Session): Promise<void> {
   for (const st of [...s.streams.values()]) {
     await endStream(ctx, s, st, st.published ? 'UNPUBLISHED' : 'STOPPED', 'Stopped by session disconnect', 'StreamStatusEvent', false);
   }
+  leaveAllRooms(ctx, s);
   for (const call of [...s.calls.values()]) {
     s.calls.delete(call.callId);
     call.obj = { ...call.obj, status: 'FINISH' };

@@ -12,6 +12,7 @@ import { invokeHook } from './hookCall';
 import type { WcsLogEntry, WcsLogInput } from './log';
 import { synthesizeAnswer, synthesizeOffer } from './sdp';
 import { ENVELOPE_KEYS, type EngineCore, type HookResult, type SdpKind, type Session, type StreamState, type WcsSessionInfo } from './session';
+import { roomStreamChanged, type Room } from './rooms';
 import { keepAliveOnce } from './streams';
 
 export interface WcsEngineOptions {
@@ -43,6 +44,8 @@ export interface WcsEngineOptions {
    * `backend`, unless configured here.
    */
   apps?: Record<string, WcsAppConfig>;
+  /** Participants a room takes before a join is refused as full; default 0 = no limit (WCS documents none). */
+  maxRoomParticipants?: number;
   /** A `connection` with an appKey no app has: `refuse` (default, as WCS) or `accept` it as a plain app. */
   unknownApps?: UnknownAppMode;
 }
@@ -77,6 +80,7 @@ export interface ResolvedOptions {
   readonly hookTimeoutMs: number;
   readonly logLimit: number;
   readonly unknownApps: UnknownAppMode;
+  readonly maxRoomParticipants: number;
 }
 
 /** How the context reaches the engine's (protected) emitter. */
@@ -111,6 +115,7 @@ export function resolveOptions(options: WcsEngineOptions): ResolvedOptions {
     hookTimeoutMs: nonNegative('hookTimeoutMs', options.hookTimeoutMs, 15_000),
     logLimit: Math.max(1, nonNegative('logLimit', options.logLimit, 10_000)),
     unknownApps: options.unknownApps ?? 'refuse',
+    maxRoomParticipants: nonNegative('maxRoomParticipants', options.maxRoomParticipants, 0),
   };
 }
 
@@ -121,6 +126,8 @@ export class EngineContext implements EngineCore {
   readonly inflight = new Set<Promise<unknown>>();
   readonly aborters = new Set<() => void>();
   readonly apps: Map<string, WcsApp>;
+  /** roomApp's rooms by name; a room is dropped when its last participant leaves. */
+  readonly rooms = new Map<string, Room>();
   closing = false;
   hooksAborted = false;
   private seq = 0;
@@ -249,6 +256,10 @@ export class EngineContext implements EngineCore {
     (t as { unref?: () => void }).unref?.();
     st.keepAlive = t;
     s.timers.add(t);
+  }
+
+  streamChanged(s: Session, st: StreamState): void {
+    if (s.app?.builtIn === 'room') roomStreamChanged(this, s, st);
   }
 
   /**

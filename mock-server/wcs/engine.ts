@@ -18,6 +18,7 @@ import { EngineContext, describeError, resolveOptions, type WcsEngineEvents, typ
 import { pushData } from './data';
 import { nodeId as makeNodeId, sessionId as makeSessionId } from './ids';
 import { formatLogEntry, type WcsLogEntry } from './log';
+import { roomsInfo, type WcsRoomInfo } from './rooms';
 import { MessageRouter } from './router';
 import { Session, type ClientPort, type HookResult, type WcsClientLink, type WcsSessionInfo } from './session';
 import { keepAliveOnce } from './streams';
@@ -28,6 +29,7 @@ export type { FarEndAction, FarEndScript, FarEndCall } from './farEnd';
 export type { IncomingCallRequest, IncomingCallResult } from './calls';
 export type { WcsLogEntry } from './log';
 export type { WcsAppConfig, WcsAppInfo, BuiltIn, UnknownAppMode } from './apps';
+export type { WcsRoomInfo } from './rooms';
 export type { WcsEngineOptions, WcsEngineEvents, WcsEngineStats, WcsSessionEvent } from './context';
 export { formatLogEntry };
 
@@ -102,6 +104,11 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
   /** Removes an app (WCS's `remove app`); returns whether it existed. Live sessions are not dropped. */
   removeApp(appKey: string): boolean {
     return this.ctx.apps.delete(appKey);
+  }
+
+  /** roomApp's rooms and their participants (those whose join was accepted), with announced streams. */
+  rooms(): WcsRoomInfo[] {
+    return roomsInfo(this.ctx.rooms);
   }
 
   /** Places a call to a client (inbound SIP INVITE): OnCallEvent, then the client is offered the call. */
