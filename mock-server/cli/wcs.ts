@@ -158,6 +158,11 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
     const opened = e.kind === 'session' && e.event === 'opened' ? `  ${e.sessionId}` : '';
     out(`${clock(e.at)} ${tag(e.sessionId)} ${formatLogEntry(e)}${opened}`);
   });
+  // Room sessions are known by their login; say it once, when the session is established.
+  engine.on('session', (event, info) => {
+    if (event !== 'established' || !info.room || options.json) return;
+    out(`${clock(Date.now())} ${tag(info.sessionId)} ${info.appKey} participant ${info.room.login === undefined ? '(no custom.login: joins will be refused)' : JSON.stringify(info.room.login)}`);
+  });
   out(`listening on ${server.url} (backend ${backendUrl})`);
   if (!options.json) for (const app of engine.apps()) out(`  app ${app.appKey}${app.builtIn ? ` (${app.builtIn})` : ''} → ${app.backend}${app.methods === 'all' ? '' : `, hooks: ${app.methods.join(' ') || 'none'}`}`);
   io.onListening?.(server);

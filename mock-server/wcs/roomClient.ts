@@ -23,8 +23,9 @@ export class RoomClient {
   /** What the SDK knows per joined room: participant login → its stream names. */
   private readonly known = new Map<string, Map<string, Set<string>>>();
 
-  constructor(engine: WcsEngine, readonly login: string) {
-    this.client = new ScriptedClient(engine);
+  /** A new client on `engine`, or Room API behaviour on top of a client that is already connected. */
+  constructor(from: WcsEngine | ScriptedClient, readonly login: string) {
+    this.client = from instanceof ScriptedClient ? from : new ScriptedClient(from);
     const send = this.client.send.bind(this.client);
     // Watch every frame before the waiters see it, as the SDK's handler would.
     this.client.send = (raw: string) => {

@@ -95,6 +95,7 @@ function joinCommand(ctx: EngineContext, s: Session, options: Record<string, unk
         else for (const name of m.announced.values()) state.push({ login: m.login, name });
       }
       member.active = true;
+      ctx.decide(s, 'join', `${JSON.stringify(login)} joined room ${JSON.stringify(roomName)} (${[...room.members.values()].filter((m) => m.active).length} participants)`);
       notify(ctx, s, roomName, 'STATE', state);
       for (const m of others(room, s)) notify(ctx, m.session, roomName, 'JOINED', login);
       // Streams published before the join become visible now.
@@ -181,6 +182,7 @@ function leave(ctx: EngineContext, room: Room, member: RoomMember): void {
   }
   room.members.delete(member.login);
   member.session.rooms.delete(room.name);
+  if (member.active) ctx.decide(member.session, 'leave', `${JSON.stringify(member.login)} left room ${JSON.stringify(room.name)}${member.session.state === 'closed' ? ' (disconnected)' : ''}`);
   if (room.members.size === 0) ctx.rooms.delete(room.name);
 }
 
