@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsFileError, loadAppsFile, parseAppsText } from '../../../mock-server/wcs/appsFile';
 import { WcsEngine } from '../../../mock-server/wcs/engine';
+import { installWcsMock } from '../../../mock-server/wcs/mockSocket';
 import { ScriptedClient } from '../../../mock-server/wcs/scriptedClient';
 import { closeEngines, connected, forbid, makeEngine, recordingBackend } from './support';
 
@@ -94,6 +95,23 @@ describe('wcs engine: applications', () => {
     assert.equal(r.established, false);
     await engine.idle();
     assert.deepEqual(rec.hooks, []);
+  });
+
+  it('installWcsMock takes the same apps option as the engine (a page configures apps the same way)', async () => {
+    const g = globalThis as { WebSocket?: unknown };
+    const saved = g.WebSocket;
+    const rec = recordingBackend();
+    const mock = installWcsMock({ url: 'ws://127.0.0.1:8080', backend: rec.backend, pingIntervalMs: 0, apps: { confApp: { builtIn: 'room', methods: ['connect'] } }, unknownApps: 'refuse' });
+    try {
+      assert.deepEqual(mock.engine.apps().find((a) => a.appKey === 'confApp'), { appKey: 'confApp', backend: 'engine backend', methods: ['connect'], builtIn: 'room' });
+      await connected(mock.engine, { appKey: 'confApp', custom: { login: 'alice' } });
+      assert.equal((await new ScriptedClient(mock.engine).connect({ appKey: 'other' })).established, false);
+    } finally {
+      await mock.uninstall();
+      await mock.engine.close({ abortHooks: true });
+      if (saved === undefined) delete g.WebSocket;
+      else g.WebSocket = saved;
+    }
   });
 
   it('rejects bad app settings with the field named', () => {
