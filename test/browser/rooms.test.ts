@@ -183,5 +183,47 @@ describe('browser: the real Room API against roomApp (Chromium)', function () {
       assert.ok(hookMethods.includes('OnDataEvent') && hookMethods.includes('DataStatusEvent'));
       assert.deepEqual(browser.pageErrors.splice(0), [], 'page errors');
     });
+
+    it("Flashphoner's Conference demo, unchanged: two users join, see and play each other, chat, and one leaves", async () => {
+      const demo = `${site.origin}/node_modules/@flashphoner/websdk/examples/demo/streaming/conference/conference.html?roomName=room1`;
+      const user = async (login: string): Promise<Page> => {
+        const p = await browser.newPage();
+        pages.push(p);
+        // The demo links an image on play.google.com; tests touch nothing but loopback.
+        await p.route('**/*', (r) => (r.request().url().startsWith(site.origin) ? r.continue() : r.abort()));
+        await p.goto(demo);
+        await p.fill('#url', wcs.url);
+        await p.fill('#login', login);
+        await p.click('#joinBtn');
+        await p.waitForFunction(() => document.querySelector('#localStatus')?.textContent === 'PUBLISHING');
+        return p;
+      };
+      const chat = (p: Page) => p.textContent('#chat').then((t) => t ?? '');
+      const waitChat = (p: Page, text: string) => p.waitForFunction((t) => (document.querySelector('#chat')?.textContent ?? '').includes(t), text);
+
+      const a = await user('alice');
+      assert.match(await chat(a), /room is empty/);
+      const b = await user('bob');
+      assert.match(await chat(b), /participants: alice/);
+      await waitChat(a, 'bob - joined');
+      assert.equal(await a.textContent('#participant1Name'), 'bob');
+      assert.equal(await b.textContent('#participant1Name'), 'alice');
+      // Each plays the other's stream: the demo turns the participant's Play button into Stop on PLAYING.
+      await a.waitForFunction(() => document.querySelector('#participant1Btn')?.textContent === 'Stop');
+      await b.waitForFunction(() => document.querySelector('#participant1Btn')?.textContent === 'Stop');
+
+      await a.fill('#message', 'hello from alice');
+      await a.click('#sendMessageBtn');
+      await waitChat(b, 'alice - hello from alice');
+      await b.fill('#message', 'hi alice');
+      await b.click('#sendMessageBtn');
+      await waitChat(a, 'bob - hi alice');
+
+      await b.click('#joinBtn'); // "Leave"
+      await waitChat(a, 'bob - left');
+      assert.equal(await a.textContent('#participant1Name'), 'NONE');
+      assert.deepEqual(wcs.engine.rooms().map((r) => r.participants.map((x) => x.login)), [['alice']]);
+      assert.deepEqual(browser.pageErrors.splice(0), [], 'page errors');
+    });
   });
 });
