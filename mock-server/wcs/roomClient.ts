@@ -3,7 +3,7 @@
  * SDK keeps from the frames it receives (ROOMS.md §4), so `trigger room` and the engine's tests see what a
  * real room page would, including the frames the SDK would throw on (recorded in `problems`).
  */
-import { recordOr } from '../util/values';
+import { recordOr } from '../util';
 import type { WcsEngine } from './engine';
 import { ScriptedClient, type ServerFrame, type StatusResult } from './scriptedClient';
 

@@ -5,7 +5,7 @@
  */
 import type { ErrorOutcome, RestClientConfig } from '../protocol';
 import type { WcsApp } from './apps';
-import { recordOr } from '../util/values';
+import { recordOr } from '../util';
 import type { HookResponse } from './backend';
 
 /** What the transport gives the engine to talk to one client. `send` may throw (mock-socket is synchronous). */
@@ -194,7 +194,7 @@ export type SdpKind = 'publish' | 'play' | 'call' | 'answer' | 'incoming';
 
 export const ENVELOPE_KEYS: readonly string[] = ['nodeId', 'appKey', 'sessionId'];
 
-export { isRecord, str } from '../util/values';
+export { isRecord, str } from '../util';
 
 /** A hook body without its SDP, for the state kept per call or stream (the SDP is per negotiation). */
 export function withoutSdp(o: Record<string, unknown>): Record<string, unknown> {
