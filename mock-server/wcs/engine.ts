@@ -5,9 +5,10 @@
  * (PROTOCOL.md §2–§6, WEBSDK-NOTES.md). Browser-safe: no Node built-ins.
  *
  * This file is the public face only. The work is done by one module per concern behind `MessageRouter`
- * (router.ts): connection.ts (a session's life), streams.ts, calls.ts, data.ts, with hookCall.ts
- * delivering hooks under restClientConfig and context.ts holding the shared state. Where PROTOCOL.md
- * marks a behaviour as inferred, the code says so next to it.
+ * (router.ts): connection.ts (a session's life), streams.ts, calls.ts, data.ts, rooms.ts (roomApp), with
+ * apps.ts deciding where each app's hooks go, hookCall.ts delivering them under restClientConfig and
+ * context.ts holding the shared state. Where PROTOCOL.md marks a behaviour as inferred, the code says so
+ * next to it.
  */
 import { TypedEmitter } from '../util';
 import { appInfo, resolveApp, type WcsAppConfig, type WcsAppInfo } from './apps';
