@@ -17,11 +17,12 @@ import {
 } from '../protocol';
 import { TypedEmitter } from '../util/emitter';
 import { deliverHook, describeBackend, failureInfo, hookUrl, serializeHookBody, type Backend, type HookReply, type HookResponse } from './backend';
-import { callMessages, farEndHangup, incoming, type IncomingCallRequest, type IncomingCallResult } from './calls';
+import { callMessages, farEndHangup, incoming, incomingCallId, type IncomingCallRequest, type IncomingCallResult } from './calls';
 import type { FarEndScript } from './farEnd';
 import { nodeId as makeNodeId, sessionId as makeSessionId, uuid } from './ids';
 import { formatLogEntry, type WcsLogEntry, type WcsLogInput } from './log';
-import { synthesizeAnswer, synthesizeOffer } from './sdp';
+import { WcsFaults } from './faults';
+import { resolveMediaPlane, type MediaPlane } from './media/plane';
 import {
   ENVELOPE_KEYS,
   Session,
@@ -54,6 +55,12 @@ export interface WcsEngineOptions {
   sdpAnswer?: (offerSdp: string, kind: SdpKind) => string | Promise<string>;
   /** The offer of a call placed to the client. Default: `synthesizeOffer` (sdp.ts). */
   sdpOffer?: (media: { audio: boolean; video: boolean }) => string | Promise<string>;
+  /** What answers offers and carries media; default synthetic (SDP only). `sdpAnswer`/`sdpOffer` win over it. */
+  media?: MediaPlane;
+  /** Play of a name nobody publishes: 'play' (default; a test pattern with loopback media) or 'fail' ("Stream not found"). */
+  playUnpublished?: 'play' | 'fail';
+  /** Files `vod://name` may play; any other VOD name fails "File not found" as in WCS. Default none. */
+  vodFiles?: readonly string[];
   /** How the SIP side behaves for outgoing calls. Default: answers at once. */
   farEnd?: FarEndScript;
   /** Server `ping` period (keep_alive.server_interval), default 5000; 0 = off. */
@@ -104,6 +111,10 @@ function describe(err: unknown): string {
 
 export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
   readonly nodeId: string;
+  /** Where media legs live (synthetic or loopback). */
+  readonly media: MediaPlane;
+  /** Faults on demand (faults.ts). */
+  readonly faults: WcsFaults;
   readonly stats: WcsEngineStats = { sessionsOpened: 0, hooksSent: 0, hookErrors: 0, deliveryFailures: 0, clientFrames: 0, clientSendErrors: 0 };
   private readonly entries: WcsLogEntry[] = [];
   private seq = 0;
@@ -145,7 +156,9 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
       logLimit: Math.max(1, nonNegative('logLimit', options.logLimit, 10_000)),
     };
     this.nodeId = options.nodeId ?? makeNodeId('127.0.0.1');
+    this.media = resolveMediaPlane(options);
     this.core = this.makeCore();
+    this.faults = new WcsFaults({ core: this.core, select: (sel) => this.select(sel), dropSession: (sel, why) => this.dropSession(sel, why) });
     this.handlers = { ...STREAM_MESSAGES, ...callMessages(() => this.options.farEnd), sendData: (c, s, d) => this.sendData(s, d), ...this.miscHandlers() };
   }
 
@@ -189,8 +202,11 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
   /** Places a call to a client (inbound SIP INVITE): OnCallEvent, then the client is offered the call. */
   async injectIncomingCall(sessionSelector: string, call: IncomingCallRequest): Promise<IncomingCallResult> {
     if (!call || typeof call.caller !== 'string' || call.caller.length === 0) throw new TypeError('injectIncomingCall needs {caller}');
+    const callId = incomingCallId(call);
     const s = this.select(sessionSelector);
-    const r = await s.run(() => incoming(this.core, s, call));
+    let clash: unknown;
+    const r = await s.run(() => incoming(this.core, s, call, callId).catch((err: unknown) => void (clash = err)));
+    if (clash) throw clash;
     if (!r) throw new Error(`incoming call to ${s.id} failed; see the engine log`);
     return r;
   }
@@ -260,6 +276,7 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
       void s.run(() => this.teardown(s));
     }
     await this.idle();
+    this.media.close();
   }
 
   // --- internals ------------------------------------------------------------------------------
@@ -323,10 +340,16 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
         s.timers.add(t);
         bucket?.add(t);
       },
-      sdpAnswer: async (offer, kind) => (this.options.sdpAnswer ? this.options.sdpAnswer(offer, kind) : synthesizeAnswer(offer)),
-      sdpOffer: async (media) => (this.options.sdpOffer ? this.options.sdpOffer(media) : synthesizeOffer(media)),
+      sdpAnswer: async (offer, kind, leg) => {
+        const legKind = kind === 'publish' || kind === 'play' ? kind : 'call';
+        const sdp = await this.media.answer({ kind: legKind, id: leg?.id ?? uuid(), sessionId: leg?.sessionId ?? '', name: leg?.name, offer });
+        const s = leg && this.live.get(leg.sessionId);
+        return s ? this.faults.filterAnswer(s, legKind, sdp) : sdp;
+      },
+      sdpOffer: async (media, leg) => this.media.offer({ id: leg?.id ?? uuid(), sessionId: leg?.sessionId ?? '', name: leg?.name, ...media }),
+      media: this.media,
       get options() {
-        return { streamKeepAliveMs: engine.opts.streamKeepAliveMs };
+        return { streamKeepAliveMs: engine.opts.streamKeepAliveMs, playUnpublished: engine.options.playUnpublished ?? 'play', vodFiles: engine.options.vodFiles ?? [] };
       },
       startKeepAlive: (s, st) => this.startKeepAlive(s, st),
     };
@@ -350,7 +373,7 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
       error = describe(err);
       this.stats.clientSendErrors++;
     }
-    if (message !== 'ping') this.record({ kind: 'client-frame', sessionId: s.id, message, data, ...(error ? { error } : {}) });
+    this.record({ kind: 'client-frame', sessionId: s.id, message, data, ...(error ? { error } : {}) });
   }
 
   private closePort(s: Session, code: number, reason: string): void {
@@ -459,12 +482,10 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
       this.core.fail(s, 'Malformed message: expected {"message": name, "data": [...]}', 'ErrorEvent');
       return;
     }
-    if (message === 'pong') {
-      s.unansweredPings = 0;
-      return;
-    }
-    if (message === 'ping') {
-      this.send(s, 'pong', [null]);
+    if (message === 'pong' || message === 'ping') {
+      this.record({ kind: 'client-message', sessionId: s.id, message, data });
+      if (message === 'pong') s.unansweredPings = 0;
+      else if (!s.pingsMuted) this.send(s, 'pong', [null]);
       return;
     }
     const msg = message;
@@ -578,7 +599,7 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
   private startPing(s: Session): void {
     if (this.opts.pingIntervalMs <= 0) return;
     const t = setInterval(() => {
-      if (s.portClosed || s.state !== 'established') return;
+      if (s.portClosed || s.state !== 'established' || s.pingsMuted) return;
       if (s.unansweredPings >= this.opts.maxMissedPings) {
         this.record({ kind: 'decision', sessionId: s.id, text: `${s.unansweredPings} pings unanswered: dropping the client` });
         this.closePort(s, 1000, 'Keep-alive timeout');
@@ -626,6 +647,7 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
       const body = was === 'refused' ? { ...this.envelope(s), status: 'DISCONNECTED' } : { ...s.connection, status: 'DISCONNECTED' };
       await this.invoke(s, 'ConnectionStatusEvent', body);
     }
+    this.media.releaseSession(s.id);
     this.live.delete(s.id);
     this.record({ kind: 'session', sessionId: s.id, event: 'closed' });
     this.emit('session', 'closed', s.info());
