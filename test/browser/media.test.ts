@@ -180,6 +180,39 @@ describe('browser: loopback media and faults (Chromium, real WebSDK)', function 
     await assertNoClientErrors(p);
   });
 
+  it('publisher in one page, player in another on the same engine: the player shows the publisher', async () => {
+    const pub = await openPage();
+    await connect(pub);
+    assert.equal((await pub.evaluate(() => window.app.publish('shared-cam'))).status, 'PUBLISHING');
+    await pub.waitForFunction(() => (window.app.video('local')?.width ?? 0) > 0, undefined, WAIT);
+    const local = (await pub.evaluate(() => window.app.video('local')))!;
+    // Pages share an engine by reference, so the second page is opened by the first (same origin).
+    const url = `${site.origin}/pages/websdk.html?${new URLSearchParams({ ws: WS_URL, engine: 'opener' })}`;
+    const [viewer] = await Promise.all([browser.context.waitForEvent('page'), pub.evaluate((u) => void (window as unknown as Window).open(u), url)]);
+    pages.push(viewer);
+    await viewer.waitForLoadState();
+    await connect(viewer);
+    assert.equal((await viewer.evaluate(() => window.app.play('shared-cam'))).status, 'PLAYING');
+    assert.equal(await pub.evaluate(() => window.wcsMock.engine.sessions().length), 2, 'both pages on the first page\'s engine');
+    await assertSdkConnected(viewer, 1);
+    const v = await assertVideoPlays(viewer, 'play');
+    assert.deepEqual([v.width, v.height], [local.width, local.height]);
+    await viewer.evaluate(() => window.app.disconnect());
+    await pub.evaluate(() => window.app.disconnect());
+    await waitForNoOpenConnections(pub);
+  });
+
+  it('synthetic media: Chromium checks the candidate, gets no answer, and the connection fails', async () => {
+    const p = await openPage({ media: 'synthetic' });
+    assert.equal(await p.evaluate(() => window.wcsMock.engine.media.mode), 'synthetic');
+    await connect(p);
+    assert.equal((await p.evaluate(() => window.app.publish('cam-syn'))).status, 'PUBLISHING');
+    await p.waitForFunction(() => window.peerConnections.find((x) => !(x as { __byMock?: boolean }).__byMock)?.connectionState === 'failed', undefined, { timeout: 120_000 });
+    const seen = await p.evaluate(() => (window.peerConnections.find((x) => !(x as { __byMock?: boolean }).__byMock) as unknown as { iceStates: string[] }).iceStates);
+    assert.ok(seen.includes('checking'), `ICE states: ${seen.join(' → ')}`);
+    assert.equal(await p.evaluate(() => window.peerConnections.filter((x) => (x as { __byMock?: boolean }).__byMock).length), 0, 'no mock connections in synthetic mode');
+  });
+
   it('plays a name nobody publishes: a test pattern (480x270) that keeps moving', async () => {
     const p = await openPage();
     await connect(p);
