@@ -233,3 +233,18 @@ describe('wcs engine: media legs', () => {
     assert.ok(SILENT_ICE_PORT > 1023);
   });
 });
+
+describe('docs/wcs-media.md example', () => {
+  it('docs/examples/wcs-faults.ts runs and prints what the doc says', async () => {
+    const { execFile } = await import('node:child_process');
+    const path = await import('node:path');
+    const root = path.resolve(__dirname, '../../..');
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(process.execPath, ['--import', 'tsx', 'docs/examples/wcs-faults.ts'], { cwd: root, timeout: 60_000 }, (err, stdout, stderr) =>
+        err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),
+      ),
+    );
+    assert.match(out, /publisher saw: .*stream cam1 FAILED: Failed by RTP activity/);
+    assert.match(out, /viewer saw: .*stream cam1 STOPPED: Stopped by publisher stop/);
+  });
+});
