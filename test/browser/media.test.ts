@@ -41,7 +41,8 @@ interface PageWindow {
     answer(callId: string): void;
     hangup(callId: string): void;
   };
-  peerConnections: RTCPeerConnection[] & { __byMock?: boolean }[];
+  /** Every connection of the page; `__byMock` marks the mock's own (instrument.js). */
+  peerConnections: (RTCPeerConnection & { __byMock?: boolean; iceStates: string[] })[];
   openPeerConnections(): number;
   sdpOutcomes: { type: string; ok: boolean; error?: string }[];
   wcsMock: {
@@ -123,7 +124,7 @@ describe('browser: loopback media and faults (Chromium, real WebSDK)', function 
   /** The SDK's connections (not the mock's) reach `connected`. */
   async function assertSdkConnected(p: Page, count: number): Promise<void> {
     await p.waitForFunction(
-      (n) => window.peerConnections.filter((pc) => !(pc as { __byMock?: boolean }).__byMock && pc.connectionState === 'connected').length >= n,
+      (n) => window.peerConnections.filter((pc) => !pc.__byMock && pc.connectionState === 'connected').length >= n,
       count,
       WAIT,
     );
@@ -133,7 +134,7 @@ describe('browser: loopback media and faults (Chromium, real WebSDK)', function 
     return p.evaluate(async () => {
       let total = 0;
       for (const pc of window.peerConnections) {
-        if ((pc as { __byMock?: boolean }).__byMock || pc.connectionState === 'closed') continue;
+        if (pc.__byMock || pc.connectionState === 'closed') continue;
         (await pc.getStats()).forEach((r: { type: string; bytesReceived?: number }) => {
           if (r.type === 'inbound-rtp') total += r.bytesReceived ?? 0;
         });
@@ -168,7 +169,7 @@ describe('browser: loopback media and faults (Chromium, real WebSDK)', function 
     await p.waitForFunction(async () => {
       let n = 0;
       for (const pc of window.peerConnections) {
-        if ((pc as { __byMock?: boolean }).__byMock || pc.connectionState !== 'connected') continue;
+        if (pc.__byMock || pc.connectionState !== 'connected') continue;
         (await pc.getStats()).forEach((r: { type: string; bytesReceived?: number }) => {
           if (r.type === 'inbound-rtp') n += r.bytesReceived ?? 0;
         });
@@ -207,10 +208,10 @@ describe('browser: loopback media and faults (Chromium, real WebSDK)', function 
     assert.equal(await p.evaluate(() => window.wcsMock.engine.media.mode), 'synthetic');
     await connect(p);
     assert.equal((await p.evaluate(() => window.app.publish('cam-syn'))).status, 'PUBLISHING');
-    await p.waitForFunction(() => window.peerConnections.find((x) => !(x as { __byMock?: boolean }).__byMock)?.connectionState === 'failed', undefined, { timeout: 120_000 });
-    const seen = await p.evaluate(() => (window.peerConnections.find((x) => !(x as { __byMock?: boolean }).__byMock) as unknown as { iceStates: string[] }).iceStates);
+    await p.waitForFunction(() => window.peerConnections.find((x) => !x.__byMock)?.connectionState === 'failed', undefined, { timeout: 120_000 });
+    const seen = await p.evaluate(() => window.peerConnections.find((x) => !x.__byMock)!.iceStates);
     assert.ok(seen.includes('checking'), `ICE states: ${seen.join(' → ')}`);
-    assert.equal(await p.evaluate(() => window.peerConnections.filter((x) => (x as { __byMock?: boolean }).__byMock).length), 0, 'no mock connections in synthetic mode');
+    assert.equal(await p.evaluate(() => window.peerConnections.filter((x) => x.__byMock).length), 0, 'no mock connections in synthetic mode');
   });
 
   it('plays a name nobody publishes: a test pattern (480x270) that keeps moving', async () => {
@@ -246,7 +247,7 @@ describe('browser: loopback media and faults (Chromium, real WebSDK)', function 
       const dir = { sdkIn: 0, farIn: 0 };
       for (const pc of window.peerConnections) {
         if (pc.connectionState !== 'connected') continue;
-        const mine = (pc as { __byMock?: boolean }).__byMock;
+        const mine = pc.__byMock;
         (await pc.getStats()).forEach((r: { type: string; kind?: string; bytesReceived?: number }) => {
           if (r.type === 'inbound-rtp' && r.kind === 'audio') dir[mine ? 'farIn' : 'sdkIn'] += r.bytesReceived ?? 0;
         });

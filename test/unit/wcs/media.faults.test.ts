@@ -248,3 +248,18 @@ describe('docs/wcs-media.md example', () => {
     assert.match(out, /viewer saw: .*stream cam1 STOPPED: Stopped by publisher stop/);
   });
 });
+
+describe('installWcsMock media option (Node)', () => {
+  it('defaults to synthetic without RTCPeerConnection, and says why loopback cannot run here', async () => {
+    const { installWcsMock } = await import('../../../mock-server/wcs/mockSocket');
+    const backend = { handler: () => ({ status: 200 }) };
+    const mock = installWcsMock({ url: 'ws://127.0.0.1:18080', backend, pingIntervalMs: 0 });
+    try {
+      assert.equal(mock.engine.media.mode, 'synthetic');
+    } finally {
+      await mock.uninstall();
+    }
+    assert.throws(() => installWcsMock({ url: 'ws://127.0.0.1:18080', backend, media: 'loopback' }), /loopback media needs a page with RTCPeerConnection/);
+    assert.throws(() => installWcsMock({ url: 'ws://127.0.0.1:18080', backend, media: 'webrtc' as 'loopback' }), /media must be "loopback", "synthetic" or a MediaPlane/);
+  });
+});
