@@ -11,7 +11,7 @@ import { invokeHook } from './hookCall';
 import type { WcsLogEntry, WcsLogInput } from './log';
 import type { WcsFaults } from './faults';
 import { uuid } from './ids';
-import { resolveMediaPlane, type MediaPlane } from './media/plane';
+import { resolveMediaPlane, type MediaPlane } from './media';
 import { ENVELOPE_KEYS, type EngineCore, type HookResult, type MediaLeg, type SdpKind, type Session, type StreamState, type WcsSessionInfo } from './session';
 import { keepAliveOnce } from './streams';
 

@@ -18,7 +18,7 @@ import { pushData } from './data';
 import { WcsFaults } from './faults';
 import { nodeId as makeNodeId, sessionId as makeSessionId } from './ids';
 import { formatLogEntry, type WcsLogEntry } from './log';
-import type { MediaPlane } from './media/plane';
+import type { MediaPlane } from './media';
 import { MessageRouter } from './router';
 import { Session, type ClientPort, type HookResult, type WcsClientLink, type WcsSessionInfo } from './session';
 import { keepAliveOnce } from './streams';

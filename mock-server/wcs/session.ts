@@ -5,7 +5,7 @@
  */
 import type { ErrorOutcome, RestClientConfig } from '../protocol';
 import type { HookResponse } from './backend';
-import type { MediaPlane } from './media/plane';
+import type { MediaPlane } from './media';
 
 /** What the transport gives the engine to talk to one client. `send` may throw (mock-socket is synchronous). */
 export interface ClientPort {
