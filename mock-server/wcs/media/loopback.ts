@@ -116,7 +116,7 @@ export class LoopbackMedia implements MediaPlane {
     try {
       await video.play();
       // The first frame may take a moment over a fresh connection; a blank picture is no snapshot.
-      for (let i = 0; i < 50 && video.videoWidth === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 100 && video.videoWidth === 0; i++) await new Promise((r) => setTimeout(r, 100));
       if (video.videoWidth === 0) return undefined;
       const canvas = document.createElement('canvas');
       canvas.width = video.videoWidth;
