@@ -256,7 +256,6 @@ export interface IncomingCallResult {
   readonly info?: string;
 }
 
-/** An inbound SIP INVITE for this session (§2.1 type 4, §6.4 "Incoming call"). */
 /** The id an injected call gets: `req.callId`, else `req.fields.callId`, else a fresh SIP Call-ID. */
 export function incomingCallId(req: IncomingCallRequest): string {
   const given = req.callId ?? req.fields?.callId;
@@ -268,6 +267,7 @@ export function incomingCallId(req: IncomingCallRequest): string {
   return given;
 }
 
+/** An inbound SIP INVITE for this session (§2.1 type 4, §6.4 "Incoming call"), under the id `incomingCallId` chose. */
 export async function incoming(core: EngineCore, s: Session, req: IncomingCallRequest, callId: string): Promise<IncomingCallResult> {
   if (s.calls.has(callId)) throw new Error(`call ${callId} already exists on session ${s.id}`);
   const hasVideo = req.hasVideo ?? false;

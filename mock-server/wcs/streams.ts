@@ -63,7 +63,7 @@ function sessionOf(core: EngineCore, st: StreamState): Session | undefined {
   return undefined;
 }
 
-/** `vod://` and `vod-live://` names play a file from WCS's media directory (PROTOCOL.md has the prefix list). */
+/** `vod://` and `vod-live://` names play an MP4 from WCS's media directory (WCS docs, "Capturing VOD from a file"). */
 const VOD_PREFIX = /^vod(-live)?:\/\//;
 
 /**
