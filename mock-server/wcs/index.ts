@@ -12,3 +12,5 @@ export { LoopbackMedia, SyntheticMedia, loopbackAvailable, resolveMediaPlane, te
 export { WcsFaults, FaultSpecSchema, STREAM_EVENT_TYPES, STREAM_FAILURE_INFO, breakAnswer, type BreakableAnswer, type FaultHost, type FaultResult, type FaultSpec } from './faults';
 export { installWcsMock, type InstallWcsMockOptions, type InstalledWcsMock } from './mockSocket';
 export { startWcsServer, DEFAULT_WCS_WS_PORT, type StartWcsServerOptions, type WcsServer } from './wsServer';
+export { AppsConfigSchema, DEFAULT_APPS, unknownAppInfo, type WcsApp } from './apps';
+export { AppsFileError, loadAppsFile, parseAppsText, type AppsOptions } from './appsFile';
