@@ -50,12 +50,10 @@ export class MessageRouter {
       ctx.fail(s, 'Malformed message: expected {"message": name, "data": [...]}', 'ErrorEvent');
       return;
     }
-    if (message === 'pong') {
-      s.unansweredPings = 0;
-      return;
-    }
-    if (message === 'ping') {
-      ctx.send(s, 'pong', [null]);
+    if (message === 'pong' || message === 'ping') {
+      ctx.record({ kind: 'client-message', sessionId: s.id, message, data });
+      if (message === 'pong') s.unansweredPings = 0;
+      else if (!s.pingsMuted) ctx.send(s, 'pong', [null]);
       return;
     }
     const msg = message;
