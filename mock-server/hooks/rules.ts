@@ -4,7 +4,7 @@
  * field, never as a zod dump.
  */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AnyHookType } from '../protocol/methods';
 import type { AnswerSpec, Policy, RuleAnswer } from './types';
 import { ANY_HOOK_TYPES, isBlockable } from '../protocol/methods';
