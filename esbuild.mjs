@@ -3,9 +3,19 @@
 // so the build stays usable while parts of the project are still being written.
 import * as esbuild from 'esbuild';
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { hostSuiteFiles } from './scripts/vscode-host/suite-files.mjs';
 
 const watch = process.argv.includes('--watch');
+
+/** Resolves the Playwright entry's import of `../index` to the published main entry, `wcs-hook-mock`. */
+const mainEntryExternal = {
+  name: 'main-entry-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/index$/ }, (args) =>
+      args.importer.includes(`${path.sep}playwright${path.sep}`) ? { path: 'wcs-hook-mock', external: true } : undefined);
+  },
+};
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', legalComments: 'none' };
 
 const targets = [
@@ -14,7 +24,16 @@ const targets = [
     entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs',
     target: 'node20', external: ['vscode'],
   },
-  { entryPoints: ['mock-server/index.ts'], outfile: 'dist/index.js', platform: 'node', format: 'cjs', target: 'node20' },
+  // The npm package's Node entry, once per module format. Dependencies stay external: npm installs them
+  // beside the package, and a user's own copy of ws or zod is shared instead of bundled twice.
+  { entryPoints: ['mock-server/index.ts'], outfile: 'dist/index.js', platform: 'node', format: 'cjs', target: 'node20', packages: 'external' },
+  { entryPoints: ['mock-server/index.ts'], outfile: 'dist/index.mjs', platform: 'node', format: 'esm', target: 'node20', packages: 'external' },
+  // `wcs-hook-mock/playwright`: the engine is imported from the package's main entry, not bundled in, so a
+  // test that imports both gets one WcsEngine class, not two.
+  ...['cjs', 'esm'].map((format) => ({
+    entryPoints: ['mock-server/playwright/index.ts'], outfile: `dist/playwright.${format === 'esm' ? 'mjs' : 'js'}`,
+    platform: 'node', format, target: 'node20', packages: 'external', plugins: [mainEntryExternal],
+  })),
   {
     entryPoints: ['mock-server/wcs/browser.ts'], outfile: 'dist/wcs-mock.browser.mjs', platform: 'browser',
     format: 'esm', target: 'es2020', minify: true,
@@ -23,6 +42,11 @@ const targets = [
     entryPoints: ['mock-server/wcs/browser.ts'], outfile: 'dist/wcs-mock.browser.js', platform: 'browser',
     // Minified: pages load this on every test run, and most of it is zod, which the catalog needs.
     format: 'iife', globalName: 'WcsMock', target: 'es2020', minify: true,
+  },
+  {
+    // For CommonJS consumers of `wcs-hook-mock/browser` (jsdom test runners); bundlers take the ESM build.
+    entryPoints: ['mock-server/wcs/browser.ts'], outfile: 'dist/wcs-mock.browser.cjs', platform: 'browser',
+    format: 'cjs', target: 'es2020',
   },
   {
     // The extension-host suite; mocha stays external and loads from node_modules inside the host.
