@@ -44,6 +44,9 @@ const targets = [
     entryPoints: ['mock-server/wcs/browser.ts'], outfile: 'dist/wcs-mock.browser.js', platform: 'browser',
     // Minified: pages load this on every test run; about half of it is zod, which the catalog needs.
     format: 'iife', globalName: 'WcsMock', target: 'es2020', minify: true, ...shipped,
+    // `var WcsMock` is global only in a classic script; Playwright's addInitScript and other loaders wrap the
+    // code in a function, so the global is also set explicitly.
+    footer: { js: 'globalThis.WcsMock=WcsMock;' },
   },
   {
     // For CommonJS consumers of `wcs-hook-mock/browser` (jsdom test runners); bundlers take the ESM build.

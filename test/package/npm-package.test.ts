@@ -141,11 +141,12 @@ describe('npm package: packed, installed into a fresh project, used from TypeScr
     await writeFile(join(project, 'check.cts'), TYPECHECK_CJS);
     const md = await readFile(DOC, 'utf8');
     await writeFile(join(project, 'tests/publish.spec.ts'), docSnippet(md, 'tests/publish.spec.ts'));
+    await writeFile(join(project, 'tests/in-page.spec.ts'), docSnippet(md, 'tests/in-page.spec.ts'));
     await writeFile(
       join(project, 'tsconfig.json'),
       JSON.stringify({
         compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: false, lib: ['ES2022', 'DOM'], types: ['node'] },
-        files: ['check.mts', 'check.cts', 'tests/publish.spec.ts'],
+        files: ['check.mts', 'check.cts', 'tests/publish.spec.ts', 'tests/in-page.spec.ts'],
       }),
     );
     ok(await run(process.execPath, [join(project, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project), 'tsc');
@@ -169,11 +170,12 @@ describe('npm package: packed, installed into a fresh project, used from TypeScr
     assert.match(cjs, /^hooks the backend got: connect, ConnectionStatusEvent, .*ConnectionStatusEvent$/m);
   });
 
-  it('runs the Playwright quick start: a real WebSDK app, its WebSocket routed to the fixture, hooks asserted', async function () {
+  it('runs the Playwright examples: a real WebSDK app, its WebSocket routed to the fixture or taken by the in-page mock', async function () {
     needs(this, chromiumAvailable, 'Debian Chromium at /usr/bin/chromium', HOW_TO_GET_CHROMIUM);
     this.timeout(180_000);
     const md = await readFile(DOC, 'utf8');
     await writeFile(join(project, 'tests/publish.spec.ts'), docSnippet(md, 'tests/publish.spec.ts'));
+    await writeFile(join(project, 'tests/in-page.spec.ts'), docSnippet(md, 'tests/in-page.spec.ts'));
     await writeFile(
       join(project, 'playwright.config.ts'),
       [
@@ -188,7 +190,7 @@ describe('npm package: packed, installed into a fresh project, used from TypeScr
     try {
       const r = await run(process.execPath, [join(project, 'node_modules/@playwright/test/cli.js'), 'test'], project, userEnv({ APP_URL: app.url }));
       ok(r, 'playwright test');
-      assert.match(r.stdout, /1 passed/);
+      assert.match(r.stdout, /2 passed/);
     } finally {
       await app.close();
     }
