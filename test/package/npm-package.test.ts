@@ -12,6 +12,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHookServer } from '../../mock-server/hooks';
 import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable, HOW_TO_GET_CHROMIUM } from '../browser/support/harness';
 import { needs } from '../support/skip';
 
@@ -102,6 +103,13 @@ export const made = [createHookServer({ port: 0 }), new WcsEngine({ backend: { u
 export const wrong: WcsFixtureOptions = { scope: 'window' };
 `;
 
+const ENTRIES_SCRIPT = `
+const probe = (main, browser, playwright) => [typeof main.WcsEngine, typeof browser.installWcsMock, typeof playwright.test.extend].join(' ');
+console.log('require: ' + probe(require('wcs-hook-mock'), require('wcs-hook-mock/browser'), require('wcs-hook-mock/playwright')));
+Promise.all([import('wcs-hook-mock'), import('wcs-hook-mock/browser'), import('wcs-hook-mock/playwright')])
+  .then(([m, b, p]) => console.log('import: ' + probe(m, b, p)));
+`;
+
 describe('npm package: packed, installed into a fresh project, used from TypeScript, Node and Playwright', function () {
   let work: string;
   let project: string;
@@ -152,7 +160,7 @@ describe('npm package: packed, installed into a fresh project, used from TypeScr
     ok(await run(process.execPath, [join(project, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project), 'tsc');
   });
 
-  it('runs the backend quick starts: hook server, engine and WCS WebSocket server, from ESM and from CommonJS', async function () {
+  it('runs the backend quick starts (hook server, engine, WCS WebSocket server) from ESM and CommonJS, and loads every entry both ways', async function () {
     this.timeout(60_000);
     const md = await readFile(DOC, 'utf8');
     await writeFile(join(project, 'backend-quickstart.mjs'), docSnippet(md, 'backend-quickstart.mjs'));
@@ -168,6 +176,24 @@ describe('npm package: packed, installed into a fresh project, used from TypeScr
     assert.match(cjs, /^WCS mock on ws:\/\/127\.0\.0\.1:\d+$/m);
     assert.match(cjs, /^session established: true$/m);
     assert.match(cjs, /^hooks the backend got: connect, ConnectionStatusEvent, .*ConnectionStatusEvent$/m);
+
+    // Every entry loads at run time through require() and through import().
+    await writeFile(join(project, 'entries.cjs'), ENTRIES_SCRIPT);
+    const entries = ok(await run(process.execPath, ['entries.cjs'], project), 'entries.cjs').stdout.trim().split('\n');
+    assert.deepEqual(entries, ['require: function function function', 'import: function function function']);
+  });
+
+  it('runs the CLI from its bin: trigger fires a session at a backend', async function () {
+    this.timeout(60_000);
+    const backend = createHookServer({ port: 0, policy: 'echo-all' });
+    await backend.listen();
+    try {
+      const r = ok(await run(join(project, 'node_modules/.bin/wcs-hook-mock'), ['trigger', 'connect', '--backend', `${backend.url}/EchoApp`], project), 'wcs-hook-mock trigger');
+      assert.match(r.stdout, /^1 session: 1 completed, 0 refused; 3 hooks \(0 not 200\)/m);
+      assert.deepEqual(backend.journal.all().map((ex) => ex.method), ['connect', 'ConnectionStatusEvent', 'ConnectionStatusEvent']);
+    } finally {
+      await backend.close();
+    }
   });
 
   it('runs the Playwright examples: a real WebSDK app, its WebSocket routed to the fixture or taken by the in-page mock', async function () {
