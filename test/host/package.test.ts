@@ -57,7 +57,7 @@ describe('.vsix contents (vsce ls)', function () {
 
   it('leaves out sources, tests, tooling and node_modules', () => {
     const unwanted = files.filter((f) =>
-      /^(node_modules|test|mock-server|extension|scripts|bench|docs|\.cache|\.ci|test-results)\//.test(f) || /\.(ts|map|vsix)$/.test(f));
+      /^(node_modules|test|mock-server|extension|scripts|bench|docs|\.cache|\.ci|test-results)\//.test(f) || /\.(ts|map|vsix|tgz)$/.test(f) || /^tsconfig.*\.json$/.test(f));
     assert.deepEqual(unwanted, []);
   });
 });
