@@ -61,7 +61,7 @@ export interface WaitForHookOptions {
 export interface WcsFixture {
   /** The engine itself, for anything the levers below do not cover. */
   readonly engine: WcsEngine;
-  /** Every hook fired so far, oldest first. */
+  /** Hooks fired so far, oldest first; the latest `engine.logLimit` (default 10000) are kept. */
   readonly hooks: readonly WcsHook[];
   /** The engine's event log (bounded by its `logLimit`, default 10000 entries). */
   readonly log: readonly WcsLogEntry[];
@@ -93,6 +93,7 @@ function wcsPorts(url: URL): boolean {
 const echo = (_method: string, body: Record<string, unknown>): HookReply => ({ status: 200, body });
 
 const DEFAULT_WAIT_MS = 10_000;
+const DEFAULT_HOOK_LIMIT = 10_000;
 
 function pageOrigin(page: Page): string | undefined {
   try {
@@ -133,11 +134,14 @@ function connect(engine: WcsEngine, ws: WebSocketRoute, origin: string | undefin
 export function createWcsFixture(options: WcsFixtureOptions): { fixture: WcsFixture; route: (target: Page | BrowserContext, page?: Page) => Promise<void>; dispose: () => Promise<void> } {
   const engine = new WcsEngine({ pingIntervalMs: 0, ...options.engine, backend: options.backend ?? { handler: echo }, farEnd: options.farEnd });
   const hooks: WcsHook[] = [];
-  const waiters = new Set<(h: WcsHook) => void>();
+  // The same bound as the engine's log: a long test keeps the latest hooks, not all of them.
+  const hookLimit = Math.max(1, options.engine?.logLimit ?? DEFAULT_HOOK_LIMIT);
+  const waiters = new Map<(h: WcsHook) => void, (why: Error) => void>();
   engine.on('hook', (sessionId, method, result) => {
     const h: WcsHook = { sessionId, method, body: result.body, status: result.response?.status ?? 0, result };
     hooks.push(h);
-    for (const w of [...waiters]) w(h);
+    if (hooks.length > hookLimit) hooks.splice(0, hooks.length - hookLimit);
+    for (const w of [...waiters.keys()]) w(h);
   });
 
   const fixture: WcsFixture = {
@@ -154,17 +158,19 @@ export function createWcsFixture(options: WcsFixtureOptions): { fixture: WcsFixt
       if (seen) return Promise.resolve(seen);
       const timeout = o.timeout ?? DEFAULT_WAIT_MS;
       return new Promise<WcsHook>((resolve, reject) => {
-        const waiter = (h: WcsHook) => {
-          if (!matches(h)) return;
+        const settle = (h: WcsHook | Error) => {
           clearTimeout(timer);
           waiters.delete(waiter);
-          resolve(h);
+          if (h instanceof Error) reject(h);
+          else resolve(h);
+        };
+        const waiter = (h: WcsHook) => {
+          if (matches(h)) settle(h);
         };
         const timer = setTimeout(() => {
-          waiters.delete(waiter);
-          reject(new Error(`no ${method} hook within ${timeout} ms; engine log:\n${engine.logText() || '(empty: did the page connect to a routed URL?)'}`));
+          settle(new Error(`no ${method} hook within ${timeout} ms; engine log:\n${engine.logText() || '(empty: did the page connect to a routed URL?)'}`));
         }, timeout);
-        waiters.add(waiter);
+        waiters.set(waiter, settle);
       });
     },
     incomingCall: (session, call) => engine.injectIncomingCall(session, call),
@@ -182,7 +188,10 @@ export function createWcsFixture(options: WcsFixtureOptions): { fixture: WcsFixt
       await target.routeWebSocket(matcher, (ws) => connect(engine, ws, page ? pageOrigin(page) : undefined));
     },
     // Hooks still in flight when the test ends are abandoned: the test's verdict is already in.
-    dispose: () => engine.close({ abortHooks: true }),
+    async dispose() {
+      for (const settle of [...waiters.values()]) settle(new Error('the test ended while waiting for a hook'));
+      await engine.close({ abortHooks: true });
+    },
   };
 }
 
