@@ -13,6 +13,7 @@ import {
   type HookResult,
   type IncomingCallRequest,
   type IncomingCallResult,
+  type WcsAppConfig,
   type WcsEngineOptions,
   type WcsLogEntry,
   type WcsSessionInfo,
@@ -30,10 +31,16 @@ export interface WcsFixtureOptions {
   url?: WebSocketUrlMatcher;
   /** Where hooks go: `{url}` (a real backend, POSTed from Node) or `{handler}` (a function in the test). Default: echo (200, the body back). */
   backend?: Backend;
+  /**
+   * Applications by appKey, as in WCS's `add app`: each with its own backend, hook methods and built-in
+   * behaviour (`roomApp`). `defaultApp` and `roomApp` always exist; an unknown appKey is refused unless
+   * `engine.unknownApps` is `'accept'`.
+   */
+  apps?: Record<string, WcsAppConfig>;
   /** What the SIP side does with outgoing calls. Default: answers at once. */
   farEnd?: FarEndScript;
-  /** Any other engine option (pingIntervalMs, hookTimeoutMs, sdpAnswer ...). */
-  engine?: Omit<WcsEngineOptions, 'backend' | 'farEnd'>;
+  /** Any other engine option (pingIntervalMs, hookTimeoutMs, sdpAnswer, unknownApps ...). */
+  engine?: Omit<WcsEngineOptions, 'backend' | 'farEnd' | 'apps'>;
   /** `context` (default) routes every page of the test's browser context, popups included; `page` only the test's page. */
   scope?: 'context' | 'page';
 }
@@ -132,7 +139,13 @@ function connect(engine: WcsEngine, ws: WebSocketRoute, origin: string | undefin
 
 /** Builds the fixture's engine and its test-facing side; `dispose` ends it. */
 export function createWcsFixture(options: WcsFixtureOptions): { fixture: WcsFixture; route: (target: Page | BrowserContext, page?: Page) => Promise<void>; dispose: () => Promise<void> } {
-  const engine = new WcsEngine({ pingIntervalMs: 0, ...options.engine, backend: options.backend ?? { handler: echo }, farEnd: options.farEnd });
+  const engine = new WcsEngine({
+    pingIntervalMs: 0,
+    ...options.engine,
+    backend: options.backend ?? { handler: echo },
+    farEnd: options.farEnd,
+    ...(options.apps ? { apps: options.apps } : {}),
+  });
   const hooks: WcsHook[] = [];
   // The same bound as the engine's log: a long test keeps the latest hooks, not all of them.
   const hookLimit = Math.max(1, options.engine?.logLimit ?? DEFAULT_HOOK_LIMIT);

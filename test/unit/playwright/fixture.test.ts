@@ -32,6 +32,19 @@ describe('Playwright fixture (Node side)', () => {
     }
   });
 
+  it('routes each appKey to its own application from the apps option', async () => {
+    const { fixture, dispose } = createWcsFixture({
+      apps: { strictApp: { backend: { handler: () => ({ status: 403 }) } } },
+    });
+    try {
+      assert.equal((await new ScriptedClient(fixture.engine).connect({ appKey: 'strictApp' })).established, false);
+      assert.equal((await new ScriptedClient(fixture.engine).connect({ appKey: 'defaultApp' })).established, true);
+      assert.deepEqual(fixture.hooks.filter((h) => h.method === 'connect').map((h) => h.status), [403, 200]);
+    } finally {
+      await dispose();
+    }
+  });
+
   it('a wait still open when the test ends is rejected, not left hanging', async () => {
     const { fixture, dispose } = createWcsFixture({});
     const waiting = fixture.waitForHook('publishStream', { timeout: 60_000 });
