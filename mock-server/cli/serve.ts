@@ -73,6 +73,7 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
       fallback: config.fallback,
       journalFile: config.journalFile,
       journalLimit: config.journalLimit,
+      journalMaxBytes: config.journalMaxBytes,
       maxBodyBytes: config.maxBodyBytes,
       basicAuth: config.basicAuth,
       signingSecret: config.signingSecret,

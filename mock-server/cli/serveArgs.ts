@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_PORT } from '../hooks/server';
+import { MAX_JOURNAL_LIMIT } from '../hooks/journal';
 import { POLICIES, type Policy } from '../hooks/types';
 
 export interface ServeConfig {
@@ -19,6 +20,7 @@ export interface ServeConfig {
   readonly signingSecret?: string;
   readonly maxBodyBytes?: number;
   readonly journalLimit?: number;
+  readonly journalMaxBytes?: number;
   /** `interactive`: force the terminal UI off (`--no-interactive`) or leave it to TTY detection. */
   readonly interactive?: boolean;
   readonly watchRules: boolean;
@@ -45,7 +47,8 @@ Options:
   --secret SECRET        require hook signatures: Authorization: WCS <HMAC-MD5 of the body>
                          (or env WCS_HOOK_MOCK_SECRET)
   --max-body BYTES       body size limit (default 1048576)
-  --journal-limit N      exchanges kept in memory (default 10000)
+  --journal-limit N      exchanges kept in memory (default 10000, at most 1000000)
+  --journal-max-mb N     memory for kept exchanges in MiB (default 256); the oldest are dropped first
   --no-interactive       log one line per exchange even on a terminal
   --interactive          the key-driven terminal UI even when stdin/stdout do not look like a terminal
   --no-watch             do not reload the rules file when it changes
@@ -68,6 +71,10 @@ function number(flag: string, text: string | undefined, opts: { min: number; max
   return n;
 }
 
+function mebibytes(n: number | undefined): number | undefined {
+  return n === undefined ? undefined : n * 1024 * 1024;
+}
+
 export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): ServeConfig {
   let values;
   try {
@@ -88,6 +95,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
         secret: { type: 'string' },
         'max-body': { type: 'string' },
         'journal-limit': { type: 'string' },
+        'journal-max-mb': { type: 'string' },
         interactive: { type: 'boolean' },
         'no-interactive': { type: 'boolean' },
         'no-watch': { type: 'boolean' },
@@ -131,7 +139,8 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     basicAuth: values.user !== undefined && password !== undefined ? { username: values.user, password } : undefined,
     signingSecret: secret,
     maxBodyBytes: number('max-body', values['max-body'], { min: 1, integer: true }),
-    journalLimit: number('journal-limit', values['journal-limit'], { min: 1, integer: true }),
+    journalLimit: number('journal-limit', values['journal-limit'], { min: 1, max: MAX_JOURNAL_LIMIT, integer: true }),
+    journalMaxBytes: mebibytes(number('journal-max-mb', values['journal-max-mb'], { min: 1, max: 1024 * 1024, integer: true })),
     interactive: values['no-interactive'] ? false : values.interactive ? true : undefined,
     watchRules: !values['no-watch'],
     help: values.help ?? false,

@@ -7,11 +7,11 @@ import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { finished } from 'node:stream/promises';
 import { TypedEmitter } from '../util/emitter';
-import { renderAnswer } from './answers';
+import { describeAnswer, renderAnswer } from './answers';
 import { ExchangeRecord } from './exchange';
 import { isJson } from './jsonCheck';
 import { checkBasic, checkSignature } from './auth';
-import { DEFAULT_JOURNAL_LIMIT, Journal, JournalWriter } from './journal';
+import { DEFAULT_JOURNAL_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, EXCHANGE_OVERHEAD_BYTES, Journal, JournalWriter, MAX_JOURNAL_LIMIT } from './journal';
 import { splitHookPath } from './path';
 import { decide, parseAnswerSpec, type RulesFile } from './rules';
 import type { AnsweredBy, AnswerSpec, Exchange, HookServerEvents, Policy } from './types';
@@ -32,8 +32,10 @@ export interface HookServerOptions {
   holdTimeoutMs?: number;
   /** What the hold timeout and shutdown answer. Default 'echo'. */
   fallback?: 'echo' | 'forbid';
-  /** Default 10000 exchanges kept in memory. */
+  /** Default 10000 exchanges kept in memory (at most MAX_JOURNAL_LIMIT). */
   journalLimit?: number;
+  /** Bound on the counted bytes of exchanges kept in memory; default 256 MiB. Oldest dropped first. */
+  journalMaxBytes?: number;
   /** Append-only JSONL, one line per exchange once it is answered or aborted. */
   journalFile?: string;
   /** Default 1 MiB; larger bodies get 413. */
@@ -138,7 +140,10 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     this.rules = options.rules;
     this.basicAuth = options.basicAuth;
     this.secret = options.signingSecret;
-    this.journal = new Journal(int('journalLimit', options.journalLimit, DEFAULT_JOURNAL_LIMIT, 1));
+    this.journal = new Journal(
+      int('journalLimit', options.journalLimit, DEFAULT_JOURNAL_LIMIT, 1, MAX_JOURNAL_LIMIT),
+      int('journalMaxBytes', options.journalMaxBytes, DEFAULT_JOURNAL_MAX_BYTES, EXCHANGE_OVERHEAD_BYTES),
+    );
     this.journalFile = options.journalFile;
     if (options.journalFile) this.writer = new JournalWriter(options.journalFile, (m) => this.emit('warning', m));
 
@@ -454,7 +459,18 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     closeConnection: boolean,
   ): void {
     // Only a merge needs the parsed body; echo must not pay for parsing it.
-    const wire = renderAnswer(spec, raw, typeof spec === 'object' && 'merge' in spec ? ex.body : undefined);
+    let wire;
+    try {
+      wire = renderAnswer(spec, raw, typeof spec === 'object' && 'merge' in spec ? ex.body : undefined);
+    } catch (err) {
+      // A body nested thousands of levels deep parses but cannot be serialised again (the stack runs out):
+      // the hook is refused instead of taking the server down.
+      if (!(err instanceof RangeError)) throw err;
+      spec = { status: 400, body: { error: `cannot build the ${describeAnswer(spec)} answer: the body is nested too deeply` } };
+      by = 'server';
+      ruleIndex = undefined;
+      wire = renderAnswer(spec, raw, undefined);
+    }
     const json = wire.headers['Content-Type'] !== undefined;
     const close = closeConnection || this.stopping;
     const at = Date.now();
