@@ -54,7 +54,7 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
   if (config.journalFile) {
     // Fail now, with the reason, rather than as a warning after the first hook.
     try {
-      await (await open(config.journalFile, 'a')).close();
+      await (await open(config.journalFile, 'a', 0o600)).close();
     } catch (err) {
       return fail(`cannot write journal file ${config.journalFile}: ${(err as Error).message}`, 1);
     }

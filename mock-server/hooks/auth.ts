@@ -54,3 +54,17 @@ export function checkSignature(values: readonly string[] | undefined, raw: Buffe
   if (sigs.some((v) => equalText(v.slice(4).trim().toLowerCase(), expected))) return undefined;
   return 'body signature does not match (wrong secret, or the body was changed after signing)';
 }
+
+/**
+ * An `Authorization` value with every credential replaced and its scheme kept (`Basic [redacted]`), so a
+ * journal says how a hook authenticated without storing what would let anyone replay it.
+ */
+export function redactCredentials(value: string): string {
+  return value
+    .split(/,\s*(?=[A-Za-z][\w.+-]*\s)/)
+    .map((part) => {
+      const m = /^\s*([A-Za-z][\w.+-]*)(\s+)\S/.exec(part);
+      return m ? `${m[1]} [redacted]` : part.trim() === '' ? part : '[redacted]';
+    })
+    .join(', ');
+}

@@ -2,9 +2,10 @@
  * The record of exchanges: a bounded in-memory ring (a long session must not grow without limit) and an
  * optional append-only JSONL file that survives the process.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, fstatSync, openSync, readSync, statSync, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { correlationKeys, validateBody } from '../protocol/validate';
+import { redactCredentials } from './auth';
 import { ExchangeArena, SLOT_BYTES } from './arena';
 import { ExchangeRecord } from './exchange';
 import type { Exchange } from './types';
@@ -200,12 +201,16 @@ export type JournalRecord = Exchange;
 export class JournalWriter {
   private readonly stream: WriteStream;
   private failed = false;
+  private needsNewline: boolean;
 
   constructor(
     readonly path: string,
     private readonly onError: (message: string) => void,
   ) {
-    this.stream = createWriteStream(path, { flags: 'a' });
+    // 0600: the file keeps every hook body (SIP credentials, tokens) after the session ends.
+    this.stream = createWriteStream(path, { flags: 'a', mode: 0o600 });
+    // A process killed mid-write leaves a torn last line; the first new record must not be glued onto it.
+    this.needsNewline = endsWithoutNewline(path);
     this.stream.on('error', (err) => {
       if (this.failed) return;
       this.failed = true;
@@ -215,7 +220,13 @@ export class JournalWriter {
 
   write(ex: Exchange): void {
     if (this.failed) return;
-    this.stream.write(journalLine(ex) + '\n');
+    const line = journalLine(ex) + '\n';
+    if (this.needsNewline) {
+      this.needsNewline = false;
+      this.stream.write('\n' + line);
+    } else {
+      this.stream.write(line);
+    }
   }
 
   /** Flushes and closes the file. */
@@ -228,16 +239,50 @@ export class JournalWriter {
   }
 }
 
+/** Whether an existing, non-empty file's last byte is not a newline (read once, at open). */
+function endsWithoutNewline(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    // Opening a FIFO for reading would block until a writer appears.
+    if (!statSync(path).isFile()) return false;
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } catch {
+    // no file yet (or not readable): the write stream reports what matters
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /**
  * One JSONL line: the exchange without what `rawBody` already says (parsed body, keys, issues, an echo
  * answer's body). readJournalFile derives those again, so a record read back has every field.
  */
 export function journalLine(ex: Exchange): string {
   const rec = ex as Exchange & { toRecord?: (full: boolean) => Exchange; withTransientBody?: <T>(use: () => T) => T };
-  if (rec.toRecord && rec.withTransientBody) return rec.withTransientBody(() => JSON.stringify(rec.toRecord!(false)));
+  if (rec.toRecord && rec.withTransientBody) return rec.withTransientBody(() => JSON.stringify(redacted(rec.toRecord!(false))));
   const o: Partial<Exchange> = { ...ex };
   delete (o as { body?: unknown }).body;
-  return JSON.stringify(o);
+  return JSON.stringify(redacted(o as Exchange));
+}
+
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization'];
+
+/** The record with credentials redacted from its headers: a journal file outlives the session. */
+function redacted(rec: Exchange): Exchange {
+  const h = rec.headers as Record<string, string | string[]> | undefined;
+  if (!h || !CREDENTIAL_HEADERS.some((n) => h[n] !== undefined)) return rec;
+  const headers = { ...h };
+  for (const n of CREDENTIAL_HEADERS) {
+    const v = headers[n];
+    if (v !== undefined) headers[n] = Array.isArray(v) ? v.map(redactCredentials) : redactCredentials(v);
+  }
+  return { ...rec, headers };
 }
 
 /**
