@@ -7,6 +7,7 @@ import { POLICIES, type Policy } from '../mock-server/hooks/types';
 import { DEFAULT_JOURNAL_LIMIT } from '../mock-server/hooks/journal';
 import { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_PORT, type HookServerOptions } from '../mock-server/hooks/server';
 import { isLoopback as isLoopbackHost } from '../mock-server/util/net';
+import { normalizeOrigin } from '../mock-server/util/origin';
 
 export const SECTION = 'wcsHookMock';
 
@@ -22,6 +23,8 @@ export interface Settings {
   /** Workspace-relative (or absolute) path of the rules file. */
   readonly rulesFile: string;
   readonly policy: Policy;
+  /** Web page origins allowed to post hooks besides loopback pages (`--allow-origin`). */
+  readonly allowOrigins: readonly string[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -33,10 +36,11 @@ export const DEFAULT_SETTINGS: Settings = {
   journalSize: DEFAULT_JOURNAL_LIMIT,
   rulesFile: '.vscode/wcs-hooks.json',
   policy: 'hold-blockable',
+  allowOrigins: [],
 };
 
 /** The settings whose change needs a server restart (all but autoStart and rulesFile, which reload live). */
-export const RESTART_KEYS: readonly (keyof Settings)[] = ['host', 'port', 'holdTimeoutSeconds', 'fallback', 'journalSize'];
+export const RESTART_KEYS: readonly (keyof Settings)[] = ['host', 'port', 'holdTimeoutSeconds', 'fallback', 'journalSize', 'allowOrigins'];
 
 export function readSettings(get: (key: keyof Settings) => unknown): { settings: Settings; problems: string[] } {
   const problems: string[] = [];
@@ -58,6 +62,11 @@ export function readSettings(get: (key: keyof Settings) => unknown): { settings:
     journalSize: pick('journalSize', int(1, 1_000_000), 'a whole number from 1 to 1000000'),
     rulesFile: pick('rulesFile', (v) => typeof v === 'string', 'a path'),
     policy: pick('policy', (v) => POLICIES.includes(v as Policy), POLICIES.map((p) => `"${p}"`).join(', ')),
+    allowOrigins: pick(
+      'allowOrigins',
+      (v) => Array.isArray(v) && v.every((o) => typeof o === 'string' && normalizeOrigin(o) !== undefined),
+      'a list of origins like "https://app.example.com"',
+    ),
   };
   return { settings: { ...settings, host: settings.host.trim(), rulesFile: settings.rulesFile.trim() }, problems };
 }
@@ -75,6 +84,7 @@ export function serverOptions(s: Settings): HookServerOptions {
     holdTimeoutMs: Math.round(s.holdTimeoutSeconds * 1000),
     fallback: s.fallback,
     journalLimit: s.journalSize,
+    allowOrigins: s.allowOrigins,
   };
 }
 

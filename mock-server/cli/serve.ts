@@ -73,6 +73,7 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
       journalFile: config.journalFile,
       journalLimit: config.journalLimit,
       journalMaxBytes: config.journalMaxBytes,
+      allowOrigins: config.allowOrigins,
       maxBodyBytes: config.maxBodyBytes,
       basicAuth: config.basicAuth,
       signingSecret: config.signingSecret,

@@ -5,6 +5,8 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_PORT } from '../hooks/server';
 import { MAX_JOURNAL_LIMIT } from '../hooks/journal';
+import { isLoopback } from '../util/net';
+import { normalizeOrigin } from '../util/origin';
 import { POLICIES, type Policy } from '../hooks/types';
 
 export interface ServeConfig {
@@ -21,6 +23,8 @@ export interface ServeConfig {
   readonly maxBodyBytes?: number;
   readonly journalLimit?: number;
   readonly journalMaxBytes?: number;
+  /** Web page origins allowed besides loopback pages (`--allow-origin`, repeatable). */
+  readonly allowOrigins: readonly string[];
   /** `interactive`: force the terminal UI off (`--no-interactive`) or leave it to TTY detection. */
   readonly interactive?: boolean;
   readonly watchRules: boolean;
@@ -52,6 +56,10 @@ Options:
   --no-interactive       log one line per exchange even on a terminal
   --interactive          the key-driven terminal UI even when stdin/stdout do not look like a terminal
   --no-watch             do not reload the rules file when it changes
+  --allow-origin ORIGIN  let web pages from ORIGIN (https://app.example.com) post hooks; repeatable
+                         (pages on localhost, 127.0.0.1 and [::1] are always allowed, others never)
+  --allow-unauthenticated
+                         with a --host that is not loopback, start even without --secret or --user
   -h, --help             show this help
 
 On a terminal, held hooks are answered with single keys: e echo, f forbid, r forbid with a reason,
@@ -99,6 +107,8 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
         interactive: { type: 'boolean' },
         'no-interactive': { type: 'boolean' },
         'no-watch': { type: 'boolean' },
+        'allow-origin': { type: 'string', multiple: true },
+        'allow-unauthenticated': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -127,6 +137,17 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   for (const f of ['rules', 'journal'] as const) {
     if (values[f] !== undefined && values[f]!.trim() === '') throw new UsageError(`--${f} needs a file name`);
   }
+  if (!isLoopback(host) && !values['allow-unauthenticated'] && values.user === undefined && secret === undefined) {
+    throw new UsageError(
+      `--host ${host} is reachable from the network and no credentials are required: add --secret SECRET ` +
+        `(or --user NAME --password PASS), or --allow-unauthenticated to expose it anyway`,
+    );
+  }
+  const allowOrigins = (values['allow-origin'] ?? []).map((o) => {
+    const n = normalizeOrigin(o);
+    if (n === undefined) throw new UsageError(`--allow-origin needs an origin like https://app.example.com, got '${o}'`);
+    return n;
+  });
   const holdSeconds = number('hold-timeout', values['hold-timeout'], { min: 0, max: 2_000_000 });
   return {
     host,
@@ -143,6 +164,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     journalMaxBytes: mebibytes(number('journal-max-mb', values['journal-max-mb'], { min: 1, max: 1024 * 1024, integer: true })),
     interactive: values['no-interactive'] ? false : values.interactive ? true : undefined,
     watchRules: !values['no-watch'],
+    allowOrigins,
     help: values.help ?? false,
   };
 }
