@@ -57,7 +57,7 @@ export function readSettings(get: (key: keyof Settings) => unknown): { settings:
     autoStart: pick('autoStart', (v) => typeof v === 'boolean', 'true or false'),
     host: pick('host', (v) => typeof v === 'string' && v.trim() !== '', 'a host name or address'),
     port: pick('port', int(0, 65535), 'a port number from 0 to 65535'),
-    holdTimeoutSeconds: pick('holdTimeoutSeconds', (v) => typeof v === 'number' && v >= 0 && v <= 86_400, 'a number of seconds from 0 to 86400'),
+    holdTimeoutSeconds: pick('holdTimeoutSeconds', (v) => typeof v === 'number' && (v === 0 || (v >= 0.001 && v <= 86_400)), '0 or a number of seconds from 0.001 to 86400'),
     fallback: pick('fallback', (v) => v === 'echo' || v === 'forbid', '"echo" or "forbid"'),
     journalSize: pick('journalSize', int(1, 1_000_000), 'a whole number from 1 to 1000000'),
     rulesFile: pick('rulesFile', (v) => typeof v === 'string', 'a path'),

@@ -79,6 +79,13 @@ function number(flag: string, text: string | undefined, opts: { min: number; max
   return n;
 }
 
+/** 0 means "hold forever", so a positive value that rounds to 0 ms must not silently become that. */
+function holdMs(seconds: number): number {
+  const ms = Math.round(seconds * 1000);
+  if (seconds > 0 && ms === 0) throw new UsageError(`--hold-timeout ${seconds} is under a millisecond; use 0 to hold without limit, or at least 0.001`);
+  return ms;
+}
+
 function mebibytes(n: number | undefined): number | undefined {
   return n === undefined ? undefined : n * 1024 * 1024;
 }
@@ -154,7 +161,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     port: number('port', values.port, { min: 0, max: 65535, integer: true }) ?? DEFAULT_PORT,
     rulesFile: values.rules,
     journalFile: values.journal,
-    holdTimeoutMs: holdSeconds === undefined ? DEFAULT_HOLD_TIMEOUT_MS : Math.round(holdSeconds * 1000),
+    holdTimeoutMs: holdSeconds === undefined ? DEFAULT_HOLD_TIMEOUT_MS : holdMs(holdSeconds),
     fallback,
     policy: policy as Policy | undefined,
     basicAuth: values.user !== undefined && password !== undefined ? { username: values.user, password } : undefined,
