@@ -10,6 +10,7 @@ import type { Command } from './commands';
 import { isLoopback, parseServeArgs, SERVE_USAGE, UsageError, type ServeConfig } from './serveArgs';
 import { watchRules, type RulesWatcher } from './rulesWatcher';
 import { InteractiveConsole } from './ttyApp';
+import { terminalSafe } from '../util/terminalSafe';
 import { formatLogLine } from './ttyView';
 
 export interface ServeIO {
@@ -151,9 +152,9 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
       });
       server.on('answered', (ex) => log(formatLogLine(ex)));
       server.on('aborted', (ex) => log(formatLogLine(ex)));
-      server.on('warning', (m) => io.stderr.write(`${PREFIX}: warning: ${m}\n`));
+      server.on('warning', (m) => io.stderr.write(`${PREFIX}: warning: ${terminalSafe(m)}\n`));
     }
-    const say = (m: string) => (ui ? ui.log(m) : io.stderr.write(`${PREFIX}: ${m}\n`));
+    const say = (m: string) => (ui ? ui.log(terminalSafe(m)) : io.stderr.write(`${PREFIX}: ${terminalSafe(m)}\n`));
 
     if (config.rulesFile && config.watchRules) watcher = watchRules(config.rulesFile, server, say);
   });

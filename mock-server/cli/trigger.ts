@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { UrlBackend } from '../wcs/backend';
 import type { FarEndAction } from '../wcs/farEnd';
 import { formatLogEntry } from '../wcs/log';
+import { terminalSafe } from '../util/terminalSafe';
 import { SCENARIOS, SCENARIO_SUMMARIES, isScenario, runScenario, type ScenarioResult } from '../wcs/scenarios';
 import type { Command } from './commands';
 
@@ -121,7 +122,7 @@ function human(r: ScenarioResult, verbose: boolean): string {
     out.push('', `session ${i + 1}: ${t.sessionId ?? '?'}`);
     for (const e of t.log) {
       if (e.kind === 'session' && e.event === 'opened') continue;
-      out.push(`  ${formatLogEntry(e)}`);
+      out.push(`  ${terminalSafe(formatLogEntry(e))}`);
     }
     out.push('  WebSDK client saw:');
     for (const ev of t.sdkEvents) out.push(`    ${ev}`);

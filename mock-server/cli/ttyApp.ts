@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { HookServer } from '../hooks/server';
 import type { Exchange } from '../hooks/types';
 import type { Disposable } from '../util/emitter';
+import { terminalSafe } from '../util/terminalSafe';
 import {
   editLine, formatArrival, formatSettled, formatStatus, HELP_LINES, keyAction, nextPolicy, paint, select, splitKeys,
   type Style,
@@ -52,7 +53,7 @@ export class InteractiveConsole {
       this.server.on('received', (ex) => this.onReceived(ex)),
       this.server.on('answered', (ex) => this.onSettled(ex)),
       this.server.on('aborted', (ex) => this.onSettled(ex)),
-      this.server.on('warning', (m) => this.log(paint(this.style, 'red', `warning: ${m}`))),
+      this.server.on('warning', (m) => this.log(paint(this.style, 'red', `warning: ${terminalSafe(m)}`))),
     );
     // The remaining time of held hooks counts down; redraw twice a second only while something is held.
     this.ticker = setInterval(() => {

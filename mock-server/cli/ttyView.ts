@@ -5,6 +5,7 @@
  */
 import { describeAnswer } from '../hooks/answers';
 import type { Exchange, Policy } from '../hooks/types';
+import { terminalSafe } from '../util/terminalSafe';
 
 export interface Style {
   readonly color: boolean;
@@ -63,7 +64,7 @@ export function formatLatency(ms: number | undefined): string {
 function answerText(style: Style, ex: Exchange): string {
   const a = ex.answer;
   if (!a) return '';
-  const text = describeAnswer(a.spec);
+  const text = terminalSafe(describeAnswer(a.spec));
   // Show the status actually sent (a server error answer's spec already says it, echo is always 200).
   const t = text.startsWith(String(a.status)) ? text : `${a.status} ${text}`;
   return paint(style, a.status === 200 ? 'green' : 'red', t);
@@ -74,26 +75,26 @@ export function formatArrival(ex: Exchange, style: Style, opts: { maxIssues?: nu
   const head = [
     paint(style, 'dim', clock(ex.receivedAt)),
     paint(style, 'bold', `#${ex.id}`),
-    paint(style, 'cyan', ex.method || '(no method)'),
+    paint(style, 'cyan', terminalSafe(ex.method) || '(no method)'),
     paint(style, 'dim', `${ex.type}${ex.unknownMethod && ex.method ? ' (not in the catalog)' : ''}`),
-    ex.app ? paint(style, 'dim', ex.app) : '',
-    keyFields(ex),
+    ex.app ? paint(style, 'dim', terminalSafe(ex.app)) : '',
+    terminalSafe(keyFields(ex)),
   ].filter((s) => s !== '');
   let line = head.join(' ');
   if (ex.state === 'pending') line += ' ' + paint(style, 'yellow', 'HELD');
   else if (ex.state === 'answered') line += ` → ${answerText(style, ex)} ${paint(style, 'dim', `(${who(ex)})`)}`;
   const lines = [line];
-  if (ex.error) lines.push(`    ${paint(style, 'red', ex.error)}`);
+  if (ex.error) lines.push(`    ${paint(style, 'red', terminalSafe(ex.error))}`);
   const max = opts.maxIssues ?? 3;
   const issues = ex.issues;
-  for (const i of issues.slice(0, max)) lines.push(`    ${paint(style, 'magenta', '!')} ${i.path || '(body)'}: ${i.message}`);
+  for (const i of issues.slice(0, max)) lines.push(`    ${paint(style, 'magenta', '!')} ${terminalSafe(`${i.path || '(body)'}: ${i.message}`)}`);
   if (issues.length > max) lines.push(`    ${paint(style, 'magenta', '!')} …and ${issues.length - max} more`);
   return lines;
 }
 
 /** The line shown when a held hook is answered or its client goes away. */
 export function formatSettled(ex: Exchange, style: Style): string {
-  const head = `${paint(style, 'dim', clock(ex.answer?.at ?? Date.now()))} ${paint(style, 'bold', `#${ex.id}`)} ${ex.method}`;
+  const head = `${paint(style, 'dim', clock(ex.answer?.at ?? Date.now()))} ${paint(style, 'bold', `#${ex.id}`)} ${terminalSafe(ex.method)}`;
   if (ex.state === 'aborted') return `${head} ${paint(style, 'red', 'aborted')}: WCS closed the connection after ${formatLatency(ex.latencyMs)}`;
   return `${head} → ${answerText(style, ex)} ${paint(style, 'dim', `(${who(ex)}, ${formatLatency(ex.latencyMs)})`)}`;
 }
@@ -110,7 +111,8 @@ export function formatLogLine(ex: Exchange): string {
   if (ex.error) parts.push(`error: ${ex.error}`);
   const n = ex.issues.length;
   if (n) parts.push(`${n} validation issue${n > 1 ? 's' : ''}: ${ex.issues.map((i) => `${i.path || '(body)'} ${i.message}`).join('; ')}`);
-  return parts.join(' ');
+  // Every part but the timestamp can come from the network.
+  return terminalSafe(parts.join(' '));
 }
 
 export function remainingSeconds(ex: Exchange, now: number): number | undefined {
@@ -138,7 +140,7 @@ export function formatStatus(input: StatusInput, style: Style): string {
   const items = held.map((ex) => {
     const left = remainingSeconds(ex, now);
     const t = left === undefined ? '' : ` ${left.toFixed(0)}s`;
-    const text = `#${ex.id} ${ex.method}${t}`;
+    const text = `#${ex.id} ${terminalSafe(ex.method)}${t}`;
     if (ex.id === selectedId) return paint(style, 'inverse', `▶${text}`);
     return left !== undefined && left < 4 ? paint(style, 'red', text) : text;
   });

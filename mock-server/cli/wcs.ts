@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { WcsEngine, WcsEngineOptions, WcsLogEntry } from '../wcs/engine';
 import { formatLogEntry } from '../wcs/log';
+import { terminalSafe } from '../util/terminalSafe';
 import { DEFAULT_WCS_WS_PORT, startWcsServer, type WcsServer } from '../wcs/wsServer';
 import type { Command } from './commands';
 import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, parseFarEnd } from './trigger';
@@ -135,7 +136,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
     if (e.kind === 'hook-answer') {
       if (e.failure === 'unreachable' && !backendDown) {
         backendDown = true;
-        err(`${PREFIX}: backend ${backendUrl} is unreachable (${e.error ?? 'no answer'}); hooks fail until it is up, the server keeps running`);
+        err(terminalSafe(`${PREFIX}: backend ${backendUrl} is unreachable (${e.error ?? 'no answer'}); hooks fail until it is up, the server keeps running`));
       } else if (!e.failure && backendDown) {
         backendDown = false;
         err(`${PREFIX}: backend ${backendUrl} answers again`);
@@ -143,11 +144,12 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
     }
     if (!options.verbose && QUIET_KINDS.has(e.kind)) return;
     if (options.json) {
-      out(JSON.stringify(e));
+      // JSON escapes C0 controls but not DEL or C1 ones; terminalSafe's \uXXXX keeps the line valid JSON.
+      out(terminalSafe(JSON.stringify(e)));
       return;
     }
     const opened = e.kind === 'session' && e.event === 'opened' ? `  ${e.sessionId}` : '';
-    out(`${clock(e.at)} ${tag(e.sessionId)} ${formatLogEntry(e)}${opened}`);
+    out(terminalSafe(`${clock(e.at)} ${tag(e.sessionId)} ${formatLogEntry(e)}${opened}`));
   });
   out(`listening on ${server.url} (backend ${backendUrl})`);
   io.onListening?.(server);
