@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import type { WcsEngine, WcsEngineOptions, WcsLogEntry } from '../wcs/engine';
 import { formatLogEntry } from '../wcs/log';
 import { terminalSafe } from '../util/terminalSafe';
+import { normalizeOrigin } from '../util/origin';
 import { DEFAULT_WCS_WS_PORT, startWcsServer, type WcsServer } from '../wcs/wsServer';
 import type { Command } from './commands';
 import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, parseFarEnd } from './trigger';
@@ -24,6 +25,8 @@ ${BACKEND_USAGE}
   --ping SECONDS         server ping interval (default 5, as keep_alive.server_interval; 0 = off)
   --verbose              also print every WebSocket frame (ping/pong included)
   --json                 print log entries as JSON lines
+  --allow-origin ORIGIN  let web pages from ORIGIN connect (repeatable); pages on localhost, 127.0.0.1
+                         and [::1] and clients that send no Origin always can, other pages get 403
   -h, --help             show this help
 
 Stop with Ctrl-C. Exit code: 0 after a clean stop, 1 when it cannot listen, 2 on usage errors.`;
@@ -71,6 +74,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
     verbose: boolean;
     json: boolean;
     engine: WcsEngineOptions;
+    allowOrigins: string[];
   };
   try {
     const { values, positionals } = parseArgs({
@@ -83,6 +87,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
         ping: { type: 'string' },
         verbose: { type: 'boolean', short: 'v' },
         json: { type: 'boolean' },
+        'allow-origin': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -93,7 +98,8 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
       return 0;
     }
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const { backend, timeoutMs } = backendFromFlags(values, io.env);
+    const { 'allow-origin': allowOrigin, ...flags } = values;
+    const { backend, timeoutMs } = backendFromFlags(flags, io.env);
     const host = values.host ?? '127.0.0.1';
     if (host.trim() === '') throw new UsageError('--host needs an address');
     options = {
@@ -101,6 +107,11 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
       port: parsePort(values.port),
       verbose: values.verbose ?? false,
       json: values.json ?? false,
+      allowOrigins: (allowOrigin ?? []).map((o) => {
+        const n = normalizeOrigin(o);
+        if (n === undefined) throw new UsageError(`--allow-origin needs an origin like https://app.example.com, got '${o}'`);
+        return n;
+      }),
       engine: { backend, hookTimeoutMs: timeoutMs, farEnd: parseFarEnd(values['far-end']), pingIntervalMs: parsePing(values.ping) },
     };
   } catch (e) {
@@ -114,7 +125,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
 
   let server: WcsServer;
   try {
-    server = await startWcsServer({ host: options.host, port: options.port, warn: err, ...options.engine });
+    server = await startWcsServer({ host: options.host, port: options.port, warn: err, allowOrigins: options.allowOrigins, ...options.engine });
   } catch (e) {
     err(`${PREFIX}: ${(e as Error).message}`);
     return 1;
