@@ -7,8 +7,7 @@
  */
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import type { HookServer } from '../hooks/server';
-import { loadRulesFile } from '../hooks/rules';
+import { loadRulesFile, type HookServer } from '../hooks';
 
 export interface RulesWatcher {
   close(): void;

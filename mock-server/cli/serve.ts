@@ -4,13 +4,14 @@
  * failure into one line and an exit code.
  */
 import { open } from 'node:fs/promises';
-import { createHookServer, type HookServer } from '../hooks/server';
-import { loadRulesFile, RulesError, type RulesFile } from '../hooks/rules';
-import type { Command } from './commands';
-import { isLoopback, parseServeArgs, SERVE_USAGE, UsageError, type ServeConfig } from './serveArgs';
+import { createHookServer, type HookServer } from '../hooks';
+import { loadRulesFile, RulesError, type RulesFile } from '../hooks';
+import type { Command } from './command';
+import { UsageError } from './flags';
+import { isLoopback, parseServeArgs, SERVE_USAGE, type ServeConfig } from './serveArgs';
 import { watchRules, type RulesWatcher } from './rulesWatcher';
 import { InteractiveConsole } from './ttyApp';
-import { terminalSafe } from '../util/terminalSafe';
+import { terminalSafe } from '../util';
 import { formatLogLine } from './ttyView';
 
 export interface ServeIO {

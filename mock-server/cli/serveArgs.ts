@@ -3,11 +3,10 @@
  * as one line, never as a parseArgs stack trace.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_PORT } from '../hooks/server';
-import { MAX_JOURNAL_LIMIT } from '../hooks/journal';
-import { isLoopback } from '../util/net';
-import { normalizeOrigin } from '../util/origin';
-import { POLICIES, type Policy } from '../hooks/types';
+import { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_PORT, MAX_JOURNAL_LIMIT } from '../hooks';
+import { isLoopback, normalizeOrigin } from '../util';
+import { POLICIES, type Policy } from '../hooks';
+import { UsageError } from './flags';
 
 export interface ServeConfig {
   readonly host: string;
@@ -64,10 +63,6 @@ Options:
 
 On a terminal, held hooks are answered with single keys: e echo, f forbid, r forbid with a reason,
 d edit the body in $EDITOR, n/p select, ? help, q quit.`;
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 function number(flag: string, text: string | undefined, opts: { min: number; max?: number; integer?: boolean }): number | undefined {
   if (text === undefined) return undefined;
@@ -176,4 +171,4 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   };
 }
 
-export { isLoopback } from '../util/net';
+export { isLoopback } from '../util';

@@ -2,9 +2,10 @@
 export * from './types';
 export * from './server';
 export * from './rules';
-export * from './answers';
+export * from './answer';
 export * from './journal';
 export * from './export';
 export { ExchangeRecord, headersFromRaw } from './exchange';
 export * from './auth';
 export { splitHookPath, type HookPath } from './path';
+export { JsonSyntaxError, parseJsonLocated, pathKey, positionAt, type LocatedJson, type TextPosition } from '../util';

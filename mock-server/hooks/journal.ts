@@ -4,7 +4,7 @@
  */
 import { closeSync, createWriteStream, fstatSync, openSync, readSync, statSync, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { correlationKeys, validateBody } from '../protocol/validate';
+import { correlationKeys, validateBody } from '../protocol';
 import { redactCredentials } from './auth';
 import { ExchangeArena, SLOT_BYTES } from './arena';
 import { ExchangeRecord } from './exchange';

@@ -5,7 +5,6 @@
  * Every C0 and C1 control, DEL, the Unicode line separators and the bidirectional overrides (which reorder
  * what is shown) are written as `\uXXXX`, so the text stays readable and a JSON line stays valid JSON.
  */
-// eslint-disable-next-line no-control-regex
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 export function terminalSafe(text: string): string {

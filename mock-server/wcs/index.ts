@@ -10,3 +10,5 @@ export { checkBackend, formatReport, toJUnit, PROBE_FIELD, UNKNOWN_METHOD_PROBE,
 export { synthesizeAnswer, synthesizeOffer, type AnswerOptions, type OfferOptions, type SdpDirection } from './sdp';
 export { installWcsMock, type InstallWcsMockOptions, type InstalledWcsMock } from './mockSocket';
 export { startWcsServer, DEFAULT_WCS_WS_PORT, type StartWcsServerOptions, type WcsServer } from './wsServer';
+export { AppsConfigSchema, DEFAULT_APPS, unknownAppInfo, type WcsApp } from './apps';
+export { AppsFileError, loadAppsFile, parseAppsText, type AppsOptions } from './appsFile';

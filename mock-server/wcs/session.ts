@@ -4,6 +4,8 @@
  * because WCS handles one flow's hooks in strict request/reply alternation (PROTOCOL.md §5.4).
  */
 import type { ErrorOutcome, RestClientConfig } from '../protocol';
+import type { WcsApp } from './apps';
+import { recordOr } from '../util';
 import type { HookResponse } from './backend';
 
 /** What the transport gives the engine to talk to one client. `send` may throw (mock-socket is synchronous). */
@@ -86,15 +88,21 @@ export interface WcsSessionInfo {
   readonly restClientConfig?: RestClientConfig;
   readonly streams: readonly WcsStreamInfo[];
   readonly calls: readonly WcsCallInfo[];
+  /** For sessions of a room app (roomApp): the participant's login (`custom.login`) and the rooms it is in. */
+  readonly room?: { readonly login?: string; readonly rooms: readonly string[] };
 }
 
 export class Session {
   state: SessionState = 'new';
   appKey = 'defaultApp';
+  /** Set by `connection`; stays undefined for an appKey that was refused. */
+  app: WcsApp | undefined;
   connection: Record<string, unknown> = {};
   config: RestClientConfig | undefined;
   readonly streams = new Map<string, StreamState>();
   readonly calls = new Map<string, CallState>();
+  /** Rooms this session joined (roomApp), by name. */
+  readonly rooms = new Set<string>();
   readonly timers = new Set<ReturnType<typeof setTimeout> | ReturnType<typeof setInterval>>();
   portClosed = false;
   unansweredPings = 0;
@@ -110,12 +118,21 @@ export class Session {
     private readonly onTaskError: (err: unknown) => void,
   ) {}
 
+  /** Tasks queued and not yet finished (the one running included). */
+  queued = 0;
+  /** Client messages skipped because the client had gone before their turn came. */
+  droppedMessages = 0;
+
   /** Runs `task` after everything queued before it; a failing task is logged, never rethrown to the queue. */
   run<T>(task: () => T | Promise<T>): Promise<T | undefined> {
-    const p = this.queue.then(task).catch((err: unknown) => {
-      this.onTaskError(err);
-      return undefined;
-    });
+    this.queued++;
+    const p = this.queue
+      .then(task)
+      .catch((err: unknown) => {
+        this.onTaskError(err);
+        return undefined;
+      })
+      .finally(() => this.queued--);
     this.queue = p;
     this.track(p);
     return p;
@@ -151,6 +168,7 @@ export class Session {
         caller: str(c.obj.caller),
         callee: str(c.obj.callee),
       })),
+      ...(this.app?.builtIn === 'room' ? { room: { login: str(recordOr(this.connection.custom).login), rooms: [...this.rooms] } } : {}),
     };
   }
 }
@@ -177,13 +195,15 @@ export interface EngineCore {
   sdpOffer(media: { audio: boolean; video: boolean }): Promise<string>;
   readonly options: { readonly streamKeepAliveMs: number };
   startKeepAlive(s: Session, st: StreamState): void;
+  /** A stream reached PUBLISHING/PLAYING or ended; built-in apps (roomApp) follow their participants' streams. */
+  streamChanged(s: Session, st: StreamState): void;
 }
 
 export type SdpKind = 'publish' | 'play' | 'call' | 'answer' | 'incoming';
 
 export const ENVELOPE_KEYS: readonly string[] = ['nodeId', 'appKey', 'sessionId'];
 
-export { isRecord, str } from '../util/values';
+export { isRecord, str } from '../util';
 
 /** A hook body without its SDP, for the state kept per call or stream (the SDP is per negotiation). */
 export function withoutSdp(o: Record<string, unknown>): Record<string, unknown> {

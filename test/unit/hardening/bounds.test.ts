@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import { DEFAULT_JOURNAL_MAX_BYTES, Journal, MAX_JOURNAL_LIMIT } from '../../../mock-server/hooks/journal';
 import { createHookServer, type HookServer } from '../../../mock-server/hooks/server';
-import { parseServeArgs, UsageError } from '../../../mock-server/cli/serveArgs';
+import { UsageError } from '../../../mock-server/cli/flags';
+import { parseServeArgs } from '../../../mock-server/cli/serveArgs';
 import { runCli } from '../cli/process';
 import { exchange } from './wire';
 

@@ -3,7 +3,8 @@
  * rules file, and a hold timeout that rounds to "forever".
  */
 import assert from 'node:assert/strict';
-import { parseServeArgs, UsageError } from '../../../mock-server/cli/serveArgs';
+import { UsageError } from '../../../mock-server/cli/flags';
+import { parseServeArgs } from '../../../mock-server/cli/serveArgs';
 import { parseRulesText, RulesError } from '../../../mock-server/hooks/rules';
 import { readSettings } from '../../../extension/config';
 import { runCli } from '../cli/process';

@@ -43,3 +43,41 @@ describe('hardening: WCS mock memory (round 2)', function () {
     assert.ok(w.bytes <= 2 * 256 * 1024 + 64);
   });
 });
+
+describe('hardening: WCS mock session queues (round 2)', function () {
+  this.timeout(60_000);
+
+  it('a flood of sendData is bounded per session (refused with fail), and dropped when the client goes', async () => {
+    let hooks = 0;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const engine = new WcsEngine({
+      pingIntervalMs: 0,
+      backend: {
+        handler: async (method, body) => {
+          hooks++;
+          // Hold every data hook until the client has gone, as a slow backend would.
+          if (method === 'OnDataEvent') await gate;
+          return { status: 200, body };
+        },
+      },
+    });
+    const frames: { message: string; data: { apiMethod?: string }[] }[] = [];
+    const link = engine.accept({ send: (t: string) => void frames.push(JSON.parse(t)), close: () => undefined }, { remoteAddress: '127.0.0.1' });
+    link.receive(JSON.stringify({ message: 'connection', data: [{ appKey: 'defaultApp' }] }));
+    await engine.idle();
+    assert.ok(frames.some((f) => f.message === 'getUserData'), 'established');
+    const before = hooks;
+    for (let i = 0; i < 5000; i++) link.receive(JSON.stringify({ message: 'sendData', data: [{ operationId: `op${i}`, payload: { i } }] }));
+    const refused = frames.filter((f) => f.message === 'fail' && f.data[0]?.apiMethod === 'sendData');
+    assert.ok(refused.length >= 3900 && refused.length <= 4000, `${refused.length} refused beyond the bound`);
+    link.closed();
+    release();
+    await engine.idle();
+    // One data hook was in flight when the client went; what was queued behind it is dropped.
+    const dataHooks = hooks - before;
+    assert.ok(dataHooks < 10, `${dataHooks} hooks after the client went`);
+    assert.match(engine.logText(), /the client is gone: its queued messages are dropped/);
+    await engine.close();
+  });
+});
