@@ -5,7 +5,7 @@
  */
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ANY_HOOK_TYPES, isBlockable, type AnyHookType } from '../protocol';
 import { RuleAnswerSchema, type RuleAnswer } from './answer';
 import { JsonSyntaxError, parseJsonLocated, pathKey } from '../util';

@@ -5,13 +5,19 @@
  */
 import { Server, WebSocket as MockWebSocket, type Client } from 'mock-socket';
 import { WcsEngine, type WcsEngineOptions } from './engine';
+import { LoopbackMedia, loopbackAvailable, type MediaMode, type MediaPlane } from './media';
 import { frameText, type AcceptingEngine, type ClientError } from './transport';
 
 export type { ClientError } from './transport';
 
-interface OwnEngine extends WcsEngineOptions {
+interface OwnEngine extends Omit<WcsEngineOptions, 'media'> {
   /** The WebSocket URL the app passes to `Flashphoner.createSession({urlServer})`, e.g. `ws://127.0.0.1:8080`. */
   url: string;
+  /**
+   * `loopback` (default where the page has RTCPeerConnection): real media through RTCPeerConnections in the
+   * page. `synthetic` (default elsewhere, e.g. Node): SDP only, no media. Or a MediaPlane of your own.
+   */
+  media?: MediaMode | MediaPlane;
 }
 
 interface SharedEngine {
@@ -63,6 +69,14 @@ function globalScope(): { WebSocket?: WebSocketCtor } {
   return globalThis as unknown as { WebSocket?: WebSocketCtor };
 }
 
+function mediaPlane(media: MediaMode | MediaPlane | undefined): MediaPlane | undefined {
+  if (media === undefined) return loopbackAvailable() ? new LoopbackMedia() : undefined;
+  if (media === 'synthetic') return undefined;
+  if (media === 'loopback') return new LoopbackMedia();
+  if (typeof media === 'object' && media !== null && typeof media.answer === 'function') return media;
+  throw new TypeError(`installWcsMock: media must be "loopback", "synthetic" or a MediaPlane, got ${JSON.stringify(media)}`);
+}
+
 export function installWcsMock(options: OwnEngine & { onClientError?: (e: ClientError) => void }): InstalledWcsMock<WcsEngine>;
 export function installWcsMock<E extends AcceptingEngine>(
   options: { url: string; engine: E; onClientError?: (e: ClientError) => void },
@@ -78,8 +92,8 @@ export function installWcsMock(options: InstallWcsMockOptions): InstalledWcsMock
   if (shared) {
     engine = (options as SharedEngine).engine;
   } else {
-    const { url: _url, onClientError: _cb, ...engineOptions } = options as OwnEngine & { onClientError?: unknown };
-    engine = new WcsEngine({ serverAddress: new URL(options.url).host, ...engineOptions });
+    const { url: _url, onClientError: _cb, media, ...engineOptions } = options as OwnEngine & { onClientError?: unknown };
+    engine = new WcsEngine({ serverAddress: new URL(options.url).host, ...engineOptions, media: mediaPlane(media) });
   }
 
   // mock: false — we route the global ourselves instead of letting mock-socket capture every URL.
