@@ -1,5 +1,6 @@
 /** The CLI's commands. Each lives in its own module and returns its exit code. */
 import { checkCommand } from './check';
+import { ctlCommand } from './ctl';
 import { serveCommand } from './serve';
 import { triggerCommand } from './trigger';
 import { wcsCommand } from './wcs';
@@ -14,4 +15,5 @@ export const COMMANDS: Record<string, Command> = {
   trigger: triggerCommand,
   check: checkCommand,
   wcs: wcsCommand,
+  ctl: ctlCommand,
 };

@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util';
 import type { WcsEngine, WcsEngineOptions, WcsLogEntry } from '../wcs/engine';
 import { formatLogEntry } from '../wcs/log';
 import { DEFAULT_WCS_WS_PORT, startWcsServer, type WcsServer } from '../wcs/wsServer';
+import { startRestServer, type RestServer } from '../wcs/restServer';
+import { REST_OPTIONS, REST_USAGE, restFromFlags, type RestFlags } from './restFlags';
 import type { Command } from './commands';
 import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, parseFarEnd } from './trigger';
 
@@ -20,6 +22,7 @@ ${BACKEND_USAGE}
   --host HOST            address to listen on (default 127.0.0.1; anything else is reachable from the network)
   --port PORT            port to listen on (default ${DEFAULT_WCS_WS_PORT}, WCS's ws port; 0 picks a free one)
   --far-end SPEC         SIP side of outgoing calls: answer[:MS] (default), busy, reject:CODE, ring
+${REST_USAGE}
   --ping SECONDS         server ping interval (default 5, as keep_alive.server_interval; 0 = off)
   --verbose              also print every WebSocket frame (ping/pong included)
   --json                 print log entries as JSON lines
@@ -70,6 +73,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
     verbose: boolean;
     json: boolean;
     engine: WcsEngineOptions;
+    rest: RestFlags;
   };
   try {
     const { values, positionals } = parseArgs({
@@ -80,6 +84,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
         port: { type: 'string', short: 'p' },
         'far-end': { type: 'string' },
         ping: { type: 'string' },
+        ...REST_OPTIONS,
         verbose: { type: 'boolean', short: 'v' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -92,12 +97,14 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
       return 0;
     }
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const { backend, timeoutMs } = backendFromFlags(values, io.env);
+    const { backend, timeoutMs } = backendFromFlags({ ...values, 'rest-allow-origin': undefined }, io.env);
     const host = values.host ?? '127.0.0.1';
     if (host.trim() === '') throw new UsageError('--host needs an address');
+    const port = parsePort(values.port);
     options = {
       host,
-      port: parsePort(values.port),
+      port,
+      rest: restFromFlags(values, io.env, port),
       verbose: values.verbose ?? false,
       json: values.json ?? false,
       engine: { backend, hookTimeoutMs: timeoutMs, farEnd: parseFarEnd(values['far-end']), pingIntervalMs: parsePing(values.ping) },
@@ -120,6 +127,16 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
   }
   // Subscribing right after the await loses nothing: no socket I/O can run before this continuation.
   const engine: WcsEngine = server.engine;
+  let rest: RestServer | undefined;
+  if (options.rest.port !== undefined) {
+    try {
+      rest = await startRestServer({ engine, host: options.host, ...options.rest, port: options.rest.port });
+    } catch (e) {
+      err(`${PREFIX}: ${(e as Error).message}`);
+      await server.close();
+      return 1;
+    }
+  }
   const backendUrl = (options.engine.backend as { url: string }).url;
   // Session ids are long; lines carry a short tag and the "opened" line says which id it stands for.
   const tags = new Map<string, string>();
@@ -150,6 +167,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
     out(`${clock(e.at)} ${tag(e.sessionId)} ${formatLogEntry(e)}${opened}`);
   });
   out(`listening on ${server.url} (backend ${backendUrl})`);
+  if (rest) out(`REST API on ${rest.url} (control API: ${rest.origin}/wcs-mock/, e.g. wcs-hook-mock ctl sessions --server ${rest.origin})`);
   io.onListening?.(server);
 
   await new Promise<void>((resolve) => {
@@ -166,6 +184,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
   const abandon = () => void engine.close({ abortHooks: true });
   io.signals.once('SIGINT', abandon);
   try {
+    await rest?.close();
     await server.close();
     await engine.close();
   } finally {

@@ -36,6 +36,7 @@ import {
   type WcsSessionInfo,
 } from './session';
 import { STREAM_MESSAGES, endStream, keepAliveOnce } from './streams';
+import type { EngineSurface } from './surface';
 
 export type { Backend, HookReply, HookResponse } from './backend';
 export type { ClientLink, ClientPort, WcsClientLink, HookResult, WcsSessionInfo, WcsStreamInfo, WcsCallInfo, SessionState } from './session';
@@ -260,6 +261,25 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
       void s.run(() => this.teardown(s));
     }
     await this.idle();
+  }
+
+  /** What the REST and control APIs may read and do (surface.ts). */
+  surface(): EngineSurface {
+    return {
+      nodeId: this.nodeId,
+      core: this.core,
+      sessions: () => this.live.values(),
+      detachedSession: (id, appKey) => {
+        const s = new Session(id, { send: () => undefined, close: () => undefined }, undefined, undefined, (p) => this.track(p), (err) => this.record({ kind: 'warning', sessionId: id, text: `internal error: ${describe(err)}` }));
+        s.state = 'established';
+        s.portClosed = true;
+        s.appKey = appKey;
+        return s;
+      },
+      dropSession: (id, reason) => this.dropSession(id, reason),
+      farEnd: () => this.options.farEnd,
+      record: (e) => void this.record(e),
+    };
   }
 
   // --- internals ------------------------------------------------------------------------------

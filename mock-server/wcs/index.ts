@@ -10,3 +10,6 @@ export { checkBackend, formatReport, toJUnit, PROBE_FIELD, UNKNOWN_METHOD_PROBE,
 export { synthesizeAnswer, synthesizeOffer, type AnswerOptions, type OfferOptions, type SdpDirection } from './sdp';
 export { installWcsMock, type InstallWcsMockOptions, type InstalledWcsMock } from './mockSocket';
 export { startWcsServer, DEFAULT_WCS_WS_PORT, type StartWcsServerOptions, type WcsServer } from './wsServer';
+export { createWcsRestApi, REST_PREFIX, MAX_REST_BODY_BYTES, MAX_REST_CALLS, type RestRequest, type RestResponse, type WcsRestApi, type WcsRestApiOptions } from './rest';
+export { startRestServer, restRequestHandler, DEFAULT_REST_PORT, type RestServer, type StartRestServerOptions } from './restServer';
+export * from './control';

@@ -156,7 +156,7 @@ async function stop(core: EngineCore, s: Session, data: readonly unknown[], publ
 }
 
 /** 1×1 transparent PNG: the snapshot a mock without media can honestly return. */
-const BLANK_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+export const BLANK_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 async function snapshot(core: EngineCore, s: Session, data: readonly unknown[]): Promise<void> {
   const p = payloadOf(core, s, data, 'snapshot');

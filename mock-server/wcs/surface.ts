@@ -1,0 +1,28 @@
+/**
+ * The narrow door through which the REST API and the control API (rest/, control/) reach the engine: what
+ * they may read (live sessions with their streams and calls) and the few commands they may give. Every
+ * flow they start runs through the same flow modules (streams, calls) and the same session queues as the
+ * WebSocket side, so a stream ended over REST ends exactly as one ended by its client.
+ */
+import type { FarEndScript } from './farEnd';
+import type { WcsLogInput } from './log';
+import type { EngineCore, Session } from './session';
+
+export interface EngineSurface {
+  readonly nodeId: string;
+  /** The flow modules' view of the engine (hooks, frames to clients, timers). */
+  readonly core: EngineCore;
+  /** Sessions not yet closed, in any state; callers pick the established ones. */
+  sessions(): Iterable<Session>;
+  /**
+   * A session with no client behind it, for flows WCS runs on its own (a call started by `/call/startup`).
+   * Its hooks go to the backend like any other; frames to its client go nowhere. Not listed by `sessions()`.
+   */
+  detachedSession(id: string, appKey: string): Session;
+  /** Closes a client's session from the server side; disconnect hooks follow. */
+  dropSession(sessionId: string, reason: string): Promise<void>;
+  /** The far end script of outgoing calls (`--far-end`). */
+  farEnd(): FarEndScript | undefined;
+  /** Adds an entry to the engine's event log. */
+  record(entry: WcsLogInput): void;
+}
