@@ -4,9 +4,10 @@
  * flow they start runs through the same flow modules (streams, calls) and the same session queues as the
  * WebSocket side, so a stream ended over REST ends exactly as one ended by its client.
  */
+import { describeError, type EngineContext } from './context';
 import type { FarEndScript } from './farEnd';
 import type { WcsLogInput } from './log';
-import type { EngineCore, Session } from './session';
+import { Session, type EngineCore } from './session';
 
 export interface EngineSurface {
   readonly nodeId: string;
@@ -25,4 +26,22 @@ export interface EngineSurface {
   farEnd(): FarEndScript | undefined;
   /** Adds an entry to the engine's event log. */
   record(entry: WcsLogInput): void;
+}
+
+export function engineSurface(ctx: EngineContext, dropSession: (id: string, reason: string) => Promise<void>): EngineSurface {
+  return {
+    nodeId: ctx.nodeId,
+    core: ctx,
+    sessions: () => ctx.live.values(),
+    detachedSession: (id, appKey) => {
+      const s = new Session(id, { send: () => undefined, close: () => undefined }, undefined, undefined, (p) => ctx.track(p), (err) => ctx.record({ kind: 'warning', sessionId: id, text: `internal error: ${describeError(err)}` }));
+      s.state = 'established';
+      s.portClosed = true;
+      s.appKey = appKey;
+      return s;
+    },
+    dropSession,
+    farEnd: () => ctx.userOptions.farEnd,
+    record: (e) => void ctx.record(e),
+  };
 }

@@ -1,0 +1,251 @@
+/**
+ * The state every part of the engine shares (live sessions, the log, counters, settings) and the small
+ * operations on it: send a frame, close a socket, build a hook body, record a log entry. The flow modules
+ * (connection, streams, calls, data) see it through `EngineCore`; the engine facade owns one instance.
+ * Browser-safe: no Node built-ins.
+ */
+import { resolveMethodConfig, withoutFields } from '../protocol';
+import type { Backend } from './backend';
+import type { FarEndScript } from './farEnd';
+import { invokeHook } from './hookCall';
+import type { WcsLogEntry, WcsLogInput } from './log';
+import { synthesizeAnswer, synthesizeOffer } from './sdp';
+import { ENVELOPE_KEYS, type EngineCore, type HookResult, type SdpKind, type Session, type StreamState, type WcsSessionInfo } from './session';
+import { keepAliveOnce } from './streams';
+
+export interface WcsEngineOptions {
+  backend: Backend;
+  /** Default: 32 random alphanumerics `@127.0.0.1`, fixed for the engine's life. */
+  nodeId?: string;
+  /** The server side of session ids, default `127.0.0.1:8080` (the WebSDK's plain WebSocket port). */
+  serverAddress?: string;
+  /** The SDP the server answers a client offer with. Default: `synthesizeAnswer` (sdp.ts). */
+  sdpAnswer?: (offerSdp: string, kind: SdpKind) => string | Promise<string>;
+  /** The offer of a call placed to the client. Default: `synthesizeOffer` (sdp.ts). */
+  sdpOffer?: (media: { audio: boolean; video: boolean }) => string | Promise<string>;
+  /** How the SIP side behaves for outgoing calls. Default: answers at once. */
+  farEnd?: FarEndScript;
+  /** Server `ping` period (keep_alive.server_interval), default 5000; 0 = off. */
+  pingIntervalMs?: number;
+  /** Unanswered pings before the server drops the client; default 10 (less certain, PROTOCOL.md §6.5). */
+  maxMissedPings?: number;
+  /** Period of StreamKeepAliveEvent hooks per live stream; default 0 = off (as in WCS). */
+  streamKeepAliveMs?: number;
+  /** Hook read timeout (rest_request_timeout), default 15000; 0 = no limit. */
+  hookTimeoutMs?: number;
+  /** HTTP client for URL backends (browser or Node fetch, or a stub). */
+  fetch?: typeof fetch;
+  /** Log entries kept in memory (oldest dropped first); default 10000. */
+  logLimit?: number;
+}
+
+export type WcsSessionEvent = 'opened' | 'established' | 'refused' | 'closed';
+
+export interface WcsEngineEvents {
+  log: [entry: WcsLogEntry];
+  session: [event: WcsSessionEvent, session: WcsSessionInfo];
+  /** Every hook that got (or failed to get) an answer. */
+  hook: [sessionId: string, method: string, result: HookResult];
+}
+
+export interface WcsEngineStats {
+  sessionsOpened: number;
+  hooksSent: number;
+  /** Hooks that got no 200: declines, timeouts, unreachable backend. */
+  hookErrors: number;
+  /** Hooks that got no answer at all (timeout, unreachable, handler threw). */
+  deliveryFailures: number;
+  clientFrames: number;
+  clientSendErrors: number;
+}
+
+/** The engine's options with defaults applied and numbers checked. */
+export interface ResolvedOptions {
+  readonly backend: Backend;
+  readonly serverAddress: string;
+  readonly pingIntervalMs: number;
+  readonly maxMissedPings: number;
+  readonly streamKeepAliveMs: number;
+  readonly hookTimeoutMs: number;
+  readonly logLimit: number;
+}
+
+/** How the context reaches the engine's (protected) emitter. */
+export type Emit = <K extends keyof WcsEngineEvents>(event: K, ...args: WcsEngineEvents[K]) => void;
+
+const DEFAULT_SERVER = '127.0.0.1:8080';
+
+function nonNegative(name: string, v: number | undefined, def: number): number {
+  if (v === undefined) return def;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`${name} must be a number >= 0, got ${String(v)}`);
+  return v;
+}
+
+export function describeError(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Checks the options a user passes; throws a TypeError/RangeError naming the bad field. */
+export function resolveOptions(options: WcsEngineOptions): ResolvedOptions {
+  if (!options || !options.backend) throw new TypeError('WcsEngine needs a backend: {url} or {handler}');
+  const b = options.backend;
+  if ('handler' in b) {
+    if (typeof b.handler !== 'function') throw new TypeError('backend.handler must be a function');
+  } else if (typeof b.url !== 'string' || !/^https?:\/\//i.test(b.url)) {
+    throw new TypeError(`backend.url must be an http(s) app URL, got ${JSON.stringify(b.url)}`);
+  }
+  return {
+    backend: b,
+    serverAddress: options.serverAddress ?? DEFAULT_SERVER,
+    pingIntervalMs: nonNegative('pingIntervalMs', options.pingIntervalMs, 5000),
+    maxMissedPings: nonNegative('maxMissedPings', options.maxMissedPings, 10),
+    streamKeepAliveMs: nonNegative('streamKeepAliveMs', options.streamKeepAliveMs, 0),
+    hookTimeoutMs: nonNegative('hookTimeoutMs', options.hookTimeoutMs, 15_000),
+    logLimit: Math.max(1, nonNegative('logLimit', options.logLimit, 10_000)),
+  };
+}
+
+export class EngineContext implements EngineCore {
+  readonly stats: WcsEngineStats = { sessionsOpened: 0, hooksSent: 0, hookErrors: 0, deliveryFailures: 0, clientFrames: 0, clientSendErrors: 0 };
+  readonly entries: WcsLogEntry[] = [];
+  readonly live = new Map<string, Session>();
+  readonly inflight = new Set<Promise<unknown>>();
+  readonly aborters = new Set<() => void>();
+  closing = false;
+  hooksAborted = false;
+  private seq = 0;
+
+  constructor(
+    readonly nodeId: string,
+    readonly opts: ResolvedOptions,
+    readonly userOptions: WcsEngineOptions,
+    readonly emit: Emit,
+  ) {}
+
+  get options(): { readonly streamKeepAliveMs: number } {
+    return { streamKeepAliveMs: this.opts.streamKeepAliveMs };
+  }
+
+  readonly register = (abort: () => void): (() => void) => {
+    this.aborters.add(abort);
+    return () => this.aborters.delete(abort);
+  };
+
+  track(p: Promise<unknown>): void {
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p));
+  }
+
+  record(input: WcsLogInput): WcsLogEntry {
+    const entry = { seq: ++this.seq, at: Date.now(), ...input } as WcsLogEntry;
+    this.entries.push(entry);
+    // Trim in chunks so a long load run does not pay for a shift per entry.
+    if (this.entries.length > this.opts.logLimit * 1.1) this.entries.splice(0, this.entries.length - this.opts.logLimit);
+    this.emit('log', entry);
+    return entry;
+  }
+
+  invoke(s: Session, method: string, body: Record<string, unknown>): Promise<HookResult> {
+    return invokeHook(this, s, method, body);
+  }
+
+  send(s: Session, message: string, data: unknown[]): void {
+    if (s.portClosed) return;
+    const text = JSON.stringify({ message, data });
+    this.stats.clientFrames++;
+    let error: string | undefined;
+    try {
+      s.port.send(text);
+    } catch (err) {
+      // mock-socket delivers synchronously, so an exception in the SDK's onmessage lands here.
+      error = describeError(err);
+      this.stats.clientSendErrors++;
+    }
+    if (message !== 'ping') this.record({ kind: 'client-frame', sessionId: s.id, message, data, ...(error ? { error } : {}) });
+  }
+
+  closePort(s: Session, code: number, reason: string): void {
+    if (s.portClosed) return;
+    s.portClosed = true;
+    try {
+      s.port.close(code, reason);
+    } catch (err) {
+      this.record({ kind: 'warning', sessionId: s.id, text: `closing the client socket threw: ${describeError(err)}` });
+    }
+  }
+
+  clientView(s: Session, methods: readonly string[], obj: Record<string, unknown>): Record<string, unknown> {
+    const fields = new Set<string>();
+    for (const m of methods) for (const f of resolveMethodConfig(s.config, m).clientExclude) fields.add(f);
+    return withoutFields(obj, [...fields]);
+  }
+
+  fail(s: Session, info: string, apiMethod: string, id?: string): void {
+    this.send(s, 'fail', [{ status: 'FAILED', info, apiMethod, ...(id !== undefined ? { id } : {}) }]);
+  }
+
+  decide(s: Session, method: string | undefined, text: string): void {
+    this.record({ kind: 'decision', sessionId: s.id, ...(method !== undefined ? { method } : {}), text });
+  }
+
+  warn(s: Session | undefined, text: string): void {
+    this.record({ kind: 'warning', sessionId: s?.id, text });
+  }
+
+  envelope(s: Session): Record<string, unknown> {
+    const e: Record<string, unknown> = { nodeId: this.nodeId, appKey: s.appKey, sessionId: s.id };
+    if (s.origin) e.origin = s.origin;
+    return e;
+  }
+
+  hookBody(s: Session, payload: Record<string, unknown>): Record<string, unknown> {
+    const body = this.envelope(s);
+    for (const [k, v] of Object.entries(payload)) if (!ENVELOPE_KEYS.includes(k)) body[k] = v;
+    return body;
+  }
+
+  allSessions(): Iterable<Session> {
+    return this.live.values();
+  }
+
+  later(s: Session, ms: number, task: () => Promise<void> | void, bucket?: Set<ReturnType<typeof setTimeout>>): void {
+    const t = setTimeout(() => {
+      s.timers.delete(t);
+      bucket?.delete(t);
+      void s.run(task);
+    }, ms);
+    s.timers.add(t);
+    bucket?.add(t);
+  }
+
+  async sdpAnswer(offer: string, kind: SdpKind): Promise<string> {
+    return this.userOptions.sdpAnswer ? this.userOptions.sdpAnswer(offer, kind) : synthesizeAnswer(offer);
+  }
+
+  async sdpOffer(media: { audio: boolean; video: boolean }): Promise<string> {
+    return this.userOptions.sdpOffer ? this.userOptions.sdpOffer(media) : synthesizeOffer(media);
+  }
+
+  startKeepAlive(s: Session, st: StreamState): void {
+    if (this.opts.streamKeepAliveMs <= 0) return;
+    const t = setInterval(() => void s.run(() => keepAliveOnce(this, s, st)), this.opts.streamKeepAliveMs);
+    (t as { unref?: () => void }).unref?.();
+    st.keepAlive = t;
+    s.timers.add(t);
+  }
+
+  /**
+   * The session an API call names: its id (any state with `includeAll`), else the first established
+   * session with that sipLogin, else with that appKey.
+   */
+  select(selector: string, includeAll = false): Session {
+    const byId = this.live.get(selector);
+    if (byId && (includeAll || byId.state === 'established')) return byId;
+    for (const s of this.live.values()) {
+      if (s.state !== 'established') continue;
+      if (s.sipLogin === selector) return s;
+    }
+    for (const s of this.live.values()) if (s.state === 'established' && s.appKey === selector) return s;
+    throw new Error(`no established session matches "${selector}" (by sessionId, sipLogin or appKey)`);
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The message router: parses each client frame, answers pings at once, and queues every other message on
+ * its session to the module that owns it (connection, streams, calls, data). A message before the session
+ * is established, or one nobody handles, gets `fail` (PROTOCOL.md §6.3).
+ */
+import { callMessages } from './calls';
+import { connect } from './connection';
+import type { EngineContext } from './context';
+import { MISC_MESSAGES, type MessageHandler } from './data';
+import { isRecord, type Session } from './session';
+import { STREAM_MESSAGES } from './streams';
+
+export class MessageRouter {
+  private readonly handlers: Readonly<Record<string, MessageHandler>>;
+
+  constructor(private readonly ctx: EngineContext) {
+    this.handlers = { ...STREAM_MESSAGES, ...callMessages(() => ctx.userOptions.farEnd), ...MISC_MESSAGES };
+  }
+
+  /** One text frame from the client. Never throws. */
+  receive(s: Session, text: unknown): void {
+    const ctx = this.ctx;
+    if (s.state === 'closed') {
+      ctx.warn(s, 'frame after the session closed; ignored');
+      return;
+    }
+    if (typeof text !== 'string') {
+      ctx.warn(s, 'binary frame ignored (the mock carries no media)');
+      return;
+    }
+    let message: string | undefined;
+    let data: unknown[] = [];
+    try {
+      const frame: unknown = JSON.parse(text);
+      if (isRecord(frame) && typeof frame.message === 'string') {
+        message = frame.message;
+        data = Array.isArray(frame.data) ? frame.data : frame.data === undefined ? [] : [frame.data];
+      }
+    } catch {
+      // reported below
+    }
+    if (message === undefined) {
+      ctx.warn(s, `malformed frame: ${text.length > 200 ? `${text.slice(0, 200)}…` : text}`);
+      ctx.fail(s, 'Malformed message: expected {"message": name, "data": [...]}', 'ErrorEvent');
+      return;
+    }
+    if (message === 'pong') {
+      s.unansweredPings = 0;
+      return;
+    }
+    if (message === 'ping') {
+      ctx.send(s, 'pong', [null]);
+      return;
+    }
+    const msg = message;
+    ctx.record({ kind: 'client-message', sessionId: s.id, message: msg, data });
+    void s.run(() => this.dispatch(s, msg, data));
+  }
+
+  private async dispatch(s: Session, message: string, data: unknown[]): Promise<void> {
+    const ctx = this.ctx;
+    if (s.state === 'closed') return;
+    if (message === 'connection') return connect(ctx, s, data[0]);
+    if (s.state !== 'established') {
+      ctx.fail(s, `${message} before the session was established`, 'ErrorEvent');
+      ctx.decide(s, message, 'refused: no established session');
+      return;
+    }
+    const handler = Object.prototype.hasOwnProperty.call(this.handlers, message) ? this.handlers[message] : undefined;
+    if (!handler) {
+      ctx.fail(s, `Unknown message ${message}`, 'ErrorEvent');
+      return;
+    }
+    await handler(ctx, s, data);
+  }
+}
