@@ -6,6 +6,8 @@
 import { Server, WebSocket as MockWebSocket, type Client } from 'mock-socket';
 import { WcsEngine, type WcsEngineOptions } from './engine';
 import { frameText, type AcceptingEngine, type ClientError } from './transport';
+import type { WcsRestApiOptions } from './rest';
+import { installRestFetch, type InstalledRestFetch } from './restFetch';
 
 export type { ClientError } from './transport';
 
@@ -23,6 +25,13 @@ interface SharedEngine {
 export type InstallWcsMockOptions = (OwnEngine | SharedEngine) & {
   /** Called when the page's message handler throws on a frame the mock sent (the SDK has such bugs). */
   onClientError?: (e: ClientError) => void;
+  /**
+   * Also answer the page's `fetch` to this WCS REST URL (e.g. `http://127.0.0.1:8081/rest-api`) and the
+   * control API on its origin, from the engine (restFetch.ts). Needs a WcsEngine.
+   */
+  restUrl?: string;
+  /** Options of that REST API (auth, emptyList, terminateStatus). */
+  rest?: WcsRestApiOptions;
 };
 
 export interface InstalledWcsMock<E extends AcceptingEngine = WcsEngine> {
@@ -63,10 +72,10 @@ function globalScope(): { WebSocket?: WebSocketCtor } {
   return globalThis as unknown as { WebSocket?: WebSocketCtor };
 }
 
-export function installWcsMock(options: OwnEngine & { onClientError?: (e: ClientError) => void }): InstalledWcsMock<WcsEngine>;
-export function installWcsMock<E extends AcceptingEngine>(
-  options: { url: string; engine: E; onClientError?: (e: ClientError) => void },
-): InstalledWcsMock<E>;
+type Extras = Pick<InstallWcsMockOptions, 'onClientError' | 'restUrl' | 'rest'>;
+
+export function installWcsMock(options: OwnEngine & Extras): InstalledWcsMock<WcsEngine>;
+export function installWcsMock<E extends AcceptingEngine>(options: { url: string; engine: E } & Extras): InstalledWcsMock<E>;
 export function installWcsMock(options: InstallWcsMockOptions): InstalledWcsMock<AcceptingEngine> {
   if (!options || typeof options.url !== 'string') throw new TypeError('installWcsMock needs {url: "ws://...", backend | engine}');
   const key = routeKey(options.url);
@@ -78,7 +87,7 @@ export function installWcsMock(options: InstallWcsMockOptions): InstalledWcsMock
   if (shared) {
     engine = (options as SharedEngine).engine;
   } else {
-    const { url: _url, onClientError: _cb, ...engineOptions } = options as OwnEngine & { onClientError?: unknown };
+    const { url: _url, onClientError: _cb, restUrl: _r, rest: _o, ...engineOptions } = options as OwnEngine & Extras;
     engine = new WcsEngine({ serverAddress: new URL(options.url).host, ...engineOptions });
   }
 
@@ -92,6 +101,18 @@ export function installWcsMock(options: InstallWcsMockOptions): InstalledWcsMock
       throw new Error(`installWcsMock: a mock is already installed on ${options.url}; uninstall() it first`);
     }
     throw err;
+  }
+  let restFetch: InstalledRestFetch | undefined;
+  if (options.restUrl !== undefined) {
+    const withSurface = engine as Partial<WcsEngine>;
+    try {
+      if (typeof withSurface.surface !== 'function') throw new TypeError('installWcsMock: restUrl needs a WcsEngine (its REST API reads the engine)');
+      restFetch = installRestFetch(withSurface as WcsEngine, options.restUrl, options.rest);
+    } catch (err) {
+      server.stop();
+      if (!shared) void engine.close();
+      throw err;
+    }
   }
   const clientErrors: ClientError[] = [];
   const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
@@ -163,6 +184,7 @@ export function installWcsMock(options: InstallWcsMockOptions): InstalledWcsMock
     uninstall() {
       uninstalled ??= (async () => {
         active = false;
+        restFetch?.uninstall();
         // Only put the old WebSocket back if nobody installed over us; otherwise stay in the chain as a pass-through.
         if (scope.WebSocket === Routed) {
           const restore = firstLive(previous);
