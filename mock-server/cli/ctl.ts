@@ -139,8 +139,10 @@ async function act(client: WcsMockClient, action: string, values: Values, rest: 
 }
 
 export async function runCtl(argv: readonly string[], io: CtlIO = defaultIO()): Promise<number> {
-  const out = (line: string) => io.stdout.write(printableText(line) + '\n');
-  const err = (line: string) => io.stderr.write(printableText(line) + '\n');
+  // Escaped line by line: answers carry text from the network, our own messages may span two lines.
+  const safe = (text: string) => text.split('\n').map(printableText).join('\n') + '\n';
+  const out = (text: string) => io.stdout.write(safe(text));
+  const err = (text: string) => io.stderr.write(safe(text));
   let values: Values;
   let positionals: string[];
   try {
