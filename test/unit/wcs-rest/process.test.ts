@@ -173,6 +173,6 @@ describe('wcs --rest-port (subprocess)', function () {
     await assert.rejects(new WcsMockClient(`http://127.0.0.1:${port}`).sessions(), WcsMockUnreachableError);
     const usage = runCli(['ctl', 'hangup', '--server', origin]);
     assert.equal((await usage.exited).code, 2);
-    assert.match(usage.stderr(), /^wcs-hook-mock ctl: hangup needs --call-id/);
+    assert.equal(usage.stderr(), "wcs-hook-mock ctl: hangup needs --call-id\nRun 'wcs-hook-mock ctl --help' for the actions.\n");
   });
 });
