@@ -15,7 +15,9 @@ import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, parseFarE
 export const WCS_USAGE = `Usage: wcs-hook-mock wcs --backend URL [options]
 
 Runs a fake Web Call Server: WebSDK apps connect with urlServer ws://HOST:PORT, and every client action
-fires the REST hooks WCS would send to your backend, with WCS's restOnError semantics.
+fires the REST hooks WCS would send to your backend, with WCS's restOnError semantics. Its REST API
+(http://HOST:REST-PORT/rest-api/...) acts on the same sessions; the control API beside it (/wcs-mock/...,
+\`wcs-hook-mock ctl\`) makes it do what WCS does on its own: ring a client, hang up, fail a stream.
 
 Options:
 ${BACKEND_USAGE}
@@ -199,6 +201,6 @@ function defaultIO(): WcsIO {
 }
 
 export const wcsCommand: Command = {
-  summary: 'run a fake WCS (WebSocket, default ws://127.0.0.1:8080) that fires hooks at your backend',
+  summary: 'run a fake WCS (WebSocket ws://127.0.0.1:8080, REST API :8081/rest-api) that fires hooks at your backend',
   run: (argv) => runWcs(argv),
 };
