@@ -1,5 +1,5 @@
 /**
- * The UI model under a hook flood, in its own process: a SessionModel attached to a source that emits
+ * The UI model under a hook flood, in its own process: a HookView attached to a source that emits
  * `received` + `answered` for synthetic exchanges at a fixed rate, with a stand-in for the tree view that
  * re-reads every node the model reports changed. Measures the event loop's delay while this runs (sampled by
  * a 1 ms timer, so about 1 ms is the floor of every figure).
@@ -9,7 +9,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { correlationKeys, lookupMethod, sampleBody } from '../mock-server/protocol';
 import type { Exchange, HookServerEvents } from '../mock-server/hooks/types';
-import { SessionModel, type ModelNode } from '../mock-server/sessions';
+import { HookView, type ModelNode } from '../mock-server/view';
 import { TypedEmitter } from '../mock-server/util/emitter';
 
 class FakeServer extends TypedEmitter<HookServerEvents> {
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   const pool = Array.from({ length: STREAMS * 2 }, (_, i) => makeBody(i));
 
   const source = new FakeServer();
-  const model = new SessionModel();
+  const model = new HookView();
   model.attach(source);
   let notifications = 0;
   let nodesReported = 0;

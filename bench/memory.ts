@@ -25,13 +25,25 @@ export interface MemoryResult {
   points: MemoryPoint[];
   /** Heap growth from the first to the last checkpoint (all past the cap). */
   heapGrowthMB: number;
+  /** The same run with the extension's hook view attached (it reads the journal, keeps no copy). */
+  withView?: { points: MemoryPoint[]; heapGrowthMB: number };
 }
 
-export async function runMemory(
-  loadgen: Loadgen,
-  o: { body: string; connections: number; checkpoints: number[]; log: (l: string) => void },
-): Promise<MemoryResult> {
-  const ours = contenders(o.body).find((c) => c.id === 'ours')!;
+export interface MemoryOptions {
+  body: string;
+  connections: number;
+  checkpoints: number[];
+  log: (l: string) => void;
+}
+
+export async function runMemory(loadgen: Loadgen, o: MemoryOptions): Promise<MemoryResult> {
+  const plain = await measure(loadgen, o, false);
+  o.log('  with the hook view attached:');
+  return { ...plain, withView: await measure(loadgen, o, true) };
+}
+
+async function measure(loadgen: Loadgen, o: MemoryOptions, view: boolean): Promise<Omit<MemoryResult, 'withView'>> {
+  const ours = contenders(o.body).find((c) => c.id === (view ? 'ours-view' : 'ours'))!;
   const server = await ours.start('', ['--expose-gc']);
   const stats = async (): Promise<ServerStats> => {
     const rep = await request<ServerMessage, ServerReply & { id?: number }>(server.child, { kind: 'stats', id: 0, gc: true });

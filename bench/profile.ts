@@ -143,9 +143,9 @@ async function profileOne(
   const bundle = bundlePath(id);
   const lines = bundleModules(bundle);
   const moduleOf = (url: string, line: number) => (url.endsWith(path.basename(bundle)) ? lines(line) : undefined);
-  let rps = NaN;
+  let rps: number;
   let requests = 0;
-  let cpuUs = NaN;
+  let cpuUs: number;
   try {
     requests += (await loadgen.run({ url: server.url, body: o.body, connections: o.connections, durationS: 1 })).requests;
     const cpu0 = cpuUsOf(server.child.pid);

@@ -3,9 +3,9 @@
  * arguments (reason, status, URL, target file) let tests and keybindings run them without prompts.
  */
 import * as vscode from 'vscode';
-import { POLICIES, type AnswerSpec, type Exchange, type Policy, type RuleAnswer } from '../mock-server/hooks/types';
-import { toCurl, toHttpFile } from '../mock-server/hooks/export';
-import type { ExchangeNode, ModelNode, SessionModel } from '../mock-server/sessions';
+import { POLICIES, type AnswerSpec, type Exchange, type Policy, type RuleAnswer } from '../mock-server/hooks';
+import { toCurl, toHttpFile } from '../mock-server/hooks';
+import { answerLabel, answeredBy, type ExchangeNode, type ModelNode, type HookView } from '../mock-server/view';
 import { ANY_HOOK_TYPES, type AnyHookType } from '../mock-server/protocol';
 import { POLICY_LABELS, SECTION, type Settings } from './config';
 import { AnswerFileSystem, ExchangeDocuments } from './documents';
@@ -13,13 +13,12 @@ import { defaultReplayUrl, replay, type ReplayResult } from './replay';
 import type { RulesFileManager } from './rulesFile';
 import { openAt } from './rulesFile';
 import type { ServerController } from './serverController';
-import { answerLabel, answeredBy } from './tree/presentation';
 import { generateStubCommand } from './stubCommand';
-import { RulesError } from '../mock-server/hooks/rules';
+import { RulesError } from '../mock-server/hooks';
 
 export interface CommandDeps {
   readonly context: vscode.ExtensionContext;
-  readonly model: SessionModel;
+  readonly model: HookView;
   readonly controller: ServerController;
   readonly rules: RulesFileManager;
   readonly treeView: vscode.TreeView<ModelNode>;
@@ -313,7 +312,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       }
     },
     'wcsHookMock.exportJournal': async (to?: vscode.Uri) => {
-      const exchanges = controller.server?.journal.all() ?? model.all();
+      const exchanges = model.history();
       const uri = to ?? (await vscode.window.showSaveDialog({
         defaultUri: defaultUri(`wcs-hooks-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`),
         filters: { 'JSON Lines': ['jsonl'] },

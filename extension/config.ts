@@ -3,10 +3,10 @@
  * WorkspaceConfiguration so it is unit-tested without VS Code; bad values fall back to the default with a
  * message, never a crash.
  */
-import { POLICIES, type Policy } from '../mock-server/hooks/types';
-import { DEFAULT_JOURNAL_LIMIT } from '../mock-server/hooks/journal';
-import { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_PORT, type HookServerOptions } from '../mock-server/hooks/server';
-import { isLoopback as isLoopbackHost } from '../mock-server/util/net';
+import { POLICIES, type Policy } from '../mock-server/hooks';
+import { DEFAULT_JOURNAL_LIMIT } from '../mock-server/hooks';
+import { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_PORT, type HookServerOptions } from '../mock-server/hooks';
+import { isLoopback as isLoopbackHost } from '../mock-server/util';
 
 export const SECTION = 'wcsHookMock';
 

@@ -5,8 +5,8 @@
  *   after JSON and schema checks; a failed check sends nothing and the editor keeps the draft.
  */
 import * as vscode from 'vscode';
-import type { Exchange } from '../mock-server/hooks/types';
-import type { SessionModel } from '../mock-server/sessions';
+import type { Exchange } from '../mock-server/hooks';
+import type { HookView } from '../mock-server/view';
 import { answerDraft, checkAnswerDraft, exchangeDocument } from './exchangeText';
 
 export const EXCHANGE_SCHEME = 'wcs-hook';
@@ -28,7 +28,7 @@ export class ExchangeDocuments implements vscode.TextDocumentContentProvider, vs
   private readonly shown = new Map<string, { uri: vscode.Uri; version: string }>();
   private readonly subscriptions: { dispose(): void }[];
 
-  constructor(private readonly model: SessionModel) {
+  constructor(private readonly model: HookView) {
     this.subscriptions = [
       model.on('changed', () => this.refreshShown()),
       vscode.workspace.onDidCloseTextDocument((d) => {
@@ -77,7 +77,7 @@ export class AnswerFileSystem implements vscode.FileSystemProvider, vscode.Dispo
   private readonly onSave: vscode.Disposable;
 
   constructor(
-    private readonly model: SessionModel,
+    private readonly model: HookView,
     private readonly send: SendEdited,
   ) {
     this.onSave = vscode.workspace.onDidSaveTextDocument((doc) => {

@@ -3,7 +3,7 @@
  * "Edit and answer" opens and checks on save. No `vscode` import: unit-tested in plain mocha.
  */
 import { RestClientConfigSchema, validateBody } from '../mock-server/protocol';
-import type { Exchange } from '../mock-server/hooks/types';
+import type { Exchange } from '../mock-server/hooks';
 
 function parsedOrText(text: string): unknown {
   if (text === '') return '';

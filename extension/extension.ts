@@ -4,16 +4,16 @@
  * answered even if deactivate() is never awaited).
  */
 import * as vscode from 'vscode';
-import type { HookServer } from '../mock-server/hooks/server';
-import type { Exchange } from '../mock-server/hooks/types';
-import { SessionModel, type ModelNode } from '../mock-server/sessions';
+import type { HookServer } from '../mock-server/hooks';
+import type { Exchange } from '../mock-server/hooks';
+import { HookView, type ModelNode } from '../mock-server/view';
 import { registerCommands } from './commands';
 import { RESTART_KEYS, SECTION, readSettings, type Settings } from './config';
 import { ANSWER_SCHEME, AnswerFileSystem, EXCHANGE_SCHEME, ExchangeDocuments } from './documents';
 import { RulesFileManager } from './rulesFile';
 import { ServerController, type RulesStatus } from './serverController';
 import { StatusBar } from './statusBar';
-import { HooksTreeProvider } from './tree/provider';
+import { HooksTreeProvider } from './tree';
 import { POLICY_LABELS } from './config';
 
 export const VIEW_ID = 'wcsHookMock.hooks';
@@ -24,7 +24,7 @@ export interface WcsHookMockApi {
   server(): HookServer | undefined;
   /** The server's base URL (`http://127.0.0.1:9091`), if running. */
   url(): string | undefined;
-  readonly model: SessionModel;
+  readonly model: HookView;
   readonly tree: vscode.TreeDataProvider<ModelNode>;
   readonly treeView: vscode.TreeView<ModelNode>;
   /** What the status bar item shows now. */
@@ -58,7 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
     }
   };
 
-  const model = new SessionModel({ batchMs: 100, maxPerNode: 200, limit: settings().journalSize });
+  const model = new HookView({ batchMs: 100, maxPerNode: 200, limit: settings().journalSize });
   context.subscriptions.push(model);
   const rules = new RulesFileManager(() => settings().rulesFile, log);
   context.subscriptions.push(rules);

@@ -2,8 +2,9 @@
  * Sends a recorded hook again, to any URL (the developer's backend, another mock): the exact received bytes
  * with the headers a backend looks at. No `vscode` import.
  */
-import { replayHeaders, targetUrl } from '../mock-server/hooks/export';
-import type { Exchange } from '../mock-server/hooks/types';
+import { replayHeaders, targetUrl } from '../mock-server/hooks';
+import type { Exchange } from '../mock-server/hooks';
+import { WCS_REST_REQUEST_TIMEOUT_MS } from '../mock-server/protocol';
 
 export interface ReplayResult {
   readonly status: number;
@@ -16,7 +17,7 @@ export function defaultReplayUrl(ex: Exchange, base = 'http://127.0.0.1:3000'): 
   return targetUrl(ex, base);
 }
 
-export async function replay(ex: Exchange, url: string, timeoutMs = 15_000): Promise<ReplayResult> {
+export async function replay(ex: Exchange, url: string, timeoutMs = WCS_REST_REQUEST_TIMEOUT_MS): Promise<ReplayResult> {
   let target: URL;
   try {
     target = new URL(url);

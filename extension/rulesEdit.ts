@@ -1,8 +1,8 @@
 /**
  * Adding an "always answer this method like this" rule to a rules file's text. No `vscode` import.
  */
-import type { Rule, RulesFile } from '../mock-server/hooks/rules';
-import { parseRulesText } from '../mock-server/hooks/rules';
+import type { Rule, RulesFile } from '../mock-server/hooks';
+import { parseRulesText } from '../mock-server/hooks';
 
 /** Whether a rule matches by method name alone (the kind this command writes and replaces). */
 function isPlainMethodRule(rule: Rule, method: string): boolean {

@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { RulesError, parseRulesText, type Rule, type RulesFile } from '../mock-server/hooks/rules';
+import { RulesError, parseRulesText, type Rule, type RulesFile } from '../mock-server/hooks';
 import { withRule } from './rulesEdit';
 
 export type RulesLoad =

@@ -4,11 +4,11 @@
  * or none. Stopping closes the server, which answers every held hook with the fallback.
  */
 import * as vscode from 'vscode';
-import { createHookServer, type HookServer } from '../mock-server/hooks/server';
-import type { RulesFile } from '../mock-server/hooks/rules';
-import type { Policy } from '../mock-server/hooks/types';
-import type { SessionModel } from '../mock-server/sessions';
-import type { Disposable as CoreDisposable } from '../mock-server/util/emitter';
+import { createHookServer, type HookServer } from '../mock-server/hooks';
+import type { RulesFile } from '../mock-server/hooks';
+import type { Policy } from '../mock-server/hooks';
+import type { HookView } from '../mock-server/view';
+import type { Disposable as CoreDisposable } from '../mock-server/util';
 import { POLICY_LABELS, isLoopback, serverOptions, type Settings } from './config';
 import type { RulesFileManager } from './rulesFile';
 
@@ -34,7 +34,7 @@ export class ServerController implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
 
   constructor(
-    private readonly model: SessionModel,
+    private readonly model: HookView,
     private readonly log: vscode.LogOutputChannel,
     private readonly rules: RulesFileManager,
     private readonly settings: () => Settings,

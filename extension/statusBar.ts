@@ -1,6 +1,6 @@
 /** The status bar item: where the server listens and how many hooks wait for an answer. */
 import * as vscode from 'vscode';
-import type { SessionModel } from '../mock-server/sessions';
+import type { HookView } from '../mock-server/view';
 import type { Settings } from './config';
 import { statusText } from './statusText';
 import type { ServerController } from './serverController';
@@ -11,7 +11,7 @@ export class StatusBar implements vscode.Disposable {
 
   constructor(
     private readonly controller: ServerController,
-    private readonly model: SessionModel,
+    private readonly model: HookView,
     private readonly settings: () => Settings,
   ) {
     this.item.name = 'WCS Hook Mock';

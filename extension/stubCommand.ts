@@ -3,10 +3,10 @@
  * then new editors or files in a folder. The generation itself is mock-server/codegen's.
  */
 import * as vscode from 'vscode';
-import { generateStub, STUB_TARGETS, type GeneratedStub, type StubTarget } from '../mock-server/codegen/stubs';
+import { generateStub, STUB_TARGETS, type GeneratedStub, type StubTarget } from '../mock-server/codegen';
 import { isBlockable, METHOD_NAMES, type RestClientConfig } from '../mock-server/protocol';
-import type { Exchange } from '../mock-server/hooks/types';
-import type { ModelNode, SessionModel } from '../mock-server/sessions';
+import type { Exchange } from '../mock-server/hooks';
+import type { ModelNode, HookView } from '../mock-server/view';
 import { decisionsFromExchanges, methodsSeen } from './stubDecisions';
 
 /** Non-interactive use (tests, keybindings): everything given, nothing asked. */
@@ -49,7 +49,7 @@ function connectConfigFor(methods: readonly string[]): RestClientConfig {
 }
 
 export async function generateStubCommand(
-  d: { model: SessionModel; log: vscode.LogOutputChannel },
+  d: { model: HookView; log: vscode.LogOutputChannel },
   arg?: unknown,
 ): Promise<StubResult | undefined> {
   // From a tree node: its exchanges; from the view title or palette: everything the view holds.

@@ -4,8 +4,8 @@
  * apart (the callee of a call, the stream name, the message recipient). No `vscode` import.
  */
 import { CallSchema, MessageSchema, StreamSchema, lookupMethod } from '../mock-server/protocol';
-import type { AnswerSpec, Exchange } from '../mock-server/hooks/types';
-import type { StubDecision } from '../mock-server/codegen/stubs';
+import type { AnswerSpec, Exchange } from '../mock-server/hooks';
+import type { StubDecision } from '../mock-server/codegen';
 
 type Scalar = string | number | boolean | null;
 

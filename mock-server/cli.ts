@@ -2,7 +2,8 @@
  * `wcs-hook-mock <command>`: dispatches to one module per command under cli/. Each command parses its own
  * flags and returns the exit code; this file only owns the top-level usage and error handling.
  */
-import { COMMANDS } from './cli/commands';
+// './cli' alone would be this file: the folder's entry is named in full.
+import { COMMANDS } from './cli/index';
 
 function usage(): string {
   const lines = ['Usage: wcs-hook-mock <command> [options]', '', 'Commands:'];

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { ROOT } from './proc';
 
 export const BUILD_DIR = path.join(ROOT, '.cache/bench-build');
-const SERVERS = ['ours', 'bare', 'mockttp'] as const;
+const SERVERS = ['ours', 'oursView', 'bare', 'mockttp'] as const;
 
 let built: Promise<void> | undefined;
 

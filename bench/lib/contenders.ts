@@ -33,7 +33,7 @@ export interface Contender {
   start(workDir: string, execArgv?: string[]): Promise<Running>;
 }
 
-function nodeServer(id: string, bundle: 'ours' | 'bare' | 'mockttp', args: string[] = []) {
+function nodeServer(id: string, bundle: 'ours' | 'oursView' | 'bare' | 'mockttp', args: string[] = []) {
   return async (_workDir: string, execArgv: string[] = []): Promise<Running> => {
     await buildServers();
     const { child, ready } = await forkTs<ServerReply>(bundlePath(bundle), args, execArgv);
@@ -103,6 +103,13 @@ export function contenders(body: string, baseline?: string): Contender[] {
       how: 'as ours, but the in-memory journal keeps 1 exchange: what keeping 10,000 costs',
       optIn: true,
       start: nodeServer('ours-journal1', 'ours', ['--journal-limit', '1']),
+    },
+    {
+      id: 'ours-view',
+      label: 'wcs-hook-mock, hook view attached',
+      how: "as ours, with the extension's hook view attached and its changed nodes re-read each batch",
+      optIn: true,
+      start: nodeServer('ours-view', 'oursView'),
     },
     {
       id: 'bare',

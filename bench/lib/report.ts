@@ -68,11 +68,20 @@ function sections(r: BenchResults): Section[] {
       rows: r.memory.points.map((p) => [String(p.hooks), fmt(p.rssMB, 1), fmt(p.heapAfterGcMB, 1), fmt(p.externalMB, 1), String(p.journalSize), String(p.journalDropped), fmt(p.rps), String(p.errors)]),
       notes: [`heap growth from first to last checkpoint: ${r.memory.heapGrowthMB} MB`],
     });
+    const v = r.memory.withView;
+    if (v) {
+      out.push({
+        title: "Memory with the extension's hook view attached (the view reads the journal; it keeps no copy)",
+        head: ['hooks', 'RSS MB', 'heap MB', 'external MB', 'journal kept', 'dropped', 'req/s', 'errors'],
+        rows: v.points.map((p) => [String(p.hooks), fmt(p.rssMB, 1), fmt(p.heapAfterGcMB, 1), fmt(p.externalMB, 1), String(p.journalSize), String(p.journalDropped), fmt(p.rps), String(p.errors)]),
+        notes: [`heap growth from first to last checkpoint: ${v.heapGrowthMB} MB`],
+      });
+    }
   }
   if (r.flood) {
     const f = r.flood;
     out.push({
-      title: `UI model under flood: ${f.rate} hooks/s for ${f.seconds} s into SessionModel (+ tree re-reads of changed nodes)`,
+      title: `UI model under flood: ${f.rate} hooks/s for ${f.seconds} s into HookView (+ tree re-reads of changed nodes)`,
       head: ['hooks', 'achieved/s', 'ELD p50 ms', 'ELD p99 ms', 'ELD max ms', 'change events', 'nodes reported', 'model kept'],
       rows: [[String(f.hooks), fmt(f.achievedRate), fmt(f.eldP50Ms, 2), fmt(f.eldP99Ms, 2), fmt(f.eldMaxMs, 2), String(f.notifications), String(f.nodesReported), String(f.stats.exchanges)]],
       notes: [],

@@ -1,12 +1,14 @@
 /**
- * How a node of the session model looks in the tree: label, description, icon, colour, contextValue and
+ * How a node of the hook view looks in the tree: label, description, icon, colour, contextValue and
  * tooltip, decided here as data. No `vscode` import, so every rule below is unit-tested in plain mocha;
  * the TreeDataProvider only turns the result into a TreeItem.
  */
 import { explainDecline, isBlockable, lookupMethod, methodType } from '../../mock-server/protocol';
-import type { Exchange, SentAnswer } from '../../mock-server/hooks/types';
-import type { CallNode, ExchangeNode, ModelNode, MoreNode, SessionNode, StreamNode, WaitingNode } from '../../mock-server/sessions';
-import { recordOr, str } from '../../mock-server/util/values';
+import type { Exchange } from '../../mock-server/hooks';
+import {
+  answerLabel, answeredBy, clock, keyFields, timeLeft,
+  type CallNode, type ExchangeNode, type ModelNode, type MoreNode, type SessionNode, type StreamNode, type WaitingNode,
+} from '../../mock-server/view';
 
 export interface ItemPresentation {
   readonly id: string;
@@ -38,74 +40,6 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
 }
 
-function localTime(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
-}
-
-function bodyOf(ex: Exchange): Record<string, unknown> {
-  return recordOr(ex.body);
-}
-
-function clip(text: string, max = 40): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
-}
-
-/** The fields that tell one hook of a method from another: status, caller→callee, from→to, stream name, info. */
-export function keyFields(ex: Exchange): string {
-  const b = bodyOf(ex);
-  const parts: string[] = [];
-  const status = str(b.status);
-  if (status) parts.push(status);
-  const caller = str(b.caller);
-  const callee = str(b.callee);
-  if (caller || callee) parts.push(`${caller ?? '?'}→${callee ?? '?'}`);
-  const from = str(b.from);
-  const to = str(b.to);
-  if (!caller && !callee && (from || to)) parts.push(`${from ?? '?'}→${to ?? '?'}`);
-  const name = str(b.name);
-  if (name) parts.push(name);
-  const info = str(b.info);
-  if (info) parts.push(clip(info));
-  return parts.join(' ');
-}
-
-/** The answer as a person reads it: "200 echo", "403", `403 "busy"`, "200 merged", "200 edited". */
-export function answerLabel(answer: SentAnswer): string {
-  const spec = answer.spec;
-  if (spec === 'echo') return '200 echo';
-  if (spec === 'forbid') return '403';
-  if ('reason' in spec && spec.reason !== undefined) return `${spec.status} "${clip(spec.reason, 30)}"`;
-  if ('merge' in spec && spec.merge !== undefined) return `${spec.status} merged`;
-  if ('body' in spec && spec.body !== undefined) return `${spec.status} edited`;
-  return `${spec.status}`;
-}
-
-/** Who answered: "you", "rule 2", "hold timeout", "shutdown", "server". */
-export function answeredBy(answer: SentAnswer): string {
-  switch (answer.by) {
-    case 'developer':
-      return 'you';
-    case 'rule':
-      // Without an index it was the rules file's default or the server policy.
-      return answer.ruleIndex !== undefined ? `rule ${answer.ruleIndex + 1}` : 'default';
-    case 'timeout':
-      return 'hold timeout';
-    case 'shutdown':
-      return 'shutdown';
-    case 'server':
-      return 'server';
-  }
-}
-
-/** "9 s left" for a held exchange with a deadline; undefined when it is not held or waits forever. */
-export function timeLeft(ex: Exchange, now: number): string | undefined {
-  if (ex.state !== 'pending' || ex.holdDeadline === undefined) return undefined;
-  const s = Math.max(0, Math.ceil((ex.holdDeadline - now) / 1000));
-  return `${s} s left`;
-}
-
 /** `wcsHook:exchange+pending+blockable+type-direct`, matched by the manifest's regex `when` clauses. */
 export function exchangeContextValue(ex: Exchange, held = false): string {
   const flags = ['exchange', ex.state];
@@ -129,7 +63,7 @@ function exchangeIcon(ex: Exchange): { iconId: string; colorId?: string } {
 
 function exchangeDescription(ex: Exchange, ctx: PresentationContext): string {
   const parts: string[] = [];
-  if (ctx.timeline) parts.push((ctx.formatTime ?? localTime)(ex.receivedAt));
+  if (ctx.timeline) parts.push((ctx.formatTime ?? clock)(ex.receivedAt));
   const keys = keyFields(ex);
   if (keys) parts.push(keys);
   if (ex.state === 'pending') parts.push(`held${timeLeft(ex, ctx.now) ? ` · ${timeLeft(ex, ctx.now)}` : ''}`);

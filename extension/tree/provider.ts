@@ -3,7 +3,7 @@
  * forwards the model's batched change events, so only the nodes that changed are refreshed.
  */
 import * as vscode from 'vscode';
-import type { ModelNode, SessionModel } from '../../mock-server/sessions';
+import type { ModelNode, HookView } from '../../mock-server/view';
 import { present, type ItemPresentation } from './presentation';
 
 const COLLAPSIBLE: Record<ItemPresentation['collapsible'], vscode.TreeItemCollapsibleState> = {
@@ -19,7 +19,7 @@ export class HooksTreeProvider implements vscode.TreeDataProvider<ModelNode>, vs
   private ticker: ReturnType<typeof setInterval> | undefined;
 
   constructor(
-    private readonly model: SessionModel,
+    private readonly model: HookView,
     private readonly now: () => number = Date.now,
   ) {
     this.subscription = this.model.on('changed', (nodes) => {

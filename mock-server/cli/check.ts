@@ -4,9 +4,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { checkBackend, formatReport, toJUnit, type ConformanceReport } from '../wcs/conformance';
-import type { Command } from './commands';
-import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags } from './trigger';
+import { checkBackend, formatReport, toJUnit, type ConformanceReport } from '../wcs';
+import type { Command } from './command';
+import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, isUsageError } from './flags';
 
 export const CHECK_USAGE = `Usage: wcs-hook-mock check --backend URL [options]
 
@@ -63,7 +63,7 @@ export async function runCheck(argv: readonly string[], env: NodeJS.ProcessEnv =
     report = await checkBackend({ backend, timeoutMs, allowOverrides, connectExtra });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage = isUsageError(err);
     process.stderr.write(`wcs-hook-mock check: ${msg}${usage ? '\nRun `wcs-hook-mock check --help` for the options.' : ''}\n`);
     return usage ? 2 : 1;
   }

@@ -1,14 +1,10 @@
 /** The CLI's commands. Each lives in its own module and returns its exit code. */
 import { checkCommand } from './check';
+import type { Command } from './command';
 import { ctlCommand } from './ctl';
 import { serveCommand } from './serve';
 import { triggerCommand } from './trigger';
 import { wcsCommand } from './wcs';
-
-export interface Command {
-  readonly summary: string;
-  run(argv: string[]): Promise<number>;
-}
 
 export const COMMANDS: Record<string, Command> = {
   serve: serveCommand,

@@ -4,10 +4,9 @@
  * output per action. For people at a terminal and for scripts; tests in Node use WcsMockClient directly.
  */
 import { parseArgs } from 'node:util';
-import { WcsMockClient, WcsMockError, WcsMockUnreachableError, type SessionSummary } from '../wcs/control';
-import { printableText } from '../wcs/log';
-import type { Command } from './commands';
-import { UsageError } from './trigger';
+import { WcsMockClient, WcsMockError, WcsMockUnreachableError, printableText, type SessionSummary } from '../wcs';
+import type { Command } from './command';
+import { UsageError } from './flags';
 
 const PREFIX = 'wcs-hook-mock ctl';
 const DEFAULT_SERVER = 'http://127.0.0.1:8081';

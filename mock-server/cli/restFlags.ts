@@ -1,7 +1,6 @@
 /** The `wcs` command's flags for its REST port (WCS REST API + the mock's control API). */
-import { DEFAULT_REST_PORT } from '../wcs/restServer';
-import type { WcsRestApiOptions } from '../wcs/rest';
-import { UsageError } from './trigger';
+import { DEFAULT_REST_PORT, type WcsRestApiOptions } from '../wcs';
+import { UsageError } from './flags';
 
 export const REST_OPTIONS = {
   'rest-port': { type: 'string' },

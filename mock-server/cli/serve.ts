@@ -6,10 +6,11 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { createHookServer, type HookServer } from '../hooks/server';
-import { loadRulesFile, RulesError, type RulesFile } from '../hooks/rules';
-import type { Command } from './commands';
-import { isLoopback, parseServeArgs, SERVE_USAGE, UsageError, type ServeConfig } from './serveArgs';
+import { createHookServer, type HookServer } from '../hooks';
+import { loadRulesFile, RulesError, type RulesFile } from '../hooks';
+import type { Command } from './command';
+import { UsageError } from './flags';
+import { isLoopback, parseServeArgs, SERVE_USAGE, type ServeConfig } from './serveArgs';
 import { InteractiveConsole } from './ttyApp';
 import { formatLogLine } from './ttyView';
 

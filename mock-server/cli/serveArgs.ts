@@ -3,8 +3,9 @@
  * as one line, never as a parseArgs stack trace.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_PORT } from '../hooks/server';
-import { POLICIES, type Policy } from '../hooks/types';
+import { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_PORT } from '../hooks';
+import { POLICIES, type Policy } from '../hooks';
+import { UsageError } from './flags';
 
 export interface ServeConfig {
   readonly host: string;
@@ -53,10 +54,6 @@ Options:
 
 On a terminal, held hooks are answered with single keys: e echo, f forbid, r forbid with a reason,
 d edit the body in $EDITOR, n/p select, ? help, q quit.`;
-
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 function number(flag: string, text: string | undefined, opts: { min: number; max?: number; integer?: boolean }): number | undefined {
   if (text === undefined) return undefined;
@@ -138,4 +135,4 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   };
 }
 
-export { isLoopback } from '../util/net';
+export { isLoopback } from '../util';

@@ -8,9 +8,9 @@ import { existsSync } from 'node:fs';
 import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HookServer } from '../hooks/server';
-import type { Exchange } from '../hooks/types';
-import type { Disposable } from '../util/emitter';
+import type { HookServer } from '../hooks';
+import type { Exchange } from '../hooks';
+import type { Disposable } from '../util';
 import {
   editLine, formatArrival, formatSettled, formatStatus, HELP_LINES, keyAction, nextPolicy, paint, select, splitKeys,
   type Style,

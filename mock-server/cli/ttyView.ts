@@ -3,8 +3,9 @@
  * line with held hooks and their remaining time, and which action a key means. The interactive controller
  * (ttyApp.ts) only wires these to stdin/stdout, so the presentation is unit-tested without a terminal.
  */
-import { describeAnswer } from '../hooks/answers';
-import type { Exchange, Policy } from '../hooks/types';
+import type { Exchange, Policy } from '../hooks';
+import { WCS_REST_REQUEST_TIMEOUT_MS } from '../protocol';
+import { answerLabel, answeredBy, clock, formatLatency, keyFieldsWithIds, remainingSeconds } from '../view';
 
 export interface Style {
   readonly color: boolean;
@@ -24,64 +25,29 @@ export function visibleLength(s: string): number {
   return s.replace(/\x1b\[[0-9;]*m/g, '').length;
 }
 
-export function clock(ms: number): string {
-  const d = new Date(ms);
-  const p = (n: number, w = 2) => String(n).padStart(w, '0');
-  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
-}
-
-function keyFields(ex: Exchange): string {
-  const k = ex.keys;
-  const parts: string[] = [];
-  // Long WCS session ids ("/192.168.10.23:51744/192.168.10.5:8443-3f1c…") are shortened to their tail,
-  // which is the part that differs between sessions.
-  if (k.sessionId) parts.push(`session …${k.sessionId.slice(-8)}`);
-  if (k.callId) parts.push(`call ${k.callId.length > 14 ? '…' + k.callId.slice(-12) : k.callId}`);
-  if (k.name) parts.push(`stream ${k.name}`);
-  else if (k.mediaSessionId) parts.push(`media …${k.mediaSessionId.slice(-8)}`);
-  const b = ex.body as Record<string, unknown> | undefined;
-  if (b && typeof b === 'object') {
-    for (const f of ['status', 'callee', 'caller', 'to', 'from'] as const) {
-      if (typeof b[f] === 'string' && b[f] !== '') parts.push(`${f} ${String(b[f])}`);
-    }
-  }
-  return parts.join(' · ');
-}
-
-function who(ex: Exchange): string {
-  const a = ex.answer;
-  if (!a) return '';
-  if (a.by === 'rule') return a.ruleIndex !== undefined ? `rule ${a.ruleIndex + 1}` : 'default';
-  return a.by;
-}
-
-export function formatLatency(ms: number | undefined): string {
-  if (ms === undefined) return '';
-  return ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(1)}s`;
+function whoAnswered(ex: Exchange): string {
+  return ex.answer ? answeredBy(ex.answer, 'log') : '';
 }
 
 function answerText(style: Style, ex: Exchange): string {
   const a = ex.answer;
   if (!a) return '';
-  const text = describeAnswer(a.spec);
-  // Show the status actually sent (a server error answer's spec already says it, echo is always 200).
-  const t = text.startsWith(String(a.status)) ? text : `${a.status} ${text}`;
-  return paint(style, a.status === 200 ? 'green' : 'red', t);
+  return paint(style, a.status === 200 ? 'green' : 'red', answerLabel(a, 'log'));
 }
 
 /** The line(s) shown when a hook arrives. Hooks a rule answered at once get their answer on the same line. */
 export function formatArrival(ex: Exchange, style: Style, opts: { maxIssues?: number } = {}): string[] {
   const head = [
-    paint(style, 'dim', clock(ex.receivedAt)),
+    paint(style, 'dim', clock(ex.receivedAt, true)),
     paint(style, 'bold', `#${ex.id}`),
     paint(style, 'cyan', ex.method || '(no method)'),
     paint(style, 'dim', `${ex.type}${ex.unknownMethod && ex.method ? ' (not in the catalog)' : ''}`),
     ex.app ? paint(style, 'dim', ex.app) : '',
-    keyFields(ex),
+    keyFieldsWithIds(ex),
   ].filter((s) => s !== '');
   let line = head.join(' ');
   if (ex.state === 'pending') line += ' ' + paint(style, 'yellow', 'HELD');
-  else if (ex.state === 'answered') line += ` → ${answerText(style, ex)} ${paint(style, 'dim', `(${who(ex)})`)}`;
+  else if (ex.state === 'answered') line += ` → ${answerText(style, ex)} ${paint(style, 'dim', `(${whoAnswered(ex)})`)}`;
   const lines = [line];
   if (ex.error) lines.push(`    ${paint(style, 'red', ex.error)}`);
   const max = opts.maxIssues ?? 3;
@@ -93,9 +59,9 @@ export function formatArrival(ex: Exchange, style: Style, opts: { maxIssues?: nu
 
 /** The line shown when a held hook is answered or its client goes away. */
 export function formatSettled(ex: Exchange, style: Style): string {
-  const head = `${paint(style, 'dim', clock(ex.answer?.at ?? Date.now()))} ${paint(style, 'bold', `#${ex.id}`)} ${ex.method}`;
+  const head = `${paint(style, 'dim', clock(ex.answer?.at ?? Date.now(), true))} ${paint(style, 'bold', `#${ex.id}`)} ${ex.method}`;
   if (ex.state === 'aborted') return `${head} ${paint(style, 'red', 'aborted')}: WCS closed the connection after ${formatLatency(ex.latencyMs)}`;
-  return `${head} → ${answerText(style, ex)} ${paint(style, 'dim', `(${who(ex)}, ${formatLatency(ex.latencyMs)})`)}`;
+  return `${head} → ${answerText(style, ex)} ${paint(style, 'dim', `(${whoAnswered(ex)}, ${formatLatency(ex.latencyMs)})`)}`;
 }
 
 /** One log line per exchange, for pipes and files (no colour, no cursor movement). */
@@ -103,19 +69,14 @@ export function formatLogLine(ex: Exchange): string {
   const style = { color: false };
   const parts = [new Date(ex.receivedAt).toISOString(), `#${ex.id}`, `POST ${ex.url}`, `${ex.method || '-'}/${ex.type}`];
   if (ex.state === 'aborted') parts.push('aborted');
-  else if (ex.answer) parts.push(`-> ${answerText(style, ex)} by ${who(ex)} in ${formatLatency(ex.latencyMs)}`);
+  else if (ex.answer) parts.push(`-> ${answerText(style, ex)} by ${whoAnswered(ex)} in ${formatLatency(ex.latencyMs)}`);
   else parts.push(ex.holdDeadline !== undefined ? `held (fallback after ${Math.round((ex.holdDeadline - ex.receivedAt) / 1000)}s)` : 'held');
-  const keys = keyFields(ex);
+  const keys = keyFieldsWithIds(ex);
   if (keys) parts.push(`[${keys}]`);
   if (ex.error) parts.push(`error: ${ex.error}`);
   const n = ex.issues.length;
   if (n) parts.push(`${n} validation issue${n > 1 ? 's' : ''}: ${ex.issues.map((i) => `${i.path || '(body)'} ${i.message}`).join('; ')}`);
   return parts.join(' ');
-}
-
-export function remainingSeconds(ex: Exchange, now: number): number | undefined {
-  if (ex.holdDeadline === undefined) return undefined;
-  return Math.max(0, (ex.holdDeadline - now) / 1000);
 }
 
 export interface StatusInput {
@@ -175,7 +136,7 @@ export const HELP_LINES = [
   '  n/p or ↓/↑  select the next/previous held hook    a  echo every held hook',
   '  m  switch policy: hold-blockable → hold-all (step through everything) → echo-all',
   '  ?  this help    q or Ctrl-C  quit (held hooks get the fallback answer first)',
-  'A held hook is answered automatically when its time runs out (WCS gives up at 15 s).',
+  `A held hook is answered automatically when its time runs out (WCS gives up at ${WCS_REST_REQUEST_TIMEOUT_MS / 1000} s).`,
 ];
 
 export type KeyAction =
@@ -248,7 +209,7 @@ export function select(heldIds: readonly string[], current: string | undefined, 
  */
 export function splitKeys(chunk: string): string[] {
   const keys: string[] = [];
-  const re = /\x1b\[[0-9;?]*[ -\/]*[@-~]|\x1bO.|\x1b|[\s\S]/gu;
+  const re = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1bO.|\x1b|[\s\S]/gu;
   for (const m of chunk.matchAll(re)) keys.push(m[0]);
   return keys;
 }

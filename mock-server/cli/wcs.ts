@@ -4,13 +4,12 @@
  * A backend that is down does not stop it: the hooks fail the way WCS's would and one line says why.
  */
 import { parseArgs } from 'node:util';
-import type { WcsEngine, WcsEngineOptions, WcsLogEntry } from '../wcs/engine';
-import { formatLogEntry } from '../wcs/log';
-import { DEFAULT_WCS_WS_PORT, startWcsServer, type WcsServer } from '../wcs/wsServer';
-import { startRestServer, type RestServer } from '../wcs/restServer';
+import type { WcsEngine, WcsEngineOptions, WcsLogEntry } from '../wcs';
+import { formatWcsLogEntry as formatLogEntry } from '../wcs';
+import { DEFAULT_WCS_WS_PORT, startRestServer, startWcsServer, type RestServer, type WcsServer } from '../wcs';
+import type { Command } from './command';
+import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, isUsageError, parseFarEnd } from './flags';
 import { REST_OPTIONS, REST_USAGE, restFromFlags, type RestFlags } from './restFlags';
-import type { Command } from './commands';
-import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, parseFarEnd } from './trigger';
 
 export const WCS_USAGE = `Usage: wcs-hook-mock wcs --backend URL [options]
 
@@ -113,7 +112,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
     };
   } catch (e) {
     // parseArgs throws TypeError with a code for unknown/malformed flags; both are the user's to fix.
-    if (e instanceof UsageError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (isUsageError(e)) {
       err(`${PREFIX}: ${(e as Error).message}\nRun 'wcs-hook-mock wcs --help' for the options.`);
       return 2;
     }

@@ -4,7 +4,7 @@
  * generators only render this plan, so all four languages behave alike by construction.
  */
 import { explainDecline, lookupMethod, RestClientConfigSchema, type RestClientConfig } from '../protocol';
-import type { AnswerSpec } from '../hooks/types';
+import type { AnswerSpec } from '../hooks';
 import type { Literal } from './text';
 
 export type Scalar = string | number | boolean | null;

@@ -3,15 +3,15 @@
  * hooks the way they chose in the tree. Pure text generation (no vscode, no file system): the extension
  * opens or writes the files, tests run them.
  */
-import type { AnswerSpec } from '../hooks/types';
+import type { AnswerSpec } from '../hooks';
 import type { RestClientConfig } from '../protocol';
 import { buildPlan, type StubPlan } from './plan';
 
 export { isStubMethodName } from './plan';
-import { JS_RUN_HINT, renderJavascriptNode } from './targets/javascriptNode';
-import { PHP_RUN_HINT, renderPhp } from './targets/php';
-import { PY_RUN_HINT, renderPythonFlask } from './targets/pythonFlask';
-import { renderTypescriptExpress, renderTypescriptPackageJson, TS_RUN_HINT } from './targets/typescriptExpress';
+import { JS_RUN_HINT, renderJavascriptNode } from './targets';
+import { PHP_RUN_HINT, renderPhp } from './targets';
+import { PY_RUN_HINT, renderPythonFlask } from './targets';
+import { renderTypescriptExpress, renderTypescriptPackageJson, TS_RUN_HINT } from './targets';
 
 export type StubTarget = 'typescript-express' | 'javascript-node' | 'php' | 'python-flask';
 

@@ -12,7 +12,8 @@
  * kept as an object on the side, which the collector then pays for as before.
  */
 import { ExchangeRecord } from './exchange';
-import type { AnsweredBy, AnswerSpec, ExchangeState, SentAnswer } from './types';
+import type { AnswerSpec } from './answer';
+import type { AnsweredBy, ExchangeState, SentAnswer } from './types';
 
 /** Bytes per slot: the auto-echo example (856 bytes of body plus its request line and headers) fits twice. */
 export const SLOT_BYTES = 2048;

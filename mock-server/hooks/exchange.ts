@@ -10,11 +10,12 @@
  * collector moves a small header instead of the text. Measured with `npm run bench`: the first, naive object
  * graph (~30 objects per record, parsed body kept) ran at 0.3x a bare node:http echo server.
  */
-import { lookupMethod } from '../protocol/methods';
-import { correlationKeys, validateBody, type CorrelationKeys, type ValidationIssue } from '../protocol/validate';
-import type { AnyHookType } from '../protocol/methods';
+import { lookupMethod } from '../protocol';
+import { correlationKeys, validateBody, type CorrelationKeys, type ValidationIssue } from '../protocol';
+import type { AnyHookType } from '../protocol';
 import { splitHookPath } from './path';
-import type { AnsweredBy, AnswerSpec, Exchange, ExchangeState, SentAnswer } from './types';
+import type { AnswerSpec } from './answer';
+import type { AnsweredBy, Exchange, ExchangeState, SentAnswer } from './types';
 
 /** Times are kept as small integers relative to this, so they fit V8's unboxed small-integer range. */
 const EPOCH = Date.now();

@@ -2,7 +2,7 @@
 export * from './types';
 export * from './server';
 export * from './rules';
-export * from './answers';
+export * from './answer';
 export * from './journal';
 export * from './export';
 export { ExchangeRecord, headersFromRaw } from './exchange';

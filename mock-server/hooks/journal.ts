@@ -4,7 +4,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { correlationKeys, validateBody } from '../protocol/validate';
+import { correlationKeys, validateBody } from '../protocol';
 import { ExchangeArena } from './arena';
 import { ExchangeRecord } from './exchange';
 import type { Exchange } from './types';

@@ -5,54 +5,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { AnyHookType } from '../protocol/methods';
-import type { AnswerSpec, Policy, RuleAnswer } from './types';
-import { ANY_HOOK_TYPES, isBlockable } from '../protocol/methods';
+import { ANY_HOOK_TYPES, isBlockable, type AnyHookType } from '../protocol';
+import { RuleAnswerSchema, type RuleAnswer } from './answer';
 import { JsonSyntaxError, parseJsonLocated, pathKey } from './jsonLocate';
-
-export type { Policy, RuleAnswer } from './types';
-
-
-const StatusSchema = z
-  .number()
-  .int()
-  .min(100)
-  .max(599)
-  .describe('HTTP status to answer with. WCS accepts only 200; anything else is an "interaction error".');
-
-/**
- * The object answer forms. One object with optional parts (rather than a union of three objects) so that a
- * wrong field is reported at its own path ("rules[1].answer.status") instead of as "no union member matched".
- */
-const ObjectAnswerSchema = z
-  .strictObject({
-    status: StatusSchema,
-    reason: z
-      .string()
-      .optional()
-      .describe('Decline with {"status":N,"reason":"..."} as JSON; WCS shows the reason to the client.'),
-    merge: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .describe('Shallow-merge these fields over the received body and send the result.'),
-    body: z.unknown().optional().describe('Send this body (object/array as JSON, string as is).'),
-  })
-  .superRefine((a, ctx) => {
-    const parts = (['reason', 'merge', 'body'] as const).filter((k) => a[k] !== undefined);
-    if (parts.length > 1) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [parts[1]],
-        message: `use only one of reason, merge, body (found ${parts.join(' and ')})`,
-      });
-    }
-  });
-
-const KeywordSchema = z
-  .enum(['echo', 'forbid', 'hold'])
-  .describe('"echo": 200 with the received body; "forbid": 403 empty; "hold": wait for the developer.');
-
-export const RuleAnswerSchema = z.union([KeywordSchema, ObjectAnswerSchema]);
+import type { Policy } from './types';
+import { flattenIssue, formatPath } from './zodIssues';
 
 const MethodNameSchema = z.string().min(1);
 
@@ -80,14 +37,8 @@ export const RulesFileSchema = z.strictObject({
   default: RuleAnswerSchema.optional().describe('Answer when no rule matches; without it the server policy decides.'),
 });
 
-export interface Rule {
-  readonly name?: string;
-  readonly method?: string | readonly string[];
-  readonly type?: AnyHookType;
-  readonly app?: string;
-  readonly when?: Readonly<Record<string, string | number | boolean | null>>;
-  readonly answer: RuleAnswer;
-}
+/** One rule of a rules file, as its schema checks it. */
+export type Rule = Readonly<z.output<typeof RuleSchema>>;
 
 export interface RulesFile {
   readonly rules: readonly Rule[];
@@ -108,48 +59,9 @@ export class RulesError extends Error {
   }
 }
 
-/** `rules[1].answer.status` from `['rules', 1, 'answer', 'status']`. */
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else out += out ? `.${String(p)}` : String(p);
-  }
-  return out;
-}
-
 function location(file: string | undefined, line?: number, column?: number): string {
   if (!file && line === undefined) return '';
   return `${file ?? '<rules>'}${line !== undefined ? `:${line}:${column ?? 1}` : ''}: `;
-}
-
-interface FlatIssue {
-  path: PropertyKey[];
-  message: string;
-}
-
-/**
- * zod reports a union failure as "Invalid input" with one issue list per member. Pick the member the
- * author evidently meant: an object for an object, a keyword for a string; otherwise the deepest issue.
- */
-function flatten(issue: z.core.$ZodIssue, input: unknown, base: PropertyKey[] = []): FlatIssue {
-  const path = [...base, ...issue.path];
-  if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-    let at: unknown = input;
-    for (const p of path) at = at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[p] : undefined;
-    if (typeof at === 'string' && path[path.length - 1] !== 'method') {
-      return { path, message: `expected "echo", "forbid", "hold" or an object {status, ...}; got "${at}"` };
-    }
-    const candidates = issue.errors.map((branch) => branch.map((i) => flatten(i, input, path)));
-    // Prefer the branch whose first problem is deepest: it got furthest before failing.
-    candidates.sort((a, b) => (b[0]?.path.length ?? 0) - (a[0]?.path.length ?? 0));
-    const best = candidates[0]?.[0];
-    if (best) return best;
-  }
-  if (issue.code === 'unrecognized_keys') {
-    return { path, message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` };
-  }
-  return { path, message: issue.message };
 }
 
 /** Validates a parsed rules file. Throws RulesError naming the first bad field. */
@@ -164,7 +76,7 @@ function parseWithPositions(
 ): RulesFile {
   const result = RulesFileSchema.safeParse(json);
   if (result.success) return result.data as RulesFile;
-  const first = flatten(result.error.issues[0]!, json);
+  const first = flattenIssue(result.error.issues[0]!, json);
   const path = formatPath(first.path);
   // Point at the bad field itself, or at the closest enclosing value that exists (a missing field's parent).
   let pos: { line: number; column: number } | undefined;
@@ -205,17 +117,6 @@ export async function loadRulesFile(path: string): Promise<RulesFile> {
 /** JSON Schema of rules files, for editors (the VS Code extension's jsonValidation). */
 export function rulesJsonSchema(): object {
   return z.toJSONSchema(RulesFileSchema, { unrepresentable: 'any' });
-}
-
-/** Checks an answer given at run time (by the extension or CLI), with the same messages as a rules file. */
-export function parseAnswerSpec(value: unknown): AnswerSpec {
-  const r = RuleAnswerSchema.safeParse(value);
-  if (!r.success) {
-    const first = flatten(r.error.issues[0]!, value);
-    throw new TypeError(`invalid answer${first.path.length ? ` at ${formatPath(first.path)}` : ''}: ${first.message}`);
-  }
-  if (r.data === 'hold') throw new TypeError('invalid answer: "hold" is a rule decision, not an answer');
-  return r.data as AnswerSpec;
 }
 
 export interface HookFacts {

@@ -6,15 +6,15 @@
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { finished } from 'node:stream/promises';
-import { TypedEmitter } from '../util/emitter';
-import { renderAnswer } from './answers';
+import { TypedEmitter } from '../util';
+import { parseAnswerSpec, renderAnswer, type AnswerSpec } from './answer';
 import { ExchangeRecord } from './exchange';
 import { isJson } from './jsonCheck';
 import { checkBasic, checkSignature } from './auth';
 import { DEFAULT_JOURNAL_LIMIT, Journal, JournalWriter } from './journal';
 import { splitHookPath } from './path';
-import { decide, parseAnswerSpec, type RulesFile } from './rules';
-import type { AnsweredBy, AnswerSpec, Exchange, HookServerEvents, Policy } from './types';
+import { decide, type RulesFile } from './rules';
+import type { AnsweredBy, Exchange, HookServerEvents, Policy } from './types';
 import { POLICIES } from './types';
 
 export type { Policy } from './types';

@@ -2,26 +2,9 @@
  * Public types of the hook server: exchanges, answers and the server's event API.
  * Everything that shows or answers hooks (CLI, extension, benchmarks) speaks these types.
  */
-import type { AnyHookType } from '../protocol/methods';
-import type { CorrelationKeys, ValidationIssue } from '../protocol/validate';
-
-/**
- * How to answer a hook. The same forms are accepted in rules files and by `answer(id, …)`.
- * - `"echo"`: 200 with the received body byte for byte.
- * - `"forbid"`: 403 with an empty body.
- * - `{status: 403, reason}`: 403 with `{"status":403,"reason":"…"}`, which WCS shows the client.
- * - `{status: 200, merge: {…}}`: 200 with the received JSON body, shallow-merged with `merge`.
- * - `{status, body}`: any status with this body (an object/array is sent as JSON, a string as is).
- */
-export type AnswerSpec =
-  | 'echo'
-  | 'forbid'
-  | { readonly status: number; readonly reason: string }
-  | { readonly status: number; readonly merge: Readonly<Record<string, unknown>> }
-  | { readonly status: number; readonly body?: unknown };
-
-/** What a rule (or the default) may say: an answer, or hold the hook for the developer. */
-export type RuleAnswer = AnswerSpec | 'hold';
+import type { AnyHookType } from '../protocol';
+import type { CorrelationKeys, ValidationIssue } from '../protocol';
+import type { AnswerSpec } from './answer';
 
 /**
  * What happens to a hook no rule answers: `hold-blockable` holds connect, direct and incoming invocations

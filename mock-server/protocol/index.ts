@@ -5,3 +5,5 @@ export * from './samples';
 export * from './restClientConfig';
 export * from './errorSemantics';
 export * from './validate';
+export * from './sessionFacts';
+export * from './timing';

@@ -4,7 +4,7 @@
  */
 import { AnyObjectSchema } from './schemas';
 import { lookupMethod } from './methods';
-import { isRecord, str } from '../util/values';
+import { isRecord, str } from '../util';
 
 export interface ValidationIssue {
   /** Dotted path of the field, '' for the body itself. */

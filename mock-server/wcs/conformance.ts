@@ -10,7 +10,7 @@
 import { CONNECT_OVERRIDE_FIELDS, METHODS, RestClientConfigSchema, isBlockable, lookupMethod, sampleBody } from '../protocol';
 import { customReason, deliverHook, describeBackend, serializeHookBody, type Backend, type HookResponse } from './backend';
 import { nodeId as makeNodeId, sessionId as makeSessionId, uuid } from './ids';
-import { isRecord } from '../util/values';
+import { isRecord } from '../util';
 
 export type CheckStatus = 'pass' | 'warn' | 'fail';
 

@@ -9,7 +9,7 @@
  * delivering hooks under restClientConfig and context.ts holding the shared state. Where PROTOCOL.md
  * marks a behaviour as inferred, the code says so next to it.
  */
-import { TypedEmitter } from '../util/emitter';
+import { TypedEmitter } from '../util';
 import { describeBackend } from './backend';
 import { farEndHangup, incoming, type IncomingCallRequest, type IncomingCallResult } from './calls';
 import { teardown } from './connection';

@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isLoopback } from '../util/net';
+import { isLoopback } from '../util';
 import { MAX_REST_BODY_BYTES, createWcsRestApi, type HasSurface, type WcsRestApi, type WcsRestApiOptions } from './rest';
 
 export const DEFAULT_REST_PORT = 8081;

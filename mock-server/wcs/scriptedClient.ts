@@ -8,7 +8,7 @@ import type { WcsEngine } from './engine';
 import { uuid } from './ids';
 import { synthesizeAnswer, synthesizeOffer } from './sdp';
 import type { ClientPort, WcsClientLink } from './session';
-import { recordOr } from '../util/values';
+import { recordOr } from '../util';
 
 export interface ServerFrame {
   readonly message: string;

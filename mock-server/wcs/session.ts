@@ -183,7 +183,7 @@ export type SdpKind = 'publish' | 'play' | 'call' | 'answer' | 'incoming';
 
 export const ENVELOPE_KEYS: readonly string[] = ['nodeId', 'appKey', 'sessionId'];
 
-export { isRecord, str } from '../util/values';
+export { isRecord, str } from '../util';
 
 /** A hook body without its SDP, for the state kept per call or stream (the SDP is per negotiation). */
 export function withoutSdp(o: Record<string, unknown>): Record<string, unknown> {

@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WcsEngine, type WcsEngineOptions } from './engine';
-import { isLoopback } from '../util/net';
+import { isLoopback } from '../util';
 import { frameText, type AcceptingEngine } from './transport';
 
 export const DEFAULT_WCS_WS_PORT = 8080;

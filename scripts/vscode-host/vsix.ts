@@ -16,6 +16,12 @@ const VSCE = join(__dirname, '..', '..', 'node_modules', '.bin', 'vsce');
 
 export const VSCE_PACKAGE_ARGS = ['package', '--no-dependencies', '--allow-missing-repository'];
 
+/**
+ * The README the .vsix ships: written for people using the extension. The repository's README.md is the
+ * developers' front door (building, testing, the other tools) and stays out of the package.
+ */
+export const EXTENSION_README = join('extension', 'README.md');
+
 /** Top-level entries that never belong in the package and are expensive to walk. */
 const NEVER_PACKAGED = new Set(['node_modules', '.cache', '.git', 'test-results', '.vscode-test']);
 
@@ -32,6 +38,7 @@ async function inStagingCopy<T>(extensionRoot: string, fn: (dir: string) => Prom
       if (NEVER_PACKAGED.has(name) || name.endsWith('.vsix')) continue;
       cpSync(join(extensionRoot, name), join(stage, name), { recursive: true, verbatimSymlinks: true });
     }
+    cpSync(join(extensionRoot, EXTENSION_README), join(stage, 'README.md'));
     return await fn(stage);
   } finally {
     rmSync(stage, { recursive: true, force: true });

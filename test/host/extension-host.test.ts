@@ -14,7 +14,6 @@ const SUITE = join(REPO_ROOT, 'dist', 'test', 'host-suite.js');
 const SELFTEST = join(REPO_ROOT, 'scripts', 'vscode-host', 'selftest');
 
 function printHostLog(log: string[]): void {
-  // eslint-disable-next-line no-console
   console.log(log.map((l) => `      | ${l.replace(/\n/g, '\n      | ')}`).join('\n'));
 }
 

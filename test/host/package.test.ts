@@ -4,10 +4,12 @@
  * file list `vsce package` packs, so it needs no code-server.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 import { REPO_ROOT } from '../../scripts/vscode-host/host';
-import { vsixFiles } from '../../scripts/vscode-host/vsix';
+import { EXTENSION_README, packageVsix, vsixFiles } from '../../scripts/vscode-host/vsix';
 
 interface Manifest {
   main?: string;
@@ -58,5 +60,18 @@ describe('.vsix contents (vsce ls)', function () {
     const unwanted = files.filter((f) =>
       /^(node_modules|test|mock-server|extension|scripts|bench|docs|\.cache|\.ci|test-results)\//.test(f) || /\.(ts|map|vsix)$/.test(f));
     assert.deepEqual(unwanted, []);
+  });
+
+  it('ships the README written for extension users, not the repository\'s', async function () {
+    const dir = mkdtempSync(join(tmpdir(), 'wcs-vsix-test-'));
+    try {
+      const vsix = await packageVsix(REPO_ROOT, join(dir, 'x.vsix'));
+      // A .vsix is a zip; vsce stores the README as extension/readme.md.
+      const listing = execFileSync('python3', ['-c', 'import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); n=[x for x in z.namelist() if x.lower()=="extension/readme.md"][0]; sys.stdout.write(z.read(n).decode())', vsix], { encoding: 'utf8' });
+      assert.equal(listing, readFileSync(join(REPO_ROOT, EXTENSION_README), 'utf8'));
+      assert.notEqual(listing, readFileSync(join(REPO_ROOT, 'README.md'), 'utf8'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

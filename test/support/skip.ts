@@ -9,7 +9,6 @@ export function needs(ctx: Context, available: boolean, what: string, howToGet: 
   if (available) return;
   const reason = `needs ${what} (${howToGet})`;
   if (process.env.CI === 'true') throw new Error(`CI=true but ${reason}`);
-  // eslint-disable-next-line no-console
   console.log(`      SKIPPED: ${ctx.test?.title ?? ctx.currentTest?.title ?? ''}: ${reason}`);
   ctx.skip();
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { WcsHookMockApi } from '../../../extension/extension';
-import type { ExchangeNode, SessionNode } from '../../../mock-server/sessions';
+import type { ExchangeNode, SessionNode } from '../../../mock-server/view';
 import { body, heldNode, hookMock, postHook, treeChildren, until } from './wcsHooks';
 
 describe('WCS Hooks view: the server, the tree and the answers', () => {

@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { WcsHookMockApi } from '../../../extension/extension';
-import type { ExchangeNode } from '../../../mock-server/sessions';
+import type { ExchangeNode } from '../../../mock-server/view';
 import { body, heldNode, hookMock, postHook, until } from './wcsHooks';
 
 function workspaceDir(): string {

@@ -6,7 +6,7 @@ import * as http from 'node:http';
 import * as vscode from 'vscode';
 // Type-only: the suite talks to the extension instance the host loaded, never to a second bundled copy.
 import type { WcsHookMockApi } from '../../../extension/extension';
-import type { ExchangeNode, ModelNode } from '../../../mock-server/sessions';
+import type { ExchangeNode, ModelNode } from '../../../mock-server/view';
 
 export const EXTENSION_ID = 'wcs-hook-mock.wcs-hook-mock';
 

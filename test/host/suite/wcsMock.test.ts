@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { WcsHookMockApi } from '../../../extension/extension';
-import type { CallNode, ExchangeNode, ModelNode, SessionNode } from '../../../mock-server/sessions';
+import type { CallNode, ExchangeNode, ModelNode, SessionNode } from '../../../mock-server/view';
 // The WCS mock runs in the test (the client side); the hook server it talks to is the extension's.
 import { runScenario } from '../../../mock-server/wcs/scenarios';
 import { hookMock, treeChildren } from './wcsHooks';

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { isLoopback, parseServeArgs, UsageError } from '../../../mock-server/cli/serveArgs';
+import { UsageError } from '../../../mock-server/cli/flags';
+import { isLoopback, parseServeArgs } from '../../../mock-server/cli/serveArgs';
 
 describe('serve flags', () => {
   it('defaults to 127.0.0.1:9091, 12 s hold, echo fallback, policy left to the terminal', () => {

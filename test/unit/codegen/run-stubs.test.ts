@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sampleBody } from '../../../mock-server/protocol';
 import { generateStub, type StubTarget } from '../../../mock-server/codegen/stubs';
-import type { AnswerSpec } from '../../../mock-server/hooks/types';
+import type { AnswerSpec } from '../../../mock-server/hooks';
 import { needs } from '../../support/skip';
 import { GOLDEN_CONNECT_CONFIG, GOLDEN_DECISIONS, GOLDEN_OPTIONS, TRICKY_REASON } from './goldenOptions';
 import { http, startStub, type HttpResult, type RunningStub } from './runStub';

@@ -7,8 +7,8 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../../extension/config';
 import { exchangeContextValue, present } from '../../../extension/tree/presentation';
-import { SessionModel } from '../../../mock-server/sessions';
-import { answered, exchange } from '../sessions/exchanges';
+import { HookView } from '../../../mock-server/view';
+import { answered, exchange } from '../view/exchanges';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
@@ -122,7 +122,7 @@ describe('extension manifest', () => {
     const inline = c.menus['view/item/context'].filter((e: MenuEntry) => e.group?.startsWith('inline'));
     assert.deepEqual(inline.map((e: MenuEntry) => e.command).sort(), ['wcsHookMock.answerEcho', 'wcsHookMock.answerForbid']);
     const held = exchange('OnCallEvent');
-    const m = new SessionModel();
+    const m = new HookView();
     m.ingest(held);
     const heldCopy = present(m.children(m.roots()[0])[0], { now: 0 }).contextValue;
     for (const e of inline) {

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { explainDecline, sampleBody } from '../../../mock-server/protocol';
-import { SessionModel, type ExchangeNode, type ModelNode } from '../../../mock-server/sessions';
-import {
-  answerLabel, answeredBy, escapeMarkdown, exchangeContextValue, exchangeTooltip, keyFields, present, timeLeft,
-} from '../../../extension/tree/presentation';
-import { answered, exchange } from '../sessions/exchanges';
+import { HookView, answerLabel, answeredBy, keyFields, timeLeft, type ExchangeNode, type ModelNode } from '../../../mock-server/view';
+import { escapeMarkdown, exchangeContextValue, exchangeTooltip, present } from '../../../extension/tree/presentation';
+import { answered, exchange } from '../view/exchanges';
 
 const PENDING_WHEN = /^wcsHook:exchange\+pending(\+|$)/;
 const ANY_EXCHANGE_WHEN = /^wcsHook:exchange(\+|$)/;
@@ -111,7 +109,7 @@ describe('tree presentation', () => {
     });
 
     it('gives the waiting-group copy its own id and a flag', () => {
-      const m = new SessionModel();
+      const m = new HookView();
       m.ingest(exchange('OnCallEvent'));
       const waiting = m.roots()[0];
       const copy = m.children(waiting)[0];
@@ -124,7 +122,7 @@ describe('tree presentation', () => {
 
   describe('groups', () => {
     it('labels sessions with app key, client and status, calls with caller → callee, streams with their name', () => {
-      const m = new SessionModel();
+      const m = new HookView();
       m.ingest(answered(exchange('connect')));
       m.ingest(answered(exchange('ConnectionStatusEvent')));
       m.ingest(exchange('call'));
@@ -151,7 +149,7 @@ describe('tree presentation', () => {
     });
 
     it('says how many hooks the cap hides', () => {
-      const m = new SessionModel({ maxPerNode: 2 });
+      const m = new HookView({ maxPerNode: 2 });
       for (let i = 0; i < 5; i++) m.ingest(answered(exchange('mystery', { i })));
       const more = m.roots()[0];
       const p = present(more, { now: 0 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { sampleBody } from '../../../mock-server/protocol';
 import { generateStub } from '../../../mock-server/codegen/stubs';
 import { decisionKeyField, decisionsFromExchanges, methodsSeen } from '../../../extension/stubDecisions';
-import { answered, exchange } from '../sessions/exchanges';
+import { answered, exchange } from '../view/exchanges';
 
 describe('stub decisions from the tree', () => {
   it('keys decisions on the field that tells hooks of a method apart', () => {

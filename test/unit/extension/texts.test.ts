@@ -6,7 +6,7 @@ import { withRule } from '../../../extension/rulesEdit';
 import { DEFAULT_SETTINGS, isLoopback, readSettings, serverOptions } from '../../../extension/config';
 import { statusText } from '../../../extension/statusText';
 import { defaultReplayUrl } from '../../../extension/replay';
-import { answered, exchange } from '../sessions/exchanges';
+import { answered, exchange } from '../view/exchanges';
 
 describe('extension texts', () => {
   describe('exchange document', () => {

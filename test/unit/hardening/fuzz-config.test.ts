@@ -5,8 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { decide, parseAnswerSpec, parseRules, parseRulesText, RulesError, type RulesFile } from '../../../mock-server/hooks/rules';
-import { parseServeArgs, UsageError } from '../../../mock-server/cli/serveArgs';
+import { decide, parseAnswerSpec, parseRules, parseRulesText, RulesError, type RulesFile } from '../../../mock-server/hooks';
+import { UsageError } from '../../../mock-server/cli/flags';
+import { parseServeArgs } from '../../../mock-server/cli/serveArgs';
 import { methodType } from '../../../mock-server/protocol';
 
 const VALID_RULES = `{

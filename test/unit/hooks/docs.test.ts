@@ -1,4 +1,4 @@
-/** The README's programmatic example is run as written, so the documentation cannot drift from the API. */
+/** The programmatic example of docs/api.md is run as written, so the documentation cannot drift from the API. */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -9,9 +9,9 @@ import { promisify } from 'node:util';
 
 const ROOT = join(__dirname, '../../..');
 
-describe('README.md, hook server section', () => {
+describe('docs/api.md, hook server section', () => {
   it('the programmatic API example runs and prints what it says', async () => {
-    const md = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const md = readFileSync(join(ROOT, 'docs/api.md'), 'utf8');
     const block = /```ts\n(\/\/ try-hooks\.ts[\s\S]*?)```/.exec(md)?.[1];
     assert.ok(block, 'the example is in the document');
     const dir = await mkdtemp(join(tmpdir(), 'wcs-doc-'));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   decide, loadRulesFile, parseAnswerSpec, parseRules, parseRulesText, rulesJsonSchema, RulesError, type RulesFile,
-} from '../../../mock-server/hooks/rules';
+} from '../../../mock-server/hooks';
 import { methodType } from '../../../mock-server/protocol';
 
 const ISSUE_EXAMPLE =

@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeAnswer, renderAnswer } from '../../../mock-server/hooks/answers';
+import { describeAnswer, renderAnswer } from '../../../mock-server/hooks/answer';
 import { checkBasic, checkSignature, signBody } from '../../../mock-server/hooks/auth';
 import { ExchangeRecord } from '../../../mock-server/hooks/exchange';
 import { toCurl, toHttpFile } from '../../../mock-server/hooks/export';

@@ -66,7 +66,7 @@ describe('wcs-hook-mock wcs (CLI)', () => {
       const { message, ws } = await login(srv.url);
       assert.equal(message, 'getUserData');
       await eventually(() => r.stdout.some((l) => / s1 hook ← ConnectionStatusEvent 200/.test(l)));
-      assert.ok(r.stdout.some((l) => / s1 session opened \(127\.0\.0\.1\)  \/127\.0\.0\.1:\d+\/127\.0\.0\.1:\d+-/.test(l)), r.stdout.join('\n'));
+      assert.ok(r.stdout.some((l) => / s1 session opened \(127\.0\.0\.1\) {2}\/127\.0\.0\.1:\d+\/127\.0\.0\.1:\d+-/.test(l)), r.stdout.join('\n'));
       assert.ok(r.stdout.some((l) => / s1 hook → connect$/.test(l)));
       assert.ok(!r.stdout.some((l) => l.includes('client →')), 'frames only with --verbose');
       r.signals.emit('SIGINT');

@@ -203,7 +203,7 @@ describe('wcs-hook-mock trigger / check (CLI)', function () {
     for (const s of ['connect', 'outgoing-call', 'incoming-call', 'publish', 'play', 'data', 'keep-alive', 'messaging']) assert.match(help.stdout, new RegExp(`\\n  ${s} `));
   });
 
-  describe('the README sample backend', () => {
+  describe('the sample backend of docs/wcs-mock.md', () => {
     let child: ChildProcess;
     let url: string;
     before(async () => {
@@ -236,10 +236,10 @@ describe('wcs-hook-mock trigger / check (CLI)', function () {
       assert.match(r.stdout, /restClientConfig is valid: settings for playStream/);
     });
 
-    it('is the code printed in README.md', () => {
-      const md = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    it('is the code printed in docs/wcs-mock.md', () => {
+      const md = readFileSync(path.join(ROOT, 'docs/wcs-mock.md'), 'utf8');
       const block = /<!-- sample-backend -->\n```js\n([\s\S]*?)```/.exec(md);
-      assert.ok(block, 'README section has the sample backend block');
+      assert.ok(block, 'docs/wcs-mock.md has the sample backend block');
       assert.equal(block[1], readFileSync(SAMPLE, 'utf8'));
     });
   });

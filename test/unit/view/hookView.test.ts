@@ -1,28 +1,28 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { SessionModel, clientOfSessionId, type ModelNode, type SessionNode, type CallNode, type StreamNode } from '../../../mock-server/sessions';
+import { HookView, type ModelNode, type SessionNode, type CallNode, type StreamNode } from '../../../mock-server/view';
 import { TypedEmitter } from '../../../mock-server/util/emitter';
 import type { Exchange, HookServerEvents } from '../../../mock-server/hooks/types';
-import { SAMPLE_IDS, sampleBody } from '../../../mock-server/protocol';
+import { SAMPLE_IDS, clientOfSessionId, sampleBody } from '../../../mock-server/protocol';
 import { answered, exchange } from './exchanges';
 
 const EXAMPLES = join(__dirname, '..', '..', 'fixtures', 'examples');
 
-function labels(model: SessionModel, node?: ModelNode): string[] {
+function labels(model: HookView, node?: ModelNode): string[] {
   return model.children(node).map((n) => (n.kind === 'exchange' ? n.exchange.method : n.kind === 'more' ? `more(${n.hidden})` : n.id.split('\n').pop()!));
 }
 
-function collect(model: SessionModel): (ModelNode[] | undefined)[] {
+function collect(model: HookView): (ModelNode[] | undefined)[] {
   const events: (ModelNode[] | undefined)[] = [];
   model.on('changed', (nodes) => events.push(nodes));
   return events;
 }
 
-describe('session model', () => {
+describe('hook view', () => {
   describe('grouping', () => {
     it('groups one session into calls and streams, in arrival order, with loose hooks at the root', () => {
-      const m = new SessionModel();
+      const m = new HookView();
       m.ingest(answered(exchange('connect')));
       m.ingest(answered(exchange('ConnectionStatusEvent')));
       m.ingest(answered(exchange('publishStream')));
@@ -59,7 +59,7 @@ describe('session model', () => {
     });
 
     it('files hooks that name a stream only by name under the stream of that name', () => {
-      const m = new SessionModel();
+      const m = new HookView();
       m.ingest(exchange('publishStream'));
       m.ingest(exchange('playHLS'));
       const [, session] = m.roots();
@@ -69,7 +69,7 @@ describe('session model', () => {
     });
 
     it('groups the shared example hooks of one session together', () => {
-      const m = new SessionModel();
+      const m = new HookView();
       for (const f of readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')).sort()) {
         const body = JSON.parse(readFileSync(join(EXAMPLES, f), 'utf8'));
         m.ingest(answered(exchange(f.replace(/\.json$/, '').replace(/-.*/, ''), body)));
@@ -84,7 +84,7 @@ describe('session model', () => {
     });
 
     it('tracks the session status from connect answers and ConnectionStatusEvent', () => {
-      const m = new SessionModel();
+      const m = new HookView();
       const connect = exchange('connect');
       m.ingest(connect);
       const session = () => m.roots().find((n) => n.kind === 'session') as SessionNode;
@@ -103,7 +103,7 @@ describe('session model', () => {
 
   describe('the waiting group', () => {
     it('lists held exchanges first, oldest first, and empties as they are answered', () => {
-      const m = new SessionModel();
+      const m = new HookView();
       const a = exchange('connect');
       const b = exchange('OnCallEvent');
       m.ingest(a);
@@ -129,7 +129,7 @@ describe('session model', () => {
     });
 
     it('keeps node objects stable across updates', () => {
-      const m = new SessionModel();
+      const m = new HookView();
       const a = exchange('call');
       m.ingest(a);
       const node = m.nodeOf(a.id)!;
@@ -141,7 +141,7 @@ describe('session model', () => {
 
   describe('batching', () => {
     it('turns a burst of ingests into one change event', () => {
-      const m = new SessionModel({ batchMs: 10_000 });
+      const m = new HookView({ batchMs: 10_000 });
       const events = collect(m);
       for (let i = 0; i < 1000; i++) m.ingest(answered(exchange('StreamKeepAliveEvent')));
       assert.equal(events.length, 0, 'nothing is emitted before the batch closes');
@@ -153,7 +153,7 @@ describe('session model', () => {
     });
 
     it('emits once per batch window on its own timer', async () => {
-      const m = new SessionModel({ batchMs: 5 });
+      const m = new HookView({ batchMs: 5 });
       const events = collect(m);
       for (let i = 0; i < 500; i++) m.ingest(answered(exchange('StreamKeepAliveEvent')));
       await new Promise<void>((resolve) => m.on('changed', () => resolve()));
@@ -162,7 +162,7 @@ describe('session model', () => {
     });
 
     it('reports only the nodes that changed once the structure exists', () => {
-      const m = new SessionModel({ batchMs: 10_000 });
+      const m = new HookView({ batchMs: 10_000 });
       const events = collect(m);
       m.ingest(answered(exchange('publishStream')));
       m.flush();
@@ -179,7 +179,7 @@ describe('session model', () => {
     });
 
     it('refreshes an answered exchange and the waiting group, not the root', () => {
-      const m = new SessionModel({ batchMs: 10_000 });
+      const m = new HookView({ batchMs: 10_000 });
       const events = collect(m);
       const a = exchange('call');
       const b = exchange('hangup');
@@ -200,7 +200,7 @@ describe('session model', () => {
     });
 
     it('coalesces into a root refresh under a filter', () => {
-      const m = new SessionModel({ batchMs: 10_000 });
+      const m = new HookView({ batchMs: 10_000 });
       const events = collect(m);
       m.ingest(answered(exchange('publishStream')));
       m.setFilter({ text: 'room42' });
@@ -214,7 +214,7 @@ describe('session model', () => {
 
   describe('caps and limits', () => {
     it('renders at most maxPerNode children plus a "more" node counting the rest', () => {
-      const m = new SessionModel({ maxPerNode: 50 });
+      const m = new HookView({ maxPerNode: 50 });
       const ids: string[] = [];
       for (let i = 0; i < 120; i++) {
         const ex = answered(exchange('StreamKeepAliveEvent'));
@@ -233,7 +233,7 @@ describe('session model', () => {
     });
 
     it('caps the waiting group too, showing the oldest held first', () => {
-      const m = new SessionModel({ maxPerNode: 3 });
+      const m = new HookView({ maxPerNode: 3 });
       const held = Array.from({ length: 5 }, () => exchange('OnCallEvent'));
       for (const ex of held) m.ingest(ex);
       const kids = m.children(m.roots()[0]);
@@ -245,7 +245,7 @@ describe('session model', () => {
     });
 
     it('drops the oldest exchanges beyond the limit and empty groups with them', () => {
-      const m = new SessionModel({ limit: 3 });
+      const m = new HookView({ limit: 3 });
       const first = answered(exchange('connect', { ...sampleBody('connect'), sessionId: '/1.1.1.1:1/x' }));
       m.ingest(first);
       for (let i = 0; i < 3; i++) m.ingest(answered(exchange('StreamKeepAliveEvent')));
@@ -257,7 +257,7 @@ describe('session model', () => {
     });
 
     it('applies a lower limit at once', () => {
-      const m = new SessionModel({ limit: 10 });
+      const m = new HookView({ limit: 10 });
       for (let i = 0; i < 10; i++) m.ingest(answered(exchange('StreamKeepAliveEvent')));
       m.setLimit(4);
       assert.equal(m.limit, 4);
@@ -266,7 +266,7 @@ describe('session model', () => {
     });
 
     it('keeps a held exchange answerable after the limit dropped it from the tree', () => {
-      const m = new SessionModel({ limit: 2 });
+      const m = new HookView({ limit: 2 });
       const held = exchange('OnCallEvent');
       m.ingest(held);
       m.ingest(answered(exchange('StreamKeepAliveEvent')));
@@ -281,7 +281,7 @@ describe('session model', () => {
     });
 
     it('ingests 12,000 hooks with a few batches and a bounded tree', () => {
-      const m = new SessionModel({ batchMs: 10_000, maxPerNode: 200, limit: 6_000 });
+      const m = new HookView({ batchMs: 10_000, maxPerNode: 200, limit: 6_000 });
       const events = collect(m);
       const template = sampleBody('StreamKeepAliveEvent');
       for (let i = 0; i < 12_000; i++) {
@@ -300,8 +300,8 @@ describe('session model', () => {
   });
 
   describe('view modes and filters', () => {
-    function populated(): { m: SessionModel; held: Exchange } {
-      const m = new SessionModel();
+    function populated(): { m: HookView; held: Exchange } {
+      const m = new HookView();
       m.ingest(answered(exchange('connect')));
       m.ingest(answered(exchange('publishStream')));
       const held = exchange('OnCallEvent');
@@ -372,7 +372,7 @@ describe('session model', () => {
     it('takes the journal, then follows received/answered/aborted until disposed', () => {
       const server = new FakeServer();
       server.records.push(answered(exchange('connect')));
-      const m = new SessionModel();
+      const m = new HookView();
       const sub = m.attach(server);
       assert.equal(m.stats().exchanges, 1);
       const call = exchange('call');
@@ -386,7 +386,7 @@ describe('session model', () => {
     });
 
     it('keeps the runs of a restarted server apart although both number exchanges from 1', () => {
-      const m = new SessionModel();
+      const m = new HookView();
       const first = new FakeServer();
       m.attach(first);
       first.fire('received', answered(exchange('connect', undefined, { id: '1' })));

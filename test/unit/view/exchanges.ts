@@ -1,5 +1,5 @@
 /** Exchanges as the hook server would report them, built from a method and a body. */
-import type { Exchange, SentAnswer, AnswerSpec, AnsweredBy } from '../../../mock-server/hooks/types';
+import type { Exchange, SentAnswer, AnswerSpec, AnsweredBy } from '../../../mock-server/hooks';
 import { correlationKeys, methodType, lookupMethod, sampleBody, validateBody } from '../../../mock-server/protocol';
 
 let next = 0;

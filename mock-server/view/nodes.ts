@@ -1,10 +1,10 @@
 /**
- * The nodes of the session model: what a tree of sessions, calls, streams and exchanges is made of.
+ * The nodes of the hook view: what a tree of sessions, calls, streams and exchanges is made of.
  * Node objects are stable: the same node object is returned for the same thing for as long as it exists,
  * so a UI can use them as element identities and refresh exactly the ones reported as changed.
  */
-import type { AnyHookType } from '../protocol/methods';
-import type { Exchange } from '../hooks/types';
+import type { AnyHookType } from '../protocol';
+import type { Exchange } from '../hooks';
 
 /** The group of held exchanges shown first ("Waiting for you"). */
 export interface WaitingNode {
@@ -65,7 +65,7 @@ export interface ExchangeNode {
   readonly kind: 'exchange';
   /** `exchange:<id>` in the tree and timeline, `held:<id>` for the copy under "Waiting for you". */
   readonly id: string;
-  /** The latest version of the exchange (replaced when an update is ingested). */
+  /** The latest state of the exchange, read from the journal (the view keeps no copy). */
   readonly exchange: Exchange;
   /** True for the copy under "Waiting for you". */
   readonly held: boolean;
@@ -100,7 +100,7 @@ export interface ModelFilter {
 }
 
 export interface ModelStats {
-  /** Exchanges the model holds now. */
+  /** Exchanges the view shows now. */
   readonly exchanges: number;
   readonly pending: number;
   readonly sessions: number;
@@ -110,7 +110,7 @@ export interface ModelStats {
   readonly unsessioned: number;
   /** ingest() calls, new and updates. */
   readonly ingested: number;
-  /** Exchanges dropped because the model held `limit` already. */
+  /** Exchanges dropped because the view showed `limit` already, or the journal dropped them. */
   readonly evicted: number;
   /** `changed` events emitted. */
   readonly batches: number;

@@ -1,6 +1,6 @@
 /**
  * An append-only list that also drops from the front in O(1): exchanges arrive at the end and the oldest
- * leave first when the model is full, thousands of times a second under load.
+ * leave first when the view is full, thousands of times a second under load.
  */
 export class Seq<T> {
   private items: (T | undefined)[] = [];
@@ -36,11 +36,6 @@ export class Seq<T> {
     if (i < 0) return false;
     this.items.splice(i, 1);
     return true;
-  }
-
-  /** The newest `n` items, oldest first. */
-  tail(n: number): T[] {
-    return this.items.slice(Math.max(this.head, this.items.length - n)) as T[];
   }
 
   toArray(): T[] {

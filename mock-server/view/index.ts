@@ -1,0 +1,8 @@
+/**
+ * The hook view: a projection of the hook server's journal into sessions → calls / streams → exchanges,
+ * with filters, caps and batched change events. The extension's tree renders it; it keeps no exchanges.
+ */
+export * from './nodes';
+export { HookView, type ExchangeSource, type HookViewEvents, type HookViewOptions } from './hookView';
+export type { JournalReader } from './entries';
+export * from './labels';

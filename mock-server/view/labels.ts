@@ -1,0 +1,126 @@
+/**
+ * The vocabulary of exchanges: how every surface (terminal, log lines, tree, tooltips, messages, exports)
+ * names an answer, who gave it, a hook's key fields, times and durations. One module, so a word changes
+ * in one place.
+ *
+ * Two registers, on purpose (each is asserted by its surface's tests):
+ * - the terminal and log lines name the answer *form* as rules files write it ("403 forbid", "200 merge",
+ *   "500 body") and who answered by the server's own word ("developer", "timeout"): they are read next to
+ *   rules files and journal records;
+ * - the tree, tooltips and messages say what happened, for a person ("403", "200 merged", "200 edited",
+ *   answered by "you", "hold timeout").
+ */
+import { describeAnswer, type AnsweredBy, type Exchange, type SentAnswer } from '../hooks';
+import { recordOr, str } from '../util';
+
+export type Register = 'log' | 'person';
+
+/** Who answered, in both registers; a rule by its 1-based number, the rules file's default or the policy as "default". */
+const WHO: Readonly<Record<Exclude<AnsweredBy, 'rule'>, Readonly<Record<Register, string>>>> = {
+  developer: { log: 'developer', person: 'you' },
+  timeout: { log: 'timeout', person: 'hold timeout' },
+  shutdown: { log: 'shutdown', person: 'shutdown' },
+  server: { log: 'server', person: 'server' },
+};
+
+export function answeredBy(answer: SentAnswer, register: Register = 'person'): string {
+  if (answer.by === 'rule') return answer.ruleIndex !== undefined ? `rule ${answer.ruleIndex + 1}` : 'default';
+  return WHO[answer.by][register];
+}
+
+/** Cuts text to `max` characters, marking the cut. */
+export function clip(text: string, max = 40): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * The answer in one of the two registers: `log` is the form with the status actually sent ("403 forbid");
+ * `person` is what the developer sees it did ("403", `403 "busy"`, "200 merged", "200 edited").
+ */
+export function answerLabel(answer: SentAnswer, register: Register = 'person'): string {
+  const spec = answer.spec;
+  if (register === 'log') {
+    const text = describeAnswer(spec);
+    // Show the status actually sent (a server error answer's spec already says it, echo is always 200).
+    return text.startsWith(String(answer.status)) ? text : `${answer.status} ${text}`;
+  }
+  if (spec === 'echo') return '200 echo';
+  if (spec === 'forbid') return '403';
+  if ('reason' in spec && spec.reason !== undefined) return `${spec.status} "${clip(spec.reason, 30)}"`;
+  if ('merge' in spec && spec.merge !== undefined) return `${spec.status} merged`;
+  if ('body' in spec && spec.body !== undefined) return `${spec.status} edited`;
+  return `${spec.status}`;
+}
+
+/** `HH:MM:SS` local time, or `HH:MM:SS.mmm` with milliseconds. */
+export function clock(ms: number, withMs = false): string {
+  const d = new Date(ms);
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  const s = `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  return withMs ? `${s}.${p(d.getMilliseconds(), 3)}` : s;
+}
+
+/** "85ms", "1.5s"; '' when unknown. */
+export function formatLatency(ms: number | undefined): string {
+  if (ms === undefined) return '';
+  return ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+/** Seconds until a held hook's fallback answer; undefined when it waits forever. */
+export function remainingSeconds(ex: Exchange, now: number): number | undefined {
+  if (ex.holdDeadline === undefined) return undefined;
+  return Math.max(0, (ex.holdDeadline - now) / 1000);
+}
+
+/** "9 s left" for a held exchange with a deadline; undefined when it is not held or waits forever. */
+export function timeLeft(ex: Exchange, now: number): string | undefined {
+  if (ex.state !== 'pending') return undefined;
+  const s = remainingSeconds(ex, now);
+  return s === undefined ? undefined : `${Math.ceil(s)} s left`;
+}
+
+/** The body's fields, never throwing on a body that is not an object. */
+export function bodyFields(ex: Exchange): Record<string, unknown> {
+  return recordOr(ex.body);
+}
+
+/**
+ * The fields that tell one hook of a method from another, as the tree shows them: status, caller→callee,
+ * from→to, stream name, info.
+ */
+export function keyFields(ex: Exchange): string {
+  const b = bodyFields(ex);
+  const parts: string[] = [];
+  const status = str(b.status);
+  if (status) parts.push(status);
+  const caller = str(b.caller);
+  const callee = str(b.callee);
+  if (caller || callee) parts.push(`${caller ?? '?'}→${callee ?? '?'}`);
+  const from = str(b.from);
+  const to = str(b.to);
+  if (!caller && !callee && (from || to)) parts.push(`${from ?? '?'}→${to ?? '?'}`);
+  const name = str(b.name);
+  if (name) parts.push(name);
+  const info = str(b.info);
+  if (info) parts.push(clip(info));
+  return parts.join(' ');
+}
+
+/**
+ * The same facts as a terminal line shows them, ids first: a terminal has no tree to group by session, call
+ * or stream, so their ids (shortened to the tail that differs) come before the body fields.
+ */
+export function keyFieldsWithIds(ex: Exchange): string {
+  const k = ex.keys;
+  const parts: string[] = [];
+  if (k.sessionId) parts.push(`session …${k.sessionId.slice(-8)}`);
+  if (k.callId) parts.push(`call ${k.callId.length > 14 ? '…' + k.callId.slice(-12) : k.callId}`);
+  if (k.name) parts.push(`stream ${k.name}`);
+  else if (k.mediaSessionId) parts.push(`media …${k.mediaSessionId.slice(-8)}`);
+  const b = bodyFields(ex);
+  for (const f of ['status', 'callee', 'caller', 'to', 'from'] as const) {
+    const v = str(b[f]);
+    if (v) parts.push(`${f} ${v}`);
+  }
+  return parts.join(' · ');
+}

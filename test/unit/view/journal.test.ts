@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { parseRules, type HookServer } from '../../../mock-server/hooks';
+import { sampleBody } from '../../../mock-server/protocol';
+import { HookView, type ExchangeNode } from '../../../mock-server/view';
+import { post, started } from '../hooks/client';
+
+describe('hook view over a running server', () => {
+  let server: HookServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  async function echoServer(journalLimit?: number) {
+    const s = await started({ rules: parseRules({ rules: [], default: 'echo' }), ...(journalLimit ? { journalLimit } : {}) });
+    server = s.server;
+    return s;
+  }
+
+  it('reads settled exchanges back from the journal instead of keeping the objects it was sent', async () => {
+    const { server: srv, url } = await echoServer();
+    const view = new HookView();
+    const seen: unknown[] = [];
+    srv.on('answered', (ex) => seen.push(ex));
+    view.attach(srv);
+    for (let i = 0; i < 3; i++) await post(url, '/EchoApp/connect', JSON.stringify(sampleBody('connect')));
+    assert.equal(view.stats().exchanges, 3);
+    const [session] = view.roots();
+    const nodes = view.children(session) as ExchangeNode[];
+    assert.deepEqual(nodes.map((n) => n.exchange.method), ['connect', 'connect', 'connect']);
+    for (const [i, n] of nodes.entries()) {
+      // Equal to what the server answered, but not the object it emitted: the journal rebuilt it.
+      assert.notEqual(n.exchange, seen[i]);
+      assert.equal(JSON.stringify(n.exchange), JSON.stringify(seen[i]));
+    }
+    assert.deepEqual(view.history().map((e) => e.id), ['1', '2', '3']);
+    view.dispose();
+  });
+
+  it('drops what a smaller journal dropped, and counts it as evicted', async () => {
+    const { server: srv, url } = await echoServer(2);
+    const view = new HookView({ limit: 10 });
+    view.attach(srv);
+    for (let i = 0; i < 5; i++) await post(url, '/EchoApp/StreamKeepAliveEvent', JSON.stringify(sampleBody('StreamKeepAliveEvent')));
+    assert.equal(view.stats().exchanges, 2);
+    assert.equal(view.stats().evicted, 3);
+    assert.deepEqual(view.all().map((e) => e.id), ['4', '5']);
+    view.dispose();
+  });
+
+  it('exports the attached journal whole after a clear, and its own exchanges once detached', async () => {
+    const { server: srv, url } = await echoServer();
+    const view = new HookView();
+    const sub = view.attach(srv);
+    await post(url, '/EchoApp/connect', JSON.stringify(sampleBody('connect')));
+    view.clear();
+    assert.equal(view.all().length, 0);
+    assert.equal(view.history().length, 1);
+    sub.dispose();
+    assert.equal(view.history().length, 0);
+    view.dispose();
+  });
+});
