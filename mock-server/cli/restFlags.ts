@@ -51,7 +51,7 @@ export function restFromFlags(values: Record<string, unknown>, env: NodeJS.Proce
     if (origins.includes('*')) flags.allowOrigins = '*';
     else {
       for (const o of origins as string[]) {
-        let ok = false;
+        let ok: boolean;
         try {
           const u = new URL(o);
           ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.origin === o;
