@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import type { WcsEngine, WcsEngineOptions, WcsLogEntry } from '../wcs';
-import { formatWcsLogEntry as formatLogEntry } from '../wcs';
+import { AppsFileError, formatWcsLogEntry as formatLogEntry, loadAppsFile } from '../wcs';
 import { DEFAULT_WCS_WS_PORT, startRestServer, startWcsServer, type RestServer, type WcsServer } from '../wcs';
 import type { Command } from './command';
 import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, isUsageError, parseFarEnd } from './flags';
@@ -22,6 +22,8 @@ Options:
 ${BACKEND_USAGE}
   --host HOST            address to listen on (default 127.0.0.1; anything else is reachable from the network)
   --port PORT            port to listen on (default ${DEFAULT_WCS_WS_PORT}, WCS's ws port; 0 picks a free one)
+  --apps FILE            applications (appKey → backend, enabled hook methods, built-in roomApp) as JSON;
+                         see docs/wcs-rooms.md. defaultApp and roomApp use --backend unless the file says otherwise
   --far-end SPEC         SIP side of outgoing calls: answer[:MS] (default), busy, reject:CODE, ring
 ${REST_USAGE}
   --ping SECONDS         server ping interval (default 5, as keep_alive.server_interval; 0 = off)
@@ -84,6 +86,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
         host: { type: 'string' },
         port: { type: 'string', short: 'p' },
         'far-end': { type: 'string' },
+        apps: { type: 'string' },
         ping: { type: 'string' },
         ...REST_OPTIONS,
         verbose: { type: 'boolean', short: 'v' },
@@ -110,8 +113,13 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
       json: values.json ?? false,
       engine: { backend, hookTimeoutMs: timeoutMs, farEnd: parseFarEnd(values['far-end']), pingIntervalMs: parsePing(values.ping) },
     };
+    if (values.apps !== undefined) Object.assign(options.engine, await loadAppsFile(values.apps));
   } catch (e) {
     // parseArgs throws TypeError with a code for unknown/malformed flags; both are the user's to fix.
+    if (e instanceof AppsFileError) {
+      err(`${PREFIX}: ${e.message}`);
+      return 2;
+    }
     if (isUsageError(e)) {
       err(`${PREFIX}: ${(e as Error).message}\nRun 'wcs-hook-mock wcs --help' for the options.`);
       return 2;
@@ -167,8 +175,14 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
     const opened = e.kind === 'session' && e.event === 'opened' ? `  ${e.sessionId}` : '';
     out(`${clock(e.at)} ${tag(e.sessionId)} ${formatLogEntry(e)}${opened}`);
   });
+  // Room sessions are known by their login; say it once, when the session is established.
+  engine.on('session', (event, info) => {
+    if (event !== 'established' || !info.room || options.json) return;
+    out(`${clock(Date.now())} ${tag(info.sessionId)} ${info.appKey} participant ${info.room.login === undefined ? '(no custom.login: joins will be refused)' : JSON.stringify(info.room.login)}`);
+  });
   out(`listening on ${server.url} (backend ${backendUrl})`);
   if (rest) out(`REST API on ${rest.url} (control API: ${rest.origin}/wcs-mock/, e.g. wcs-hook-mock ctl sessions --server ${rest.origin})`);
+  if (!options.json) for (const app of engine.apps()) out(`  app ${app.appKey}${app.builtIn ? ` (${app.builtIn})` : ''} → ${app.backend}${app.methods === 'all' ? '' : `, hooks: ${app.methods.join(' ') || 'none'}`}`);
   io.onListening?.(server);
 
   await new Promise<void>((resolve) => {

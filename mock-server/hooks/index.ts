@@ -8,3 +8,4 @@ export * from './export';
 export { ExchangeRecord, headersFromRaw } from './exchange';
 export * from './auth';
 export { splitHookPath, type HookPath } from './path';
+export { JsonSyntaxError, parseJsonLocated, pathKey, positionAt, type LocatedJson, type TextPosition } from '../util';

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ANY_HOOK_TYPES, isBlockable, type AnyHookType } from '../protocol';
 import { RuleAnswerSchema, type RuleAnswer } from './answer';
-import { JsonSyntaxError, parseJsonLocated, pathKey } from './jsonLocate';
+import { JsonSyntaxError, parseJsonLocated, pathKey } from '../util';
 import type { Policy } from './types';
 import { flattenIssue, formatPath } from './zodIssues';
 

@@ -3,9 +3,11 @@
  * carries, refusal, server pings, and teardown when the client goes (PROTOCOL.md §3.2, §3.3, §6.4, §6.5).
  */
 import { CONNECT_OVERRIDE_FIELDS, MethodConfigSchema, type RestClientConfig } from '../protocol';
+import { unknownAppInfo } from './apps';
 import type { EngineContext } from './context';
 import { uuid } from './ids';
 import { isRecord, str, type Session } from './session';
+import { leaveAllRooms } from './rooms';
 import { endStream } from './streams';
 
 export async function connect(ctx: EngineContext, s: Session, payload: unknown): Promise<void> {
@@ -16,10 +18,15 @@ export async function connect(ctx: EngineContext, s: Session, payload: unknown):
   s.state = 'connecting';
   const p = isRecord(payload) ? payload : {};
   s.appKey = str(p.appKey) ?? 'defaultApp';
+  s.app = ctx.appFor(s.appKey);
   // The SDK no longer sends the tunnel flags, but the server still reports them as false (§3.2).
   const body = ctx.hookBody(s, { useWsTunnel: false, useWsTunnelPacketization2: false, useBase64BinaryEncoding: false, ...p });
   if (s.origin) body.origin = s.origin;
   s.connection = body;
+  if (!s.app) {
+    ctx.decide(s, 'connect', `no application "${s.appKey}": refused, as WCS refuses an unknown appKey (unknownApps "accept" turns this off)`);
+    return refuse(ctx, s, unknownAppInfo(s.appKey));
+  }
   const r = await ctx.invoke(s, 'connect', body);
   if (!r.ok) return refuse(ctx, s, r.info ?? 'Forbidden');
   const reply = r.response?.json;
@@ -127,6 +134,7 @@ export async function teardown(ctx: EngineContext, s: Session): Promise<void> {
   for (const st of [...s.streams.values()]) {
     await endStream(ctx, s, st, st.published ? 'UNPUBLISHED' : 'STOPPED', 'Stopped by session disconnect', 'StreamStatusEvent', false);
   }
+  leaveAllRooms(ctx, s);
   for (const call of [...s.calls.values()]) {
     s.calls.delete(call.callId);
     call.obj = { ...call.obj, status: 'FINISH' };

@@ -5,12 +5,14 @@
  * Browser-safe: no Node built-ins.
  */
 import { resolveMethodConfig, withoutFields } from '../protocol';
+import { adHocApp, checkBackend, resolveApps, UNKNOWN_APP_MODES, type UnknownAppMode, type WcsApp, type WcsAppConfig } from './apps';
 import type { Backend } from './backend';
 import type { FarEndScript } from './farEnd';
 import { invokeHook } from './hookCall';
 import type { WcsLogEntry, WcsLogInput } from './log';
 import { synthesizeAnswer, synthesizeOffer } from './sdp';
 import { ENVELOPE_KEYS, type EngineCore, type HookResult, type SdpKind, type Session, type StreamState, type WcsSessionInfo } from './session';
+import { roomStreamChanged, type Room } from './rooms';
 import { keepAliveOnce } from './streams';
 
 export interface WcsEngineOptions {
@@ -37,6 +39,15 @@ export interface WcsEngineOptions {
   fetch?: typeof fetch;
   /** Log entries kept in memory (oldest dropped first); default 10000. */
   logLimit?: number;
+  /**
+   * Applications by appKey (apps.ts). `defaultApp` and `roomApp` (the Room API) always exist, using
+   * `backend`, unless configured here.
+   */
+  apps?: Record<string, WcsAppConfig>;
+  /** Participants a room takes before a join is refused as full; default 0 = no limit (WCS documents none). */
+  maxRoomParticipants?: number;
+  /** A `connection` with an appKey no app has: `refuse` (default, as WCS) or `accept` it as a plain app. */
+  unknownApps?: UnknownAppMode;
 }
 
 export type WcsSessionEvent = 'opened' | 'established' | 'refused' | 'closed';
@@ -68,6 +79,8 @@ export interface ResolvedOptions {
   readonly streamKeepAliveMs: number;
   readonly hookTimeoutMs: number;
   readonly logLimit: number;
+  readonly unknownApps: UnknownAppMode;
+  readonly maxRoomParticipants: number;
 }
 
 /** How the context reaches the engine's (protected) emitter. */
@@ -89,10 +102,9 @@ export function describeError(err: unknown): string {
 export function resolveOptions(options: WcsEngineOptions): ResolvedOptions {
   if (!options || !options.backend) throw new TypeError('WcsEngine needs a backend: {url} or {handler}');
   const b = options.backend;
-  if ('handler' in b) {
-    if (typeof b.handler !== 'function') throw new TypeError('backend.handler must be a function');
-  } else if (typeof b.url !== 'string' || !/^https?:\/\//i.test(b.url)) {
-    throw new TypeError(`backend.url must be an http(s) app URL, got ${JSON.stringify(b.url)}`);
+  checkBackend(b, 'backend');
+  if (options.unknownApps !== undefined && !UNKNOWN_APP_MODES.includes(options.unknownApps)) {
+    throw new TypeError(`unknownApps must be "refuse" or "accept", got ${JSON.stringify(options.unknownApps)}`);
   }
   return {
     backend: b,
@@ -102,6 +114,8 @@ export function resolveOptions(options: WcsEngineOptions): ResolvedOptions {
     streamKeepAliveMs: nonNegative('streamKeepAliveMs', options.streamKeepAliveMs, 0),
     hookTimeoutMs: nonNegative('hookTimeoutMs', options.hookTimeoutMs, 15_000),
     logLimit: Math.max(1, nonNegative('logLimit', options.logLimit, 10_000)),
+    unknownApps: options.unknownApps ?? 'refuse',
+    maxRoomParticipants: nonNegative('maxRoomParticipants', options.maxRoomParticipants, 0),
   };
 }
 
@@ -111,6 +125,9 @@ export class EngineContext implements EngineCore {
   readonly live = new Map<string, Session>();
   readonly inflight = new Set<Promise<unknown>>();
   readonly aborters = new Set<() => void>();
+  readonly apps: Map<string, WcsApp>;
+  /** roomApp's rooms by name; a room is dropped when its last participant leaves. */
+  readonly rooms = new Map<string, Room>();
   closing = false;
   hooksAborted = false;
   private seq = 0;
@@ -120,7 +137,14 @@ export class EngineContext implements EngineCore {
     readonly opts: ResolvedOptions,
     readonly userOptions: WcsEngineOptions,
     readonly emit: Emit,
-  ) {}
+  ) {
+    this.apps = resolveApps(opts.backend, userOptions.apps);
+  }
+
+  /** The app a connection's appKey names; undefined when it must be refused. */
+  appFor(appKey: string): WcsApp | undefined {
+    return this.apps.get(appKey) ?? (this.opts.unknownApps === 'accept' ? adHocApp(appKey, this.opts.backend) : undefined);
+  }
 
   get options(): { readonly streamKeepAliveMs: number } {
     return { streamKeepAliveMs: this.opts.streamKeepAliveMs };
@@ -232,6 +256,10 @@ export class EngineContext implements EngineCore {
     (t as { unref?: () => void }).unref?.();
     st.keepAlive = t;
     s.timers.add(t);
+  }
+
+  streamChanged(s: Session, st: StreamState): void {
+    if (s.app?.builtIn === 'room') roomStreamChanged(this, s, st);
   }
 
   /**

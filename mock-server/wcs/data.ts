@@ -12,13 +12,33 @@ export function dataPayload(data: readonly unknown[]): Record<string, unknown> {
   return isRecord(data[0]) ? data[0] : { payload: data[0] };
 }
 
-/** OnDataEvent to the backend, then the DataStatusEvent hook and frame. */
-export async function sendData(core: EngineCore, s: Session, data: readonly unknown[]): Promise<void> {
+/** What a built-in app (roomApp) makes of a sendData the backend let through. */
+export interface DataDecision {
+  readonly ok: boolean;
+  /** Why not, for DataStatusEvent FAILED. */
+  readonly info?: string;
+  /** Runs synchronously right after the ACCEPTED frame went out. */
+  readonly after?: () => void;
+}
+
+/**
+ * OnDataEvent to the backend, then the DataStatusEvent hook and frame. With `decide`, a built-in app
+ * acts on the data once the backend let it through (a decline under FAIL stops it before that).
+ */
+export async function sendData(core: EngineCore, s: Session, data: readonly unknown[], decide?: (p: Record<string, unknown>) => DataDecision): Promise<void> {
   const p = dataPayload(data);
   const operationId = p.operationId;
   const r = await core.invoke(s, 'OnDataEvent', core.hookBody(s, p));
-  const proceeds = r.proceeds;
-  const info = r.info;
+  let proceeds = r.proceeds;
+  let info = r.info;
+  let after: (() => void) | undefined;
+  if (proceeds && decide) {
+    const d = decide(p);
+    proceeds = d.ok;
+    info = d.info;
+    after = d.after;
+    if (!d.ok) core.decide(s, 'OnDataEvent', `${s.appKey}: ${d.info ?? 'refused'}`);
+  }
   // DataStatusEvent status must be exactly ACCEPTED or FAILED, or the SDK throws (WEBSDK-NOTES.md).
   const status = proceeds ? 'ACCEPTED' : 'FAILED';
   const event: Record<string, unknown> = { operationId, status };
@@ -26,6 +46,7 @@ export async function sendData(core: EngineCore, s: Session, data: readonly unkn
   const ev = await core.invoke(s, 'DataStatusEvent', core.hookBody(s, event));
   const { nodeId: _n, appKey: _a, sessionId: _s, origin: _o, ...view } = ev.body;
   core.send(s, 'DataStatusEvent', [core.clientView(s, ['OnDataEvent', 'DataStatusEvent'], { ...view, operationId, status })]);
+  after?.();
 }
 
 /** Server → client data: the client gets OnDataEvent (SESSION_STATUS.APP_DATA) with `payload`. */

@@ -10,6 +10,7 @@
  * marks a behaviour as inferred, the code says so next to it.
  */
 import { TypedEmitter } from '../util';
+import { appInfo, resolveApp, type WcsAppConfig, type WcsAppInfo } from './apps';
 import { describeBackend } from './backend';
 import { farEndHangup, incoming, type IncomingCallRequest, type IncomingCallResult } from './calls';
 import { teardown } from './connection';
@@ -17,6 +18,7 @@ import { EngineContext, describeError, resolveOptions, type WcsEngineEvents, typ
 import { pushData } from './data';
 import { nodeId as makeNodeId, sessionId as makeSessionId } from './ids';
 import { formatLogEntry, type WcsLogEntry } from './log';
+import { roomsInfo, type WcsRoomInfo } from './rooms';
 import { MessageRouter } from './router';
 import { Session, type ClientPort, type HookResult, type WcsClientLink, type WcsSessionInfo } from './session';
 import { keepAliveOnce } from './streams';
@@ -27,6 +29,8 @@ export type { ClientLink, ClientPort, WcsClientLink, HookResult, WcsSessionInfo,
 export type { FarEndAction, FarEndScript, FarEndCall } from './farEnd';
 export type { IncomingCallRequest, IncomingCallResult } from './calls';
 export type { WcsLogEntry } from './log';
+export type { WcsAppConfig, WcsAppInfo, BuiltIn, UnknownAppMode } from './apps';
+export type { WcsRoomInfo } from './rooms';
 export type { WcsEngineOptions, WcsEngineEvents, WcsEngineStats, WcsSessionEvent } from './context';
 export { formatLogEntry };
 
@@ -80,6 +84,32 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
   /** Sessions not yet closed. */
   sessions(): WcsSessionInfo[] {
     return [...this.ctx.live.values()].map((s) => s.info());
+  }
+
+  /** The applications sessions can connect to (PROTOCOL.md §7.1). */
+  apps(): WcsAppInfo[] {
+    return [...this.ctx.apps.values()].map(appInfo);
+  }
+
+  /**
+   * Adds or replaces an app (WCS's `add app` / `update app`). Sessions already connected keep the app they
+   * connected with; the next `connection` with this appKey gets the new one.
+   */
+  setApp(appKey: string, config: WcsAppConfig): WcsAppInfo {
+    if (typeof appKey !== 'string' || appKey.length === 0) throw new TypeError('setApp needs a non-empty appKey');
+    const app = resolveApp(appKey, config, this.ctx.opts.backend);
+    this.ctx.apps.set(appKey, app);
+    return appInfo(app);
+  }
+
+  /** Removes an app (WCS's `remove app`); returns whether it existed. Live sessions are not dropped. */
+  removeApp(appKey: string): boolean {
+    return this.ctx.apps.delete(appKey);
+  }
+
+  /** roomApp's rooms and their participants (those whose join was accepted), with announced streams. */
+  rooms(): WcsRoomInfo[] {
+    return roomsInfo(this.ctx.rooms);
   }
 
   /** Places a call to a client (inbound SIP INVITE): OnCallEvent, then the client is offered the call. */

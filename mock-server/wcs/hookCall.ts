@@ -5,6 +5,7 @@
  */
 import { DEFAULT_METHOD_CONFIG, errorOutcome, resolveMethodConfig, withoutFields } from '../protocol';
 import { deliverHook, failureInfo, hookUrl, serializeHookBody, type HookResponse } from './backend';
+import { methodEnabled } from './apps';
 import type { EngineContext } from './context';
 import { isRecord, type HookResult, type Session } from './session';
 
@@ -14,9 +15,13 @@ export async function invokeHook(ctx: EngineContext, s: Session, method: string,
     const why = ctx.hooksAborted ? 'engine closed with abortHooks' : 'restPolicy DISABLE: WCS uses the client\'s data';
     return skipped(ctx, s, method, body, why);
   }
+  const app = s.app;
+  if (!app) return skipped(ctx, s, method, body, `no application "${s.appKey}": nothing to post to`);
+  // WCS posts only the methods enabled for the app; the rest go ahead on the client's data (PROTOCOL.md §1.4).
+  if (!methodEnabled(app, method)) return skipped(ctx, s, method, body, `not enabled for app ${app.appKey} (app-rest-method)`);
   const wire = withoutFields(body, cfg.restExclude);
   const raw = serializeHookBody(wire);
-  const backend = ctx.opts.backend;
+  const backend = app.backend;
   ctx.record({ kind: 'hook', sessionId: s.id, method, body: wire, ...('url' in backend ? { url: hookUrl(backend.url, method) } : {}) });
   ctx.stats.hooksSent++;
   const res = await deliverHook(backend, method, wire, raw, { timeoutMs: ctx.opts.hookTimeoutMs, fetch: ctx.userOptions.fetch, register: ctx.register });

@@ -13,3 +13,5 @@ export { startWcsServer, DEFAULT_WCS_WS_PORT, type StartWcsServerOptions, type W
 export { createWcsRestApi, REST_PREFIX, MAX_REST_BODY_BYTES, MAX_REST_CALLS, type RestRequest, type RestResponse, type WcsRestApi, type WcsRestApiOptions } from './rest';
 export { startRestServer, restRequestHandler, DEFAULT_REST_PORT, type RestServer, type StartRestServerOptions } from './restServer';
 export * from './control';
+export { AppsConfigSchema, DEFAULT_APPS, unknownAppInfo, type WcsApp } from './apps';
+export { AppsFileError, loadAppsFile, parseAppsText, type AppsOptions } from './appsFile';

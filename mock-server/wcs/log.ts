@@ -89,5 +89,12 @@ function brief(v: unknown): string {
   for (const k of ['status', 'info', 'apiMethod', 'name', 'callId', 'mediaSessionId', 'operationId', 'type']) {
     if (o[k] !== undefined && o[k] !== null) parts.push(`${k}=${typeof o[k] === 'string' ? o[k] : JSON.stringify(o[k])}`);
   }
+  // Room frames (roomApp): which room and which notification or command, not just an operationId.
+  const p = o.payload;
+  if (p && typeof p === 'object' && !Array.isArray(p)) {
+    const q = p as Record<string, unknown>;
+    if (typeof q.roomName === 'string') parts.push(`room=${JSON.stringify(q.roomName)}`, `event=${JSON.stringify(q.name)}`);
+    else if (typeof q.command === 'string') parts.push(`command=${JSON.stringify(q.command)}`);
+  }
   return parts.length ? `{${parts.join(' ')}}` : '{…}';
 }

@@ -7,14 +7,19 @@ import { callMessages } from './calls';
 import { connect } from './connection';
 import type { EngineContext } from './context';
 import { MISC_MESSAGES, type MessageHandler } from './data';
+import { roomMessages } from './rooms';
 import { isRecord, type Session } from './session';
+import type { BuiltIn } from './apps';
 import { STREAM_MESSAGES } from './streams';
 
 export class MessageRouter {
   private readonly handlers: Readonly<Record<string, MessageHandler>>;
+  /** Messages a built-in app handles its own way (roomApp's sendData). */
+  private readonly builtIn: Readonly<Record<BuiltIn, Readonly<Record<string, MessageHandler>>>>;
 
   constructor(private readonly ctx: EngineContext) {
     this.handlers = { ...STREAM_MESSAGES, ...callMessages(() => ctx.userOptions.farEnd), ...MISC_MESSAGES };
+    this.builtIn = { room: roomMessages(ctx) };
   }
 
   /** One text frame from the client. Never throws. */
@@ -66,7 +71,9 @@ export class MessageRouter {
       ctx.decide(s, message, 'refused: no established session');
       return;
     }
-    const handler = Object.prototype.hasOwnProperty.call(this.handlers, message) ? this.handlers[message] : undefined;
+    const own = s.app?.builtIn ? this.builtIn[s.app.builtIn] : undefined;
+    const table = own && Object.prototype.hasOwnProperty.call(own, message) ? own : this.handlers;
+    const handler = Object.prototype.hasOwnProperty.call(table, message) ? table[message] : undefined;
     if (!handler) {
       ctx.fail(s, `Unknown message ${message}`, 'ErrorEvent');
       return;

@@ -8,9 +8,10 @@ import { sampleBody } from '../protocol';
 import type { Backend } from './backend';
 import { WcsEngine, type FarEndScript, type HookResult } from './engine';
 import type { WcsLogEntry } from './log';
-import { ScriptedClient } from './scriptedClient';
+import { RoomClient } from './roomClient';
+import { ScriptedClient, type ConnectOptions } from './scriptedClient';
 
-export const SCENARIOS = ['connect', 'outgoing-call', 'incoming-call', 'publish', 'play', 'data', 'keep-alive', 'messaging'] as const;
+export const SCENARIOS = ['connect', 'outgoing-call', 'incoming-call', 'publish', 'play', 'data', 'keep-alive', 'messaging', 'room'] as const;
 export type ScenarioName = (typeof SCENARIOS)[number];
 
 export const SCENARIO_SUMMARIES: Readonly<Record<ScenarioName, string>> = {
@@ -22,6 +23,7 @@ export const SCENARIO_SUMMARIES: Readonly<Record<ScenarioName, string>> = {
   data: 'sendData to the backend, then the server pushes data to the client',
   'keep-alive': 'publish a stream, two StreamKeepAliveEvent rounds, stop it',
   messaging: 'sendMessage, MessageStatusEvent, OnMessageEvent, MessageStatusEvent (no WebSDK API: hooks only)',
+  room: 'roomApp: alice and bob join a room, alice publishes, bob plays it, they message each other, both leave',
 };
 
 export function isScenario(name: string): name is ScenarioName {
@@ -83,7 +85,48 @@ class StoppedEarly extends Error {}
 
 const SIP = { login: '1001', password: 'secret-1001', domain: '127.0.0.1', registerRequired: true };
 
-const STEPS: Readonly<Record<ScenarioName, { sip?: boolean; run: Step }>> = {
+/** Room commands answered FAILED (a declining backend) stop the scenario like any decline. */
+function expectAccepted(what: string, got: { status: string; info?: string }): void {
+  expectStatus(what, got, 'ACCEPTED');
+}
+
+/**
+ * Two Room API participants (ROOMS.md §10). The scenario's session is alice's; bob is a second session
+ * on the same engine. The SDK's view of both is checked: a frame the real Room API would throw on is an error.
+ */
+async function roomStory(c: ScriptedClient, engine: WcsEngine, n: number): Promise<void> {
+  const room = `room-${n}`;
+  const alice = new RoomClient(c, `alice-${n}`);
+  const bob = new RoomClient(engine, `bob-${n}`);
+  try {
+    expectAccepted('alice join', await alice.join(room));
+    await bob.connect();
+    expectAccepted('bob join', await bob.join(room));
+    await alice.waitForEvent((e) => e.name === 'JOINED', 'JOINED');
+    const pub = await alice.publish(room);
+    expectStatus('publish', pub, 'PUBLISHING');
+    const published = await bob.waitForEvent((e) => e.name === 'PUBLISHED', 'PUBLISHED');
+    const play = await bob.play(room, String((published.info as { name?: unknown }).name));
+    expectStatus('play', play, 'PLAYING');
+    expectAccepted('bob → alice message', await bob.message(room, alice.login, 'hi alice'));
+    expectAccepted('alice → bob message', await alice.message(room, bob.login, 'hi bob'));
+    await alice.waitForEvent((e) => e.name === 'MESSAGE', 'MESSAGE');
+    await bob.waitForEvent((e) => e.name === 'MESSAGE', 'MESSAGE');
+    // The SDK's leave: the command, then its local cleanup stops the room's streams (ROOMS.md §3).
+    expectAccepted('bob leave', await bob.leave(room));
+    await bob.client.stopStream(play.id, false);
+    await alice.waitForEvent((e) => e.name === 'LEFT', 'LEFT');
+    expectAccepted('alice leave', await alice.leave(room));
+    await c.stopStream(pub.id, true);
+    await engine.idle();
+    const problems = [...alice.problems.map((p) => `alice: ${p}`), ...bob.problems.map((p) => `bob: ${p}`)];
+    if (problems.length > 0) throw new Error(`the Room API would have thrown: ${problems.join('; ')}`);
+  } finally {
+    bob.client.disconnect();
+  }
+}
+
+const STEPS: Readonly<Record<ScenarioName, { sip?: boolean; connect?: (n: number) => ConnectOptions; run: Step }>> = {
   connect: { run: async () => undefined },
   'outgoing-call': {
     sip: true,
@@ -165,13 +208,17 @@ const STEPS: Readonly<Record<ScenarioName, { sip?: boolean; run: Step }>> = {
       }));
     },
   },
+  room: {
+    connect: (n) => ({ appKey: 'roomApp', custom: { login: `alice-${n}`, scenario: 'room' } }),
+    run: roomStory,
+  },
 };
 
 async function oneSession(engine: WcsEngine, name: ScenarioName, n: number, waitMs: number): Promise<Omit<SessionTranscript, 'log'>> {
   const c = new ScriptedClient(engine, { origin: 'http://127.0.0.1', remoteAddress: '127.0.0.1', waitMs });
   const step = STEPS[name];
   try {
-    const r = await c.connect(step.sip ? { sip: SIP, custom: { scenario: name } } : { custom: { scenario: name } });
+    const r = await c.connect(step.connect ? step.connect(n) : step.sip ? { sip: SIP, custom: { scenario: name } } : { custom: { scenario: name } });
     if (!r.established) {
       await c.whenClosed();
       return { sessionId: c.sessionId, outcome: 'refused', error: `connect refused: ${r.info}`, sdkEvents: c.sdkEvents };

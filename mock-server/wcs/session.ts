@@ -4,6 +4,8 @@
  * because WCS handles one flow's hooks in strict request/reply alternation (PROTOCOL.md §5.4).
  */
 import type { ErrorOutcome, RestClientConfig } from '../protocol';
+import type { WcsApp } from './apps';
+import { recordOr } from '../util';
 import type { HookResponse } from './backend';
 
 /** What the transport gives the engine to talk to one client. `send` may throw (mock-socket is synchronous). */
@@ -86,15 +88,21 @@ export interface WcsSessionInfo {
   readonly restClientConfig?: RestClientConfig;
   readonly streams: readonly WcsStreamInfo[];
   readonly calls: readonly WcsCallInfo[];
+  /** For sessions of a room app (roomApp): the participant's login (`custom.login`) and the rooms it is in. */
+  readonly room?: { readonly login?: string; readonly rooms: readonly string[] };
 }
 
 export class Session {
   state: SessionState = 'new';
   appKey = 'defaultApp';
+  /** Set by `connection`; stays undefined for an appKey that was refused. */
+  app: WcsApp | undefined;
   connection: Record<string, unknown> = {};
   config: RestClientConfig | undefined;
   readonly streams = new Map<string, StreamState>();
   readonly calls = new Map<string, CallState>();
+  /** Rooms this session joined (roomApp), by name. */
+  readonly rooms = new Set<string>();
   readonly timers = new Set<ReturnType<typeof setTimeout> | ReturnType<typeof setInterval>>();
   portClosed = false;
   unansweredPings = 0;
@@ -151,6 +159,7 @@ export class Session {
         caller: str(c.obj.caller),
         callee: str(c.obj.callee),
       })),
+      ...(this.app?.builtIn === 'room' ? { room: { login: str(recordOr(this.connection.custom).login), rooms: [...this.rooms] } } : {}),
     };
   }
 }
@@ -177,6 +186,8 @@ export interface EngineCore {
   sdpOffer(media: { audio: boolean; video: boolean }): Promise<string>;
   readonly options: { readonly streamKeepAliveMs: number };
   startKeepAlive(s: Session, st: StreamState): void;
+  /** A stream reached PUBLISHING/PLAYING or ended; built-in apps (roomApp) follow their participants' streams. */
+  streamChanged(s: Session, st: StreamState): void;
 }
 
 export type SdpKind = 'publish' | 'play' | 'call' | 'answer' | 'incoming';

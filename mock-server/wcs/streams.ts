@@ -108,6 +108,7 @@ async function start(core: EngineCore, s: Session, data: readonly unknown[], pub
   s.streams.set(id, st);
   await reportStatus(core, s, st, published ? 'PUBLISHING' : 'PLAYING', undefined, method);
   core.startKeepAlive(s, st);
+  core.streamChanged(s, st);
 }
 
 /** Ends a live stream: status event to both sides; a publisher's players are stopped too (inferred). */
@@ -123,6 +124,7 @@ export async function endStream(core: EngineCore, s: Session, st: StreamState, s
     st.obj = { ...st.obj, status, ...(info !== undefined ? { info } : {}) };
     await core.invoke(s, 'StreamStatusEvent', core.hookBody(s, st.obj));
   }
+  core.streamChanged(s, st);
   if (st.published && typeof st.obj.name === 'string') stopPlayersOf(core, st.obj.name);
 }
 

@@ -20,6 +20,8 @@ export interface EngineSurface {
    * Its hooks go to the backend like any other; frames to its client go nowhere. Not listed by `sessions()`.
    */
   detachedSession(id: string, appKey: string): Session;
+  /** Whether hooks of this appKey have an application to go to (apps.ts). */
+  hasApp(appKey: string): boolean;
   /** Closes a client's session from the server side; disconnect hooks follow. */
   dropSession(sessionId: string, reason: string): Promise<void>;
   /** The far end script of outgoing calls (`--far-end`). */
@@ -38,8 +40,10 @@ export function engineSurface(ctx: EngineContext, dropSession: (id: string, reas
       s.state = 'established';
       s.portClosed = true;
       s.appKey = appKey;
+      s.app = ctx.appFor(appKey);
       return s;
     },
+    hasApp: (appKey) => ctx.appFor(appKey) !== undefined,
     dropSession,
     farEnd: () => ctx.userOptions.farEnd,
     record: (e) => void ctx.record(e),

@@ -178,6 +178,8 @@ const startupCall: Method = (ctx, body) => {
   const hasVideo = optionalBoolean(body, 'hasVideo') ?? false;
   const sipRegisterRequired = optionalBoolean(body, 'sipRegisterRequired');
   const appKey = optionalString(body, 'appKey') || 'defaultApp';
+  // WCS's answer for an unknown appKey is not documented; 404 like its other "not found" cases (inferred).
+  if (!ctx.surface.hasApp(appKey)) return { status: 404, info: `no application ${appKey}` };
   const calls = allCalls(ctx);
   if (calls.some((c) => c.call.callId === callId)) return { status: 409, info: `callId ${callId} is already in use` };
   if (rtmpUrl && calls.some((c) => c.rest && c.call.obj.rtmpUrl === rtmpUrl)) return { status: 409, info: `rtmpUrl ${rtmpUrl} is already in use` };

@@ -161,6 +161,7 @@ describe('WCS REST API (in-process)', () => {
     assert.equal((await t.api.call('call/find', { callId: 'c-1' })).status, 404);
     assert.equal((await t.api.call('call/terminate', { callId: 'c-1' })).status, 404);
     assert.equal((await t.api.call('call/startup', { callId: 'c-2' })).status, 400, 'callee is required');
+    assert.deepEqual(await t.api.call('call/startup', { callId: 'c-3', callee: '2002', appKey: 'noSuchApp' }), { status: 404, json: undefined, text: 'no application noSuchApp' });
   });
 
   it('call/terminate hangs up a browser call: the client gets finish', async () => {

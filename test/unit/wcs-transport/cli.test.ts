@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { runWcs, type WcsIO } from '../../../mock-server/cli/wcs';
 import { createHookServer } from '../../../mock-server/hooks';
@@ -137,5 +140,33 @@ describe('wcs-hook-mock wcs (CLI)', () => {
     assert.deepEqual(clash.stderr, [`wcs-hook-mock wcs: cannot listen on 127.0.0.1:${srv.port}: the port is in use`]);
     hold.signals.emit('SIGINT');
     assert.equal(await hold.exit, 0);
+  });
+
+  it('--apps FILE: apps listed at start, a room session named by its login; a bad file exits 2 with file:line:column', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'wcs-apps-'));
+    const hooks = createHookServer({ port: 0, policy: 'echo-all' });
+    await hooks.listen();
+    try {
+      const bad = join(dir, 'bad.json');
+      await writeFile(bad, '{\n  "apps": {\n    "roomApp": { "builtIn": "rooms" }\n  }\n}\n');
+      const b = run(['--backend', `${hooks.url}/App`, '--port', '0', '--apps', bad]);
+      assert.equal(await b.exit, 2);
+      assert.match(b.stderr[0], new RegExp(`^wcs-hook-mock wcs: ${bad.replace(/[.\\/]/g, '\\$&')}:3:29: apps\\.roomApp\\.builtIn: `));
+
+      const good = join(dir, 'apps.json');
+      await writeFile(good, JSON.stringify({ apps: { shop: { backend: { url: `${hooks.url}/Shop` }, methods: ['connect'] } } }));
+      const r = run(['--backend', `${hooks.url}/App`, '--port', '0', '--ping', '0', '--apps', good]);
+      const srv = await r.server;
+      assert.deepEqual(r.stdout.slice(2, 5), ['  app defaultApp → engine backend', '  app roomApp (room) → engine backend', `  app shop → ${hooks.url}/Shop, hooks: connect`]);
+      const ws = new WebSocket(srv.url);
+      ws.on('open', () => ws.send(JSON.stringify({ message: 'connection', data: [{ appKey: 'roomApp', custom: { login: 'alice' } }] })));
+      await eventually(() => r.stdout.some((l) => / s1 roomApp participant "alice"$/.test(l)));
+      ws.close();
+      r.signals.emit('SIGINT');
+      assert.equal(await r.exit, 0);
+    } finally {
+      await hooks.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

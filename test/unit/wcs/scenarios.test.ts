@@ -29,6 +29,30 @@ describe('wcs scenarios (what trigger runs)', () => {
     assert.equal(inbound!.body.sessionId, out!.body.sessionId);
   });
 
+  it('room runs two roomApp participants: joins, a publish played by the other, messages both ways, leaves', async () => {
+    const rec = recordingBackend();
+    const r = await runScenario('room', { backend: rec.backend });
+    assert.equal(r.completed, 1, JSON.stringify(r.transcripts[0]?.error));
+    assert.deepEqual(r.errors, []);
+    const commands = rec.of('OnDataEvent').map((h) => `${String((h.body.custom as { login?: string } | undefined)?.login ?? '')}${(h.body.payload as { command: string }).command}`);
+    assert.deepEqual(rec.of('OnDataEvent').map((h) => (h.body.payload as { command: string }).command).sort(), ['join', 'join', 'leave', 'leave', 'sendMessage', 'sendMessage'], commands.join(', '));
+    assert.ok(rec.hooks.every((h) => h.body.appKey === 'roomApp'));
+    assert.deepEqual(rec.of('DataStatusEvent').map((h) => h.body.status), Array(6).fill('ACCEPTED'));
+    assert.equal(rec.of('publishStream').length, 1);
+    assert.equal(rec.of('playStream').length, 1);
+    assert.equal(rec.of('ConnectionStatusEvent').filter((h) => h.body.status === 'DISCONNECTED').length, 2);
+  });
+
+  it('room stops where the Room API would when the backend declines a join under FAIL', async () => {
+    const rec = recordingBackend((m, b) => {
+      if (m === 'connect') return { status: 200, body: { ...b, restClientConfig: { OnDataEvent: { restOnError: 'FAIL' } } } };
+      return m === 'OnDataEvent' ? forbid('Room closed') : undefined;
+    });
+    const r = await runScenario('room', { backend: rec.backend });
+    assert.equal(r.completed, 1);
+    assert.deepEqual(r.stopped, ['alice join: FAILED (Room closed)']);
+  });
+
   const expected: Record<string, string[]> = {
     connect: ['connect', 'ConnectionStatusEvent ESTABLISHED', 'ConnectionStatusEvent DISCONNECTED'],
     'incoming-call': ['OnCallEvent', 'CallStatusEvent RING', 'answer', 'CallStatusEvent ESTABLISHED', 'hangup', 'CallStatusEvent FINISH'],
