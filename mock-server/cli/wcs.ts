@@ -5,8 +5,9 @@
  */
 import { parseArgs } from 'node:util';
 import type { WcsEngine, WcsEngineOptions, WcsLogEntry } from '../wcs';
-import { AppsFileError, formatWcsLogEntry as formatLogEntry, loadAppsFile } from '../wcs';
+import { formatWcsLogEntry as formatLogEntry } from '../wcs';
 import { DEFAULT_WCS_WS_PORT, startRestServer, startWcsServer, type RestServer, type WcsServer } from '../wcs';
+import { AppsFileError, loadAppsFile } from './appsFile';
 import type { Command } from './command';
 import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, isUsageError, parseFarEnd } from './flags';
 import { REST_OPTIONS, REST_USAGE, restFromFlags, type RestFlags } from './restFlags';

@@ -3,7 +3,7 @@
  * one-line label, and the exact status, headers and bytes it puts on the wire. Pure, so the wire format
  * WCS depends on (PROTOCOL.md §1.3) is tested without sockets.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { flattenIssue, formatPath } from './zodIssues';
 
 /**

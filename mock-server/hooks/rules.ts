@@ -4,7 +4,7 @@
  * field, never as a zod dump.
  */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ANY_HOOK_TYPES, isBlockable, type AnyHookType } from '../protocol';
 import { RuleAnswerSchema, type RuleAnswer } from './answer';
 import { JsonSyntaxError, parseJsonLocated, pathKey } from '../util';

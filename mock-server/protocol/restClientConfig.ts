@@ -2,7 +2,7 @@
  * restClientConfig (PROTOCOL.md §4): what the backend's 200 answer to `connect` may carry to govern
  * every later hook of the session, keyed by method name.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const REST_ON_ERROR = ['FAIL', 'LOG'] as const;
 export type RestOnError = (typeof REST_ON_ERROR)[number];

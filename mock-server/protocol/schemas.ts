@@ -6,7 +6,7 @@
  * never stripped: a backend must be able to echo it. Fields the docs never show are not listed at all
  * (pass-through), rather than guessed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Fields every hook carries (PROTOCOL.md §3.1). `origin` and `custom` only on some builds/methods. */
 export const envelopeShape = {

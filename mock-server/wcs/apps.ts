@@ -4,7 +4,7 @@
  * hook methods are posted at all (WCS's `app-rest-method`), and any built-in behaviour (`roomApp`).
  * Browser-safe: zod only, no Node built-ins. The apps *file* (JSON with positions) is in appsFile.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { METHOD_NAMES } from '../protocol';
 import type { Backend } from './backend';
 

@@ -6,3 +6,5 @@
 export { installWcsMock, type InstallWcsMockOptions, type InstalledWcsMock, type ClientError } from './mockSocket';
 export { WcsEngine, formatLogEntry, type WcsEngineOptions, type Backend, type HookReply, type WcsLogEntry } from './engine';
 export { synthesizeAnswer, synthesizeOffer } from './sdp';
+export { LoopbackMedia, SyntheticMedia, testPattern, type MediaPlane, type MediaMode } from './media';
+export { STREAM_FAILURE_INFO, STREAM_EVENT_TYPES, FaultSpecSchema, type FaultSpec, type FaultResult } from './faults';

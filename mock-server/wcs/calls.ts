@@ -24,7 +24,8 @@ const FRAME_FOR_STATUS: Readonly<Record<string, string>> = {
 
 const FINAL = new Set(['FINISH', 'BUSY', 'FAILED']);
 
-function clearCall(s: Session, call: CallState): void {
+function clearCall(core: EngineCore, s: Session, call: CallState): void {
+  core.media.release(call.callId);
   for (const t of call.farEndTimers) {
     clearTimeout(t);
     s.timers.delete(t);
@@ -41,7 +42,7 @@ export async function reportCall(
   core: EngineCore, s: Session, call: CallState, status: string, extra: Record<string, unknown>, trigger: string, frame?: string,
 ): Promise<void> {
   call.obj = { ...call.obj, status };
-  if (FINAL.has(status)) clearCall(s, call);
+  if (FINAL.has(status)) clearCall(core, s, call);
   const r = await core.invoke(s, 'CallStatusEvent', core.hookBody(s, { ...call.obj, ...extra }));
   const view = core.clientView(s, [trigger, 'CallStatusEvent'], dropEnvelope(r.body));
   core.send(s, frame ?? FRAME_FOR_STATUS[status] ?? 'finish', [view]);
@@ -114,7 +115,8 @@ async function farEndActs(core: EngineCore, s: Session, call: CallState, action:
   if (action.kind === 'answer') {
     if (offer) {
       try {
-        core.send(s, 'setRemoteSDP', [call.callId, await core.sdpAnswer(offer, 'call')]);
+        const leg = { id: call.callId, sessionId: s.id, name: str(call.obj.callee) };
+        core.send(s, 'setRemoteSDP', [call.callId, await core.sdpAnswer(offer, 'call', leg)]);
       } catch (err) {
         core.warn(s, `call: no SDP answer for the client's offer: ${err instanceof Error ? err.message : String(err)}`);
         await reportCall(core, s, call, 'FAILED', { info: 'Failed by session creation' }, 'call');
@@ -157,7 +159,15 @@ async function answer(core: EngineCore, s: Session, data: readonly unknown[]): P
     await refuseCall(core, s, call, r.info ?? 'Forbidden', 'answer');
     return;
   }
-  // The client answered the far end's offer; its SDP goes to SIP, so nothing is sent back but the status.
+  // The client answered the far end's offer; its SDP goes to the far end (the media plane), so nothing is
+  // sent back but the status.
+  if (typeof got.p.sdp === 'string' && got.p.sdp.length > 0) {
+    try {
+      await core.media.accept(call.callId, got.p.sdp);
+    } catch (err) {
+      core.warn(s, `answer: the far end could not take the client's SDP: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   call.obj = { ...call.obj, ...withoutSdp(dropEnvelope(r.body)), incoming: call.incoming };
   await reportCall(core, s, call, 'ESTABLISHED', { sipStatus: 200 }, 'answer');
 }
@@ -222,6 +232,12 @@ async function dtmf(core: EngineCore, s: Session, data: readonly unknown[]): Pro
 
 export interface IncomingCallRequest {
   caller: string;
+  /**
+   * The SIP Call-ID, used as the call's id everywhere (OnCallEvent, setRemoteSDP, notifyIncomingCall, the
+   * call table the client's answer() is matched against). Default: a generated `<hex>@127.0.0.1`.
+   * `fields.callId` is taken too when this is absent.
+   */
+  callId?: string;
   /** Default: the session's sipLogin. */
   callee?: string;
   hasVideo?: boolean;
@@ -240,14 +256,26 @@ export interface IncomingCallResult {
   readonly info?: string;
 }
 
-/** An inbound SIP INVITE for this session (§2.1 type 4, §6.4 "Incoming call"). */
-export async function incoming(core: EngineCore, s: Session, req: IncomingCallRequest): Promise<IncomingCallResult> {
-  const callId = sipCallId();
+/** The id an injected call gets: `req.callId`, else `req.fields.callId`, else a fresh SIP Call-ID. */
+export function incomingCallId(req: IncomingCallRequest): string {
+  const given = req.callId ?? req.fields?.callId;
+  if (given === undefined) return sipCallId();
+  if (typeof given !== 'string' || given.length === 0) throw new TypeError(`callId must be a non-empty string, got ${JSON.stringify(given)}`);
+  if (req.callId !== undefined && req.fields?.callId !== undefined && req.fields.callId !== req.callId) {
+    throw new TypeError(`callId "${req.callId}" and fields.callId ${JSON.stringify(req.fields.callId)} differ; give one`);
+  }
+  return given;
+}
+
+/** An inbound SIP INVITE for this session (§2.1 type 4, §6.4 "Incoming call"), under the id `incomingCallId` chose. */
+export async function incoming(core: EngineCore, s: Session, req: IncomingCallRequest, callId: string): Promise<IncomingCallResult> {
+  if (s.calls.has(callId)) throw new Error(`call ${callId} already exists on session ${s.id}`);
   const hasVideo = req.hasVideo ?? false;
   const hasAudio = req.hasAudio ?? true;
+  const { callId: _given, ...fields } = req.fields ?? {};
   const body = core.hookBody(s, {
     callId, incoming: true, status: 'PENDING', caller: req.caller, callee: req.callee ?? s.sipLogin, visibleName: req.caller,
-    hasAudio, hasVideo, mediaProvider: 'WebRTC', isMsrp: false, holdForTransfer: false, ...(req.fields ?? {}),
+    hasAudio, hasVideo, mediaProvider: 'WebRTC', isMsrp: false, holdForTransfer: false, ...fields,
   });
   const r = await core.invoke(s, 'OnCallEvent', body);
   if (!r.proceeds) {
@@ -255,10 +283,20 @@ export async function incoming(core: EngineCore, s: Session, req: IncomingCallRe
     core.fail(s, r.info ?? 'Forbidden', 'CallStatusEvent', callId);
     return { callId, sessionId: s.id, offered: false, sipStatus: 403, info: r.info };
   }
-  const call: CallState = { callId, incoming: true, obj: withoutSdp(dropEnvelope(r.body)), farEndTimers: new Set() };
+  // The id stays what the SIP side sent even if a restOverwrite answer tried to change it: the offer and the
+  // client's answer() are matched by it.
+  const call: CallState = { callId, incoming: true, obj: { ...withoutSdp(dropEnvelope(r.body)), callId }, farEndTimers: new Set() };
   s.calls.set(callId, call);
   // The SDP must reach the SDK before notifyIncomingCall, or answer() throws "No remote sdp available".
-  core.send(s, 'setRemoteSDP', [callId, await core.sdpOffer({ audio: hasAudio, video: hasVideo })]);
+  let offer: string;
+  try {
+    offer = await core.sdpOffer({ audio: hasAudio, video: hasVideo }, { id: callId, sessionId: s.id, name: req.caller });
+  } catch (err) {
+    s.calls.delete(callId);
+    core.media.release(callId);
+    throw err;
+  }
+  core.send(s, 'setRemoteSDP', [callId, offer]);
   await reportCall(core, s, call, 'RING', { sipStatus: 180 }, 'OnCallEvent', 'notifyIncomingCall');
   return { callId, sessionId: s.id, offered: true, sipStatus: 180 };
 }

@@ -103,7 +103,7 @@ export async function refuse(ctx: EngineContext, s: Session, info: string): Prom
 function startPing(ctx: EngineContext, s: Session): void {
   if (ctx.opts.pingIntervalMs <= 0) return;
   const t = setInterval(() => {
-    if (s.portClosed || s.state !== 'established') return;
+    if (s.portClosed || s.state !== 'established' || s.pingsMuted) return;
     if (s.unansweredPings >= ctx.opts.maxMissedPings) {
       ctx.decide(s, undefined, `${s.unansweredPings} pings unanswered: dropping the client`);
       ctx.closePort(s, 1000, 'Keep-alive timeout');
@@ -144,6 +144,7 @@ export async function teardown(ctx: EngineContext, s: Session): Promise<void> {
     const body = was === 'refused' ? { ...ctx.envelope(s), status: 'DISCONNECTED' } : { ...s.connection, status: 'DISCONNECTED' };
     await ctx.invoke(s, 'ConnectionStatusEvent', body);
   }
+  ctx.media.releaseSession(s.id);
   ctx.live.delete(s.id);
   ctx.record({ kind: 'session', sessionId: s.id, event: 'closed' });
   ctx.emit('session', 'closed', s.info());

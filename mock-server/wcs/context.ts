@@ -10,8 +10,10 @@ import type { Backend } from './backend';
 import type { FarEndScript } from './farEnd';
 import { invokeHook } from './hookCall';
 import type { WcsLogEntry, WcsLogInput } from './log';
-import { synthesizeAnswer, synthesizeOffer } from './sdp';
-import { ENVELOPE_KEYS, type EngineCore, type HookResult, type SdpKind, type Session, type StreamState, type WcsSessionInfo } from './session';
+import type { WcsFaults } from './faults';
+import { uuid } from './ids';
+import { resolveMediaPlane, type MediaPlane } from './media';
+import { ENVELOPE_KEYS, type EngineCore, type HookResult, type MediaLeg, type SdpKind, type Session, type StreamState, type WcsSessionInfo } from './session';
 import { roomStreamChanged, type Room } from './rooms';
 import { keepAliveOnce } from './streams';
 
@@ -25,6 +27,12 @@ export interface WcsEngineOptions {
   sdpAnswer?: (offerSdp: string, kind: SdpKind) => string | Promise<string>;
   /** The offer of a call placed to the client. Default: `synthesizeOffer` (sdp.ts). */
   sdpOffer?: (media: { audio: boolean; video: boolean }) => string | Promise<string>;
+  /** What answers offers and carries media; default synthetic (SDP only). `sdpAnswer`/`sdpOffer` win over it. */
+  media?: MediaPlane;
+  /** Play of a name nobody publishes: 'play' (default; a test pattern with loopback media) or 'fail' ("Stream not found"). */
+  playUnpublished?: 'play' | 'fail';
+  /** Files `vod://name` may play; any other VOD name fails "File not found" as in WCS. Default none. */
+  vodFiles?: readonly string[];
   /** How the SIP side behaves for outgoing calls. Default: answers at once. */
   farEnd?: FarEndScript;
   /** Server `ping` period (keep_alive.server_interval), default 5000; 0 = off. */
@@ -79,6 +87,8 @@ export interface ResolvedOptions {
   readonly streamKeepAliveMs: number;
   readonly hookTimeoutMs: number;
   readonly logLimit: number;
+  readonly playUnpublished: 'play' | 'fail';
+  readonly vodFiles: readonly string[];
   readonly unknownApps: UnknownAppMode;
   readonly maxRoomParticipants: number;
 }
@@ -92,6 +102,18 @@ function nonNegative(name: string, v: number | undefined, def: number): number {
   if (v === undefined) return def;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`${name} must be a number >= 0, got ${String(v)}`);
   return v;
+}
+
+function oneOf<T extends string>(name: string, v: T | undefined, allowed: readonly T[], def: T): T {
+  if (v === undefined) return def;
+  if (!allowed.includes(v)) throw new TypeError(`${name} must be ${allowed.map((a) => `"${a}"`).join(' or ')}, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function stringList(name: string, v: readonly string[] | undefined): readonly string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new TypeError(`${name} must be an array of strings`);
+  return [...v];
 }
 
 export function describeError(err: unknown): string {
@@ -114,6 +136,8 @@ export function resolveOptions(options: WcsEngineOptions): ResolvedOptions {
     streamKeepAliveMs: nonNegative('streamKeepAliveMs', options.streamKeepAliveMs, 0),
     hookTimeoutMs: nonNegative('hookTimeoutMs', options.hookTimeoutMs, 15_000),
     logLimit: Math.max(1, nonNegative('logLimit', options.logLimit, 10_000)),
+    playUnpublished: oneOf('playUnpublished', options.playUnpublished, ['play', 'fail'] as const, 'play'),
+    vodFiles: stringList('vodFiles', options.vodFiles),
     unknownApps: options.unknownApps ?? 'refuse',
     maxRoomParticipants: nonNegative('maxRoomParticipants', options.maxRoomParticipants, 0),
   };
@@ -130,6 +154,9 @@ export class EngineContext implements EngineCore {
   readonly rooms = new Map<string, Room>();
   closing = false;
   hooksAborted = false;
+  readonly media: MediaPlane;
+  /** Set by the engine right after construction; applies pending broken answers. */
+  faults?: WcsFaults;
   private seq = 0;
 
   constructor(
@@ -138,6 +165,7 @@ export class EngineContext implements EngineCore {
     readonly userOptions: WcsEngineOptions,
     readonly emit: Emit,
   ) {
+    this.media = resolveMediaPlane(userOptions);
     this.apps = resolveApps(opts.backend, userOptions.apps);
   }
 
@@ -146,8 +174,8 @@ export class EngineContext implements EngineCore {
     return this.apps.get(appKey) ?? (this.opts.unknownApps === 'accept' ? adHocApp(appKey, this.opts.backend) : undefined);
   }
 
-  get options(): { readonly streamKeepAliveMs: number } {
-    return { streamKeepAliveMs: this.opts.streamKeepAliveMs };
+  get options(): EngineCore['options'] {
+    return { streamKeepAliveMs: this.opts.streamKeepAliveMs, playUnpublished: this.opts.playUnpublished, vodFiles: this.opts.vodFiles };
   }
 
   readonly register = (abort: () => void): (() => void) => {
@@ -185,7 +213,7 @@ export class EngineContext implements EngineCore {
       error = describeError(err);
       this.stats.clientSendErrors++;
     }
-    if (message !== 'ping') this.record({ kind: 'client-frame', sessionId: s.id, message, data, ...(error ? { error } : {}) });
+    this.record({ kind: 'client-frame', sessionId: s.id, message, data, ...(error ? { error } : {}) });
   }
 
   closePort(s: Session, code: number, reason: string): void {
@@ -242,12 +270,15 @@ export class EngineContext implements EngineCore {
     bucket?.add(t);
   }
 
-  async sdpAnswer(offer: string, kind: SdpKind): Promise<string> {
-    return this.userOptions.sdpAnswer ? this.userOptions.sdpAnswer(offer, kind) : synthesizeAnswer(offer);
+  async sdpAnswer(offer: string, kind: SdpKind, leg?: MediaLeg): Promise<string> {
+    const legKind = kind === 'publish' || kind === 'play' ? kind : 'call';
+    const sdp = await this.media.answer({ kind: legKind, id: leg?.id ?? uuid(), sessionId: leg?.sessionId ?? '', name: leg?.name, offer });
+    const s = leg && this.live.get(leg.sessionId);
+    return s && this.faults ? this.faults.filterAnswer(s, legKind, sdp) : sdp;
   }
 
-  async sdpOffer(media: { audio: boolean; video: boolean }): Promise<string> {
-    return this.userOptions.sdpOffer ? this.userOptions.sdpOffer(media) : synthesizeOffer(media);
+  async sdpOffer(media: { audio: boolean; video: boolean }, leg?: MediaLeg): Promise<string> {
+    return this.media.offer({ id: leg?.id ?? uuid(), sessionId: leg?.sessionId ?? '', name: leg?.name, ...media });
   }
 
   startKeepAlive(s: Session, st: StreamState): void {

@@ -5,19 +5,22 @@
  * (PROTOCOL.md §2–§6, WEBSDK-NOTES.md). Browser-safe: no Node built-ins.
  *
  * This file is the public face only. The work is done by one module per concern behind `MessageRouter`
- * (router.ts): connection.ts (a session's life), streams.ts, calls.ts, data.ts, with hookCall.ts
- * delivering hooks under restClientConfig and context.ts holding the shared state. Where PROTOCOL.md
- * marks a behaviour as inferred, the code says so next to it.
+ * (router.ts): connection.ts (a session's life), streams.ts, calls.ts, data.ts, rooms.ts (roomApp), with
+ * apps.ts deciding where each app's hooks go, hookCall.ts delivering them under restClientConfig and
+ * context.ts holding the shared state. Where PROTOCOL.md marks a behaviour as inferred, the code says so
+ * next to it.
  */
 import { TypedEmitter } from '../util';
 import { appInfo, resolveApp, type WcsAppConfig, type WcsAppInfo } from './apps';
 import { describeBackend } from './backend';
-import { farEndHangup, incoming, type IncomingCallRequest, type IncomingCallResult } from './calls';
+import { farEndHangup, incoming, incomingCallId, type IncomingCallRequest, type IncomingCallResult } from './calls';
 import { teardown } from './connection';
 import { EngineContext, describeError, resolveOptions, type WcsEngineEvents, type WcsEngineOptions, type WcsEngineStats } from './context';
 import { pushData } from './data';
+import { WcsFaults } from './faults';
 import { nodeId as makeNodeId, sessionId as makeSessionId } from './ids';
 import { formatLogEntry, type WcsLogEntry } from './log';
+import type { MediaPlane } from './media';
 import { roomsInfo, type WcsRoomInfo } from './rooms';
 import { MessageRouter } from './router';
 import { Session, type ClientPort, type HookResult, type WcsClientLink, type WcsSessionInfo } from './session';
@@ -37,6 +40,10 @@ export { formatLogEntry };
 export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
   readonly nodeId: string;
   readonly stats: WcsEngineStats;
+  /** Where media legs live (synthetic SDP, or loopback media in a page). */
+  readonly media: MediaPlane;
+  /** Faults on demand (faults.ts); also what the `wcs` control API calls. */
+  readonly faults: WcsFaults;
   private readonly ctx: EngineContext;
   private readonly router: MessageRouter;
 
@@ -47,6 +54,8 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
     this.ctx = new EngineContext(this.nodeId, opts, options, (event, ...args) => this.emit(event, ...args));
     this.stats = this.ctx.stats;
     this.router = new MessageRouter(this.ctx);
+    this.media = this.ctx.media;
+    this.faults = this.ctx.faults = new WcsFaults({ core: this.ctx, select: (sel) => this.ctx.select(sel), dropSession: (sel, why) => this.dropSession(sel, why) });
   }
 
   /** Everything the engine did, oldest first (bounded by `logLimit`). */
@@ -115,8 +124,11 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
   /** Places a call to a client (inbound SIP INVITE): OnCallEvent, then the client is offered the call. */
   async injectIncomingCall(sessionSelector: string, call: IncomingCallRequest): Promise<IncomingCallResult> {
     if (!call || typeof call.caller !== 'string' || call.caller.length === 0) throw new TypeError('injectIncomingCall needs {caller}');
+    const callId = incomingCallId(call);
     const s = this.ctx.select(sessionSelector);
-    const r = await s.run(() => incoming(this.ctx, s, call));
+    let clash: unknown;
+    const r = await s.run(() => incoming(this.ctx, s, call, callId).catch((err: unknown) => void (clash = err)));
+    if (clash) throw clash;
     if (!r) throw new Error(`incoming call to ${s.id} failed; see the engine log`);
     return r;
   }
@@ -188,6 +200,7 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
       void s.run(() => teardown(this.ctx, s));
     }
     await this.idle();
+    this.ctx.media.close();
   }
 }
 

@@ -8,10 +8,11 @@ export { ScriptedClient, type ConnectOptions, type ConnectResult, type ServerFra
 export { SCENARIOS, SCENARIO_SUMMARIES, isScenario, runScenario, type ScenarioName, type ScenarioOptions, type ScenarioResult, type SessionTranscript } from './scenarios';
 export { checkBackend, formatReport, toJUnit, PROBE_FIELD, UNKNOWN_METHOD_PROBE, type CheckStatus, type ConformanceCheck, type ConformanceOptions, type ConformanceReport } from './conformance';
 export { synthesizeAnswer, synthesizeOffer, type AnswerOptions, type OfferOptions, type SdpDirection } from './sdp';
+export { LoopbackMedia, SyntheticMedia, loopbackAvailable, resolveMediaPlane, testPattern, type LoopbackMediaOptions, type MediaAnswerRequest, type MediaLegKind, type MediaMode, type MediaOfferRequest, type MediaPlane, type TestPattern } from './media';
+export { WcsFaults, FaultSpecSchema, STREAM_EVENT_TYPES, STREAM_FAILURE_INFO, breakAnswer, type BreakableAnswer, type FaultHost, type FaultResult, type FaultSpec } from './faults';
 export { installWcsMock, type InstallWcsMockOptions, type InstalledWcsMock } from './mockSocket';
 export { startWcsServer, DEFAULT_WCS_WS_PORT, type StartWcsServerOptions, type WcsServer } from './wsServer';
 export { createWcsRestApi, REST_PREFIX, MAX_REST_BODY_BYTES, MAX_REST_CALLS, type RestRequest, type RestResponse, type WcsRestApi, type WcsRestApiOptions } from './rest';
 export { startRestServer, restRequestHandler, DEFAULT_REST_PORT, type RestServer, type StartRestServerOptions } from './restServer';
 export * from './control';
-export { AppsConfigSchema, DEFAULT_APPS, unknownAppInfo, type WcsApp } from './apps';
-export { AppsFileError, loadAppsFile, parseAppsText, type AppsOptions } from './appsFile';
+export { AppsConfigSchema, DEFAULT_APPS, unknownAppInfo, type AppsConfig, type WcsApp } from './apps';

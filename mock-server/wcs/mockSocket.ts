@@ -5,15 +5,21 @@
  */
 import { Server, WebSocket as MockWebSocket, type Client } from 'mock-socket';
 import { WcsEngine, type WcsEngineOptions } from './engine';
+import { LoopbackMedia, loopbackAvailable, type MediaMode, type MediaPlane } from './media';
 import { frameText, type AcceptingEngine, type ClientError } from './transport';
 import type { WcsRestApiOptions } from './rest';
 import { installRestFetch, type InstalledRestFetch } from './restFetch';
 
 export type { ClientError } from './transport';
 
-interface OwnEngine extends WcsEngineOptions {
+interface OwnEngine extends Omit<WcsEngineOptions, 'media'> {
   /** The WebSocket URL the app passes to `Flashphoner.createSession({urlServer})`, e.g. `ws://127.0.0.1:8080`. */
   url: string;
+  /**
+   * `loopback` (default where the page has RTCPeerConnection): real media through RTCPeerConnections in the
+   * page. `synthetic` (default elsewhere, e.g. Node): SDP only, no media. Or a MediaPlane of your own.
+   */
+  media?: MediaMode | MediaPlane;
 }
 
 interface SharedEngine {
@@ -74,6 +80,14 @@ function globalScope(): { WebSocket?: WebSocketCtor } {
 
 type Extras = Pick<InstallWcsMockOptions, 'onClientError' | 'restUrl' | 'rest'>;
 
+function mediaPlane(media: MediaMode | MediaPlane | undefined): MediaPlane | undefined {
+  if (media === undefined) return loopbackAvailable() ? new LoopbackMedia() : undefined;
+  if (media === 'synthetic') return undefined;
+  if (media === 'loopback') return new LoopbackMedia();
+  if (typeof media === 'object' && media !== null && typeof media.answer === 'function') return media;
+  throw new TypeError(`installWcsMock: media must be "loopback", "synthetic" or a MediaPlane, got ${JSON.stringify(media)}`);
+}
+
 export function installWcsMock(options: OwnEngine & Extras): InstalledWcsMock<WcsEngine>;
 export function installWcsMock<E extends AcceptingEngine>(options: { url: string; engine: E } & Extras): InstalledWcsMock<E>;
 export function installWcsMock(options: InstallWcsMockOptions): InstalledWcsMock<AcceptingEngine> {
@@ -87,8 +101,8 @@ export function installWcsMock(options: InstallWcsMockOptions): InstalledWcsMock
   if (shared) {
     engine = (options as SharedEngine).engine;
   } else {
-    const { url: _url, onClientError: _cb, restUrl: _r, rest: _o, ...engineOptions } = options as OwnEngine & Extras;
-    engine = new WcsEngine({ serverAddress: new URL(options.url).host, ...engineOptions });
+    const { url: _url, onClientError: _cb, restUrl: _r, rest: _o, media, ...engineOptions } = options as OwnEngine & Extras;
+    engine = new WcsEngine({ serverAddress: new URL(options.url).host, ...engineOptions, media: mediaPlane(media) });
   }
 
   // mock: false — we route the global ourselves instead of letting mock-socket capture every URL.

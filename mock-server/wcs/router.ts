@@ -1,15 +1,16 @@
 /**
  * The message router: parses each client frame, answers pings at once, and queues every other message on
- * its session to the module that owns it (connection, streams, calls, data). A message before the session
- * is established, or one nobody handles, gets `fail` (PROTOCOL.md §6.3).
+ * its session to the module that owns it (connection, streams, calls, data), or to the session's built-in
+ * app where it has its own handling (roomApp's sendData, rooms.ts). A message before the session is
+ * established, or one nobody handles, gets `fail` (PROTOCOL.md §6.3).
  */
+import type { BuiltIn } from './apps';
 import { callMessages } from './calls';
 import { connect } from './connection';
 import type { EngineContext } from './context';
 import { MISC_MESSAGES, type MessageHandler } from './data';
 import { roomMessages } from './rooms';
 import { isRecord, type Session } from './session';
-import type { BuiltIn } from './apps';
 import { STREAM_MESSAGES } from './streams';
 
 export class MessageRouter {
@@ -49,12 +50,10 @@ export class MessageRouter {
       ctx.fail(s, 'Malformed message: expected {"message": name, "data": [...]}', 'ErrorEvent');
       return;
     }
-    if (message === 'pong') {
-      s.unansweredPings = 0;
-      return;
-    }
-    if (message === 'ping') {
-      ctx.send(s, 'pong', [null]);
+    if (message === 'pong' || message === 'ping') {
+      ctx.record({ kind: 'client-message', sessionId: s.id, message, data });
+      if (message === 'pong') s.unansweredPings = 0;
+      else if (!s.pingsMuted) ctx.send(s, 'pong', [null]);
       return;
     }
     const msg = message;

@@ -3,7 +3,7 @@
  * PUBLISHING/PLAYING/ESTABLISHED meaningfully if Chromium accepts the SDP we hand it, so these texts are
  * built to pass Chromium's setRemoteDescription checks (transport attributes per m-line, answerer DTLS role,
  * rtcp-mux under BUNDLE, codecs taken only from the offer). Media never flows: ICE points at a loopback
- * port nothing listens on, and the WebSDK ignores ICE state.
+ * port nothing answers on, and the WebSDK ignores ICE state.
  *
  * Browser-safe on purpose: the browser bundle includes this module, so no Node built-ins.
  */
@@ -29,8 +29,15 @@ const DIRECTIONS: readonly SdpDirection[] = ['sendrecv', 'recvonly', 'sendonly',
 /** Codecs that only make sense next to a primary codec; never chosen as the one codec of an answer. */
 const AUXILIARY_CODECS = new Set(['rtx', 'red', 'ulpfec', 'flexfec-03', 'cn', 'telephone-event']);
 
-/** Loopback ICE candidate port. Nothing listens there; the value only has to be a valid port. */
-const CANDIDATE_PORT = 9;
+/**
+ * Loopback ICE candidate port. Nothing answers STUN there, so the client's ICE goes checking and its
+ * connection then fails (Chromium: connectionState "failed" after about 15 s, iceConnectionState
+ * "disconnected"), as against an unreachable media server. It must be above 1023: Chromium ignores remote
+ * candidates on low ports and would never even start checking. Below Linux's ephemeral range (32768+) so
+ * no browser socket of the same machine is likely to hold it.
+ */
+export const SILENT_ICE_PORT = 20000;
+const CANDIDATE_PORT = SILENT_ICE_PORT;
 
 interface MediaSection {
   kind: string;

@@ -7,6 +7,7 @@ import type { ErrorOutcome, RestClientConfig } from '../protocol';
 import type { WcsApp } from './apps';
 import { recordOr } from '../util';
 import type { HookResponse } from './backend';
+import type { MediaPlane } from './media';
 
 /** What the transport gives the engine to talk to one client. `send` may throw (mock-socket is synchronous). */
 export interface ClientPort {
@@ -106,6 +107,8 @@ export class Session {
   readonly timers = new Set<ReturnType<typeof setTimeout> | ReturnType<typeof setInterval>>();
   portClosed = false;
   unansweredPings = 0;
+  /** Fault: no server pings, no pongs (faults.ts `silence`). */
+  pingsMuted = false;
   readonly openedAt = Date.now();
   private queue: Promise<unknown> = Promise.resolve();
 
@@ -182,15 +185,25 @@ export interface EngineCore {
   allSessions(): Iterable<Session>;
   /** Runs `task` on `s`'s queue after `ms`; cancelled when the session ends. */
   later(s: Session, ms: number, task: () => Promise<void> | void, bucket?: Set<ReturnType<typeof setTimeout>>): void;
-  sdpAnswer(offer: string, kind: SdpKind): Promise<string>;
-  sdpOffer(media: { audio: boolean; video: boolean }): Promise<string>;
-  readonly options: { readonly streamKeepAliveMs: number };
+  /** The server's answer to a client offer; `leg` names the stream or call it belongs to (media planes need it). */
+  sdpAnswer(offer: string, kind: SdpKind, leg?: MediaLeg): Promise<string>;
+  sdpOffer(media: { audio: boolean; video: boolean }, leg?: MediaLeg): Promise<string>;
+  /** Where media legs live; streams and calls release theirs through it when they end. */
+  readonly media: MediaPlane;
+  readonly options: { readonly streamKeepAliveMs: number; readonly playUnpublished: 'play' | 'fail'; readonly vodFiles: readonly string[] };
   startKeepAlive(s: Session, st: StreamState): void;
   /** A stream reached PUBLISHING/PLAYING or ended; built-in apps (roomApp) follow their participants' streams. */
   streamChanged(s: Session, st: StreamState): void;
 }
 
 export type SdpKind = 'publish' | 'play' | 'call' | 'answer' | 'incoming';
+
+/** The stream (mediaSessionId) or call (callId) an SDP belongs to. */
+export interface MediaLeg {
+  readonly id: string;
+  readonly sessionId: string;
+  readonly name?: string;
+}
 
 export const ENVELOPE_KEYS: readonly string[] = ['nodeId', 'appKey', 'sessionId'];
 

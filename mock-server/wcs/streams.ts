@@ -63,6 +63,21 @@ function sessionOf(core: EngineCore, st: StreamState): Session | undefined {
   return undefined;
 }
 
+/** `vod://` and `vod-live://` names play an MP4 from WCS's media directory (WCS docs, "Capturing VOD from a file"). */
+const VOD_PREFIX = /^vod(-live)?:\/\//;
+
+/**
+ * Why a play cannot start, or undefined. A VOD file the mock was not told about is missing, and WCS documents
+ * FAILED "File not found" for that. A live name nobody publishes plays by default (a test pattern with loopback
+ * media; a choice: an app often plays before its publisher starts); `playUnpublished: 'fail'` makes it FAILED
+ * "Stream not found" instead (an info text the SDK knows; that WCS sends it here is inferred).
+ */
+function missingSource(core: EngineCore, name: string): string | undefined {
+  if (VOD_PREFIX.test(name)) return core.options.vodFiles.includes(name.replace(VOD_PREFIX, '')) ? undefined : 'File not found';
+  if (core.options.playUnpublished !== 'fail') return undefined;
+  return liveStreams(core).some((o) => o.published && o.obj.name === name && o.obj.status === 'PUBLISHING') ? undefined : 'Stream not found';
+}
+
 async function start(core: EngineCore, s: Session, data: readonly unknown[], published: boolean): Promise<void> {
   const method = published ? 'publishStream' : 'playStream';
   const p = payloadOf(core, s, data, method);
@@ -88,11 +103,17 @@ async function start(core: EngineCore, s: Session, data: readonly unknown[], pub
     await failNew(core, s, id, eff, 'Stream name is already in use', method, published);
     return;
   }
+  const missing = published || !name ? undefined : missingSource(core, name);
+  if (missing) {
+    core.decide(s, method, `${name}: ${missing}`);
+    await failNew(core, s, id, eff, missing, method, published);
+    return;
+  }
   const offer = p.sdp;
   if (typeof offer === 'string' && offer.length > 0) {
     let answer: string;
     try {
-      answer = await core.sdpAnswer(offer, published ? 'publish' : 'play');
+      answer = await core.sdpAnswer(offer, published ? 'publish' : 'play', { id, sessionId: s.id, name });
     } catch (err) {
       core.warn(s, `${method}: no SDP answer for the client's offer: ${err instanceof Error ? err.message : String(err)}`);
       await failNew(core, s, id, eff, 'Failed by error', method, published);
@@ -102,8 +123,6 @@ async function start(core: EngineCore, s: Session, data: readonly unknown[], pub
   } else {
     core.warn(s, `${method} without an SDP offer: no setRemoteSDP sent`);
   }
-  // Playing a name nobody publishes still succeeds: the mock has no media server to say otherwise, and an
-  // app under development often plays before (or without) a publisher.
   const st: StreamState = { mediaSessionId: id, published, obj: { ...withoutSdp(eff), ...serverFields(published) } };
   s.streams.set(id, st);
   await reportStatus(core, s, st, published ? 'PUBLISHING' : 'PLAYING', undefined, method);
@@ -115,6 +134,7 @@ async function start(core: EngineCore, s: Session, data: readonly unknown[], pub
 export async function endStream(core: EngineCore, s: Session, st: StreamState, status: string, info: string | undefined, trigger: string, tellClient = true): Promise<void> {
   if (s.streams.get(st.mediaSessionId) !== st) return;
   s.streams.delete(st.mediaSessionId);
+  core.media.release(st.mediaSessionId);
   if (st.keepAlive) {
     clearInterval(st.keepAlive);
     s.timers.delete(st.keepAlive);
@@ -157,7 +177,7 @@ async function stop(core: EngineCore, s: Session, data: readonly unknown[], publ
   await endStream(core, s, st, published ? 'UNPUBLISHED' : 'STOPPED', undefined, method);
 }
 
-/** 1×1 transparent PNG: the snapshot a mock without media can honestly return. */
+/** 1×1 transparent PNG: the snapshot of a live stream when the media plane has no pictures (synthetic). */
 export const BLANK_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 async function snapshot(core: EngineCore, s: Session, data: readonly unknown[]): Promise<void> {
@@ -165,10 +185,23 @@ async function snapshot(core: EngineCore, s: Session, data: readonly unknown[]):
   if (!p) return;
   const id = str(p.mediaSessionId);
   const r = await core.invoke(s, 'snapshot', core.hookBody(s, p));
+  // WCS takes the picture from the published stream of that name: none live, no snapshot. The info text is
+  // inferred (the SDK only knows the event type).
+  const name = str(p.name);
+  const live = name !== undefined && liveStreams(core).some((o) => o.published && o.obj.name === name && o.obj.status === 'PUBLISHING');
+  let picture: string | undefined;
+  if (r.proceeds && live && name !== undefined) {
+    try {
+      picture = (await core.media.snapshot?.(name)) ?? BLANK_PNG;
+    } catch (err) {
+      core.warn(s, `snapshot of ${name}: ${err instanceof Error ? err.message : String(err)}; a blank picture is sent`);
+      picture = BLANK_PNG;
+    }
+  }
   // The SDK reports snapshots as stream events (STREAM_EVENT_TYPE snapshotCompleted/snapshotFailed, §3.7).
-  const event = r.proceeds
-    ? { mediaSessionId: id, type: 'snapshotCompleted', payload: { snapshot: BLANK_PNG } }
-    : { mediaSessionId: id, type: 'snapshotFailed', payload: { info: r.info } };
+  const event = picture !== undefined
+    ? { mediaSessionId: id, type: 'snapshotCompleted', payload: { snapshot: picture } }
+    : { mediaSessionId: id, type: 'snapshotFailed', payload: { info: r.proceeds ? 'Stream not found' : r.info } };
   core.send(s, 'notifyStreamEvent', [core.clientView(s, ['snapshot'], event)]);
 }
 

@@ -7,7 +7,7 @@
  * .vscodeignore still decides what goes in, exactly as it would in the repo itself.
  * --no-dependencies: dist/extension.js is a bundle, node_modules has nothing the extension needs at run time.
  */
-import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { runTool } from './runTool';
@@ -31,14 +31,24 @@ function vsce(dir: string, args: string[], timeoutMs = 60_000): Promise<string> 
   return runTool(VSCE, args, { cwd: dir }, timeoutMs);
 }
 
+/**
+ * The manifest as the .vsix carries it. package.json's `files` lists the npm package's contents, and vsce
+ * refuses a manifest with both `files` and a .vscodeignore; the .vsix is chosen by .vscodeignore alone.
+ */
+export function vsixManifest(packageJson: string): string {
+  const { files: _npmFiles, ...manifest } = JSON.parse(packageJson) as Record<string, unknown>;
+  return `${JSON.stringify(manifest, null, 2)}\n`;
+}
+
 async function inStagingCopy<T>(extensionRoot: string, fn: (dir: string) => Promise<T>): Promise<T> {
   const stage = mkdtempSync(join(tmpdir(), 'wcs-vsix-'));
   try {
     for (const name of readdirSync(extensionRoot)) {
-      if (NEVER_PACKAGED.has(name) || name.endsWith('.vsix')) continue;
+      if (NEVER_PACKAGED.has(name) || name.endsWith('.vsix') || name.endsWith('.tgz')) continue;
       cpSync(join(extensionRoot, name), join(stage, name), { recursive: true, verbatimSymlinks: true });
     }
     cpSync(join(extensionRoot, EXTENSION_README), join(stage, 'README.md'));
+    writeFileSync(join(stage, 'package.json'), vsixManifest(readFileSync(join(extensionRoot, 'package.json'), 'utf8')));
     return await fn(stage);
   } finally {
     rmSync(stage, { recursive: true, force: true });

@@ -15,6 +15,8 @@ export interface InjectCallRequest {
   sessionId?: string;
   /** Default `"sip-caller"`. */
   caller?: string;
+  /** The SIP Call-ID to use (default: a fresh one); 409 when the session already has that call. */
+  callId?: string;
   hasVideo?: boolean;
   hasAudio?: boolean;
   /** Extra fields for the OnCallEvent body (pass-through). */

@@ -3,7 +3,7 @@
  * and answers once it is done, so a test that awaits the answer knows the client has been sent its frames
  * and the backend its hooks.
  */
-import { farEndHangup, incoming, reportCall } from '../calls';
+import { farEndHangup, incoming, incomingCallId, reportCall } from '../calls';
 import type { FailStreamRequest, FarEndAnswer, InjectCallAnswer, SessionSummary } from '../control';
 import { finalAnswer, sipResponseText } from '../farEnd';
 import type { Session } from '../session';
@@ -44,11 +44,19 @@ const incomingCall: Action = async (ctx, body) => {
   const req = {
     caller: optionalString(body, 'caller') || 'sip-caller',
     callee: optionalString(body, 'callee'),
+    callId: optionalString(body, 'callId'),
     hasVideo: optionalBoolean(body, 'hasVideo'),
     hasAudio: optionalBoolean(body, 'hasAudio'),
     fields: fields as Record<string, unknown> | undefined,
   };
-  const r = await s.run(() => incoming(ctx.surface.core, s, req));
+  let callId: string;
+  try {
+    callId = incomingCallId(req);
+  } catch (err) {
+    throw new BadRequest(err instanceof Error ? err.message : String(err));
+  }
+  if (s.calls.has(callId)) return { status: 409, json: { error: `call ${callId} already exists on ${s.id}` }, info: 'callId in use' };
+  const r = await s.run(() => incoming(ctx.surface.core, s, req, callId));
   if (!r) return { status: 500, json: { error: 'the incoming call failed; see the wcs log' }, info: 'failed' };
   const answer: InjectCallAnswer = r;
   return { status: 200, json: answer, info: r.offered ? `call ${r.callId} offered to ${s.id}` : `refused: SIP ${r.sipStatus}` };

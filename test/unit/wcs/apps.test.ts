@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppsFileError, loadAppsFile, parseAppsText } from '../../../mock-server/wcs/appsFile';
+import { AppsFileError, loadAppsFile, parseAppsText } from '../../../mock-server/cli/appsFile';
 import { WcsEngine } from '../../../mock-server/wcs/engine';
 import { installWcsMock } from '../../../mock-server/wcs/mockSocket';
 import { ScriptedClient } from '../../../mock-server/wcs/scriptedClient';

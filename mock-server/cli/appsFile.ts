@@ -1,12 +1,13 @@
 /**
- * The apps file of `wcs-hook-mock wcs --apps FILE`: JSON in the shape of AppsConfigSchema (apps.ts), so a
+ * The apps file of `wcs-hook-mock wcs --apps FILE`: JSON in the shape of AppsConfigSchema (wcs/apps.ts), so a
  * file and `installWcsMock({apps})` read alike. A mistake is reported as `file:line:column: path: problem`,
- * the way the rules file reports it, using the same position-keeping parser. Node only (reads files).
+ * the way the rules file reports it, using the same position-keeping parser. Node only (reads files); it
+ * lives with the CLI because the WCS mock itself stands on the protocol alone.
  */
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { JsonSyntaxError, parseJsonLocated, pathKey, type TextPosition } from '../util';
-import { AppsConfigSchema, type AppsConfig, type WcsAppConfig, type UnknownAppMode } from './apps';
+import { AppsConfigSchema, type AppsConfig, type UnknownAppMode, type WcsAppConfig } from '../wcs';
 
 export class AppsFileError extends Error {
   constructor(
