@@ -185,10 +185,6 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     return this.opts.holdTimeoutMs;
   }
 
-  get fallback(): 'echo' | 'forbid' {
-    return this.opts.fallback;
-  }
-
   listen(): Promise<ListenAddress> {
     if (this.closing) return Promise.reject(new Error('the hook server was closed'));
     if (this.address) return Promise.resolve(this.address);
