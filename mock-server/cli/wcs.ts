@@ -6,16 +6,19 @@
 import { parseArgs } from 'node:util';
 import type { WcsEngine, WcsEngineOptions, WcsLogEntry } from '../wcs';
 import { formatWcsLogEntry as formatLogEntry } from '../wcs';
-import { DEFAULT_WCS_WS_PORT, startWcsServer, type WcsServer } from '../wcs';
+import { DEFAULT_WCS_WS_PORT, startRestServer, startWcsServer, type RestServer, type WcsServer } from '../wcs';
 import { AppsFileError, loadAppsFile } from './appsFile';
 import type { Command } from './command';
 import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, isUsageError, parseFarEnd } from './flags';
 import { normalizeOrigin, terminalSafe } from '../util';
+import { REST_OPTIONS, REST_USAGE, restFromFlags, type RestFlags } from './restFlags';
 
 export const WCS_USAGE = `Usage: wcs-hook-mock wcs --backend URL [options]
 
 Runs a fake Web Call Server: WebSDK apps connect with urlServer ws://HOST:PORT, and every client action
-fires the REST hooks WCS would send to your backend, with WCS's restOnError semantics.
+fires the REST hooks WCS would send to your backend, with WCS's restOnError semantics. Its REST API
+(http://HOST:REST-PORT/rest-api/...) acts on the same sessions; the control API beside it (/wcs-mock/...,
+\`wcs-hook-mock ctl\`) makes it do what WCS does on its own: ring a client, hang up, fail a stream.
 
 Options:
 ${BACKEND_USAGE}
@@ -24,6 +27,7 @@ ${BACKEND_USAGE}
   --apps FILE            applications (appKey → backend, enabled hook methods, built-in roomApp) as JSON;
                          see docs/wcs-rooms.md. defaultApp and roomApp use --backend unless the file says otherwise
   --far-end SPEC         SIP side of outgoing calls: answer[:MS] (default), busy, reject:CODE, ring
+${REST_USAGE}
   --ping SECONDS         server ping interval (default 5, as keep_alive.server_interval; 0 = off)
   --verbose              also print every WebSocket frame (ping/pong included)
   --json                 print log entries as JSON lines
@@ -77,6 +81,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
     json: boolean;
     engine: WcsEngineOptions;
     allowOrigins: string[];
+    rest: RestFlags;
   };
   try {
     const { values, positionals } = parseArgs({
@@ -88,6 +93,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
         'far-end': { type: 'string' },
         apps: { type: 'string' },
         ping: { type: 'string' },
+        ...REST_OPTIONS,
         verbose: { type: 'boolean', short: 'v' },
         json: { type: 'boolean' },
         'allow-origin': { type: 'string', multiple: true },
@@ -101,13 +107,16 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
       return 0;
     }
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const { 'allow-origin': allowOrigin, ...flags } = values;
+    // The origin lists are arrays; the backend flags are scalars.
+    const { 'allow-origin': allowOrigin, 'rest-allow-origin': _restOrigins, ...flags } = values;
     const { backend, timeoutMs } = backendFromFlags(flags, io.env);
     const host = values.host ?? '127.0.0.1';
     if (host.trim() === '') throw new UsageError('--host needs an address');
+    const port = parsePort(values.port);
     options = {
       host,
-      port: parsePort(values.port),
+      port,
+      rest: restFromFlags(values, io.env, port),
       verbose: values.verbose ?? false,
       json: values.json ?? false,
       allowOrigins: (allowOrigin ?? []).map((o) => {
@@ -140,6 +149,16 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
   }
   // Subscribing right after the await loses nothing: no socket I/O can run before this continuation.
   const engine: WcsEngine = server.engine;
+  let rest: RestServer | undefined;
+  if (options.rest.port !== undefined) {
+    try {
+      rest = await startRestServer({ engine, host: options.host, ...options.rest, port: options.rest.port });
+    } catch (e) {
+      err(`${PREFIX}: ${(e as Error).message}`);
+      await server.close();
+      return 1;
+    }
+  }
   const backendUrl = (options.engine.backend as { url: string }).url;
   // Session ids are long; lines carry a short tag and the "opened" line says which id it stands for.
   const tags = new Map<string, string>();
@@ -176,6 +195,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
     out(`${clock(Date.now())} ${tag(info.sessionId)} ${info.appKey} participant ${info.room.login === undefined ? '(no custom.login: joins will be refused)' : JSON.stringify(info.room.login)}`);
   });
   out(`listening on ${server.url} (backend ${backendUrl})`);
+  if (rest) out(`REST API on ${rest.url} (control API: ${rest.origin}/wcs-mock/, e.g. wcs-hook-mock ctl sessions --server ${rest.origin})`);
   if (!options.json) for (const app of engine.apps()) out(`  app ${app.appKey}${app.builtIn ? ` (${app.builtIn})` : ''} → ${app.backend}${app.methods === 'all' ? '' : `, hooks: ${app.methods.join(' ') || 'none'}`}`);
   io.onListening?.(server);
 
@@ -193,6 +213,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
   const abandon = () => void engine.close({ abortHooks: true });
   io.signals.once('SIGINT', abandon);
   try {
+    await rest?.close();
     await server.close();
     await engine.close();
   } finally {
@@ -207,6 +228,6 @@ function defaultIO(): WcsIO {
 }
 
 export const wcsCommand: Command = {
-  summary: 'run a fake WCS (WebSocket, default ws://127.0.0.1:8080) that fires hooks at your backend',
+  summary: 'run a fake WCS (WebSocket ws://127.0.0.1:8080, REST API :8081/rest-api) that fires hooks at your backend',
   run: (argv) => runWcs(argv),
 };

@@ -3,7 +3,7 @@ export * from './engine';
 export { deliverHook, customReason, failureInfo, hookHeaders, hookUrl, reasonPhrase, serializeHookBody, type DeliveryFailure, type HandlerBackend, type UrlBackend } from './backend';
 export { hmacMd5, hmacMd5Hex, md5 } from './md5';
 export { chooseFarEnd, finalAnswer, sipReason, type FarEndAction as FarEnd } from './farEnd';
-export { formatLogEntry as formatWcsLogEntry, type WcsLogKind } from './log';
+export { formatLogEntry as formatWcsLogEntry, printableText, type WcsLogKind } from './log';
 export { ScriptedClient, type ConnectOptions, type ConnectResult, type ServerFrame, type StatusResult } from './scriptedClient';
 export { SCENARIOS, SCENARIO_SUMMARIES, isScenario, runScenario, type ScenarioName, type ScenarioOptions, type ScenarioResult, type SessionTranscript } from './scenarios';
 export { checkBackend, formatReport, toJUnit, PROBE_FIELD, UNKNOWN_METHOD_PROBE, type CheckStatus, type ConformanceCheck, type ConformanceOptions, type ConformanceReport } from './conformance';
@@ -12,4 +12,7 @@ export { LoopbackMedia, SyntheticMedia, loopbackAvailable, resolveMediaPlane, te
 export { WcsFaults, FaultSpecSchema, STREAM_EVENT_TYPES, STREAM_FAILURE_INFO, breakAnswer, type BreakableAnswer, type FaultHost, type FaultResult, type FaultSpec } from './faults';
 export { installWcsMock, type InstallWcsMockOptions, type InstalledWcsMock } from './mockSocket';
 export { startWcsServer, DEFAULT_WCS_WS_PORT, type StartWcsServerOptions, type WcsServer } from './wsServer';
+export { createWcsRestApi, REST_PREFIX, MAX_REST_BODY_BYTES, MAX_REST_CALLS, type RestRequest, type RestResponse, type WcsRestApi, type WcsRestApiOptions } from './rest';
+export { startRestServer, restRequestHandler, DEFAULT_REST_PORT, type RestServer, type StartRestServerOptions } from './restServer';
+export * from './control';
 export { AppsConfigSchema, DEFAULT_APPS, unknownAppInfo, type AppsConfig, type WcsApp } from './apps';

@@ -39,6 +39,8 @@ export type WcsLogEntry = Base &
     | { readonly kind: 'decision'; readonly method?: string; readonly text: string }
     /** Something wrong that did not stop the engine (bad frame, invalid restClientConfig ...). */
     | { readonly kind: 'warning'; readonly text: string }
+    /** A call to the REST API (`api: 'rest'`, path `group/verb`) or the mock's control API (`api: 'control'`). */
+    | { readonly kind: 'rest'; readonly api: 'rest' | 'control'; readonly path: string; readonly status: number; readonly body?: unknown; readonly info?: string }
   );
 
 export type WcsLogKind = WcsLogEntry['kind'];
@@ -67,7 +69,15 @@ export function formatLogEntry(e: WcsLogEntry): string {
       return `decision${e.method ? ` [${e.method}]` : ''}: ${e.text}`;
     case 'warning':
       return `warning: ${e.text}`;
+    case 'rest':
+      // Path, body and info come from the network: no control or bidi character reaches a terminal.
+      return printableText(`${e.api} ${e.path} ${brief(e.body)} → ${e.status}${e.info ? ` ${e.info}` : ''}`.replace(/ {2,}/g, ' '));
   }
+}
+
+/** Control and bidi characters escaped, so text from the network cannot drive a terminal. */
+export function printableText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function brief(v: unknown): string {
