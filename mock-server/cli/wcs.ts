@@ -10,6 +10,7 @@ import { DEFAULT_WCS_WS_PORT, startWcsServer, type WcsServer } from '../wcs';
 import { AppsFileError, loadAppsFile } from './appsFile';
 import type { Command } from './command';
 import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, isUsageError, parseFarEnd } from './flags';
+import { normalizeOrigin, terminalSafe } from '../util';
 
 export const WCS_USAGE = `Usage: wcs-hook-mock wcs --backend URL [options]
 
@@ -26,6 +27,8 @@ ${BACKEND_USAGE}
   --ping SECONDS         server ping interval (default 5, as keep_alive.server_interval; 0 = off)
   --verbose              also print every WebSocket frame (ping/pong included)
   --json                 print log entries as JSON lines
+  --allow-origin ORIGIN  let web pages from ORIGIN connect (repeatable); pages on localhost, 127.0.0.1
+                         and [::1] and clients that send no Origin always can, other pages get 403
   -h, --help             show this help
 
 Stop with Ctrl-C. Exit code: 0 after a clean stop, 1 when it cannot listen, 2 on usage errors.`;
@@ -73,6 +76,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
     verbose: boolean;
     json: boolean;
     engine: WcsEngineOptions;
+    allowOrigins: string[];
   };
   try {
     const { values, positionals } = parseArgs({
@@ -86,6 +90,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
         ping: { type: 'string' },
         verbose: { type: 'boolean', short: 'v' },
         json: { type: 'boolean' },
+        'allow-origin': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -96,7 +101,8 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
       return 0;
     }
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const { backend, timeoutMs } = backendFromFlags(values, io.env);
+    const { 'allow-origin': allowOrigin, ...flags } = values;
+    const { backend, timeoutMs } = backendFromFlags(flags, io.env);
     const host = values.host ?? '127.0.0.1';
     if (host.trim() === '') throw new UsageError('--host needs an address');
     options = {
@@ -104,6 +110,11 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
       port: parsePort(values.port),
       verbose: values.verbose ?? false,
       json: values.json ?? false,
+      allowOrigins: (allowOrigin ?? []).map((o) => {
+        const n = normalizeOrigin(o);
+        if (n === undefined) throw new UsageError(`--allow-origin needs an origin like https://app.example.com, got '${o}'`);
+        return n;
+      }),
       engine: { backend, hookTimeoutMs: timeoutMs, farEnd: parseFarEnd(values['far-end']), pingIntervalMs: parsePing(values.ping) },
     };
     if (values.apps !== undefined) Object.assign(options.engine, await loadAppsFile(values.apps));
@@ -122,7 +133,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
 
   let server: WcsServer;
   try {
-    server = await startWcsServer({ host: options.host, port: options.port, warn: err, ...options.engine });
+    server = await startWcsServer({ host: options.host, port: options.port, warn: err, allowOrigins: options.allowOrigins, ...options.engine });
   } catch (e) {
     err(`${PREFIX}: ${(e as Error).message}`);
     return 1;
@@ -144,7 +155,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
     if (e.kind === 'hook-answer') {
       if (e.failure === 'unreachable' && !backendDown) {
         backendDown = true;
-        err(`${PREFIX}: backend ${backendUrl} is unreachable (${e.error ?? 'no answer'}); hooks fail until it is up, the server keeps running`);
+        err(terminalSafe(`${PREFIX}: backend ${backendUrl} is unreachable (${e.error ?? 'no answer'}); hooks fail until it is up, the server keeps running`));
       } else if (!e.failure && backendDown) {
         backendDown = false;
         err(`${PREFIX}: backend ${backendUrl} answers again`);
@@ -152,11 +163,12 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
     }
     if (!options.verbose && QUIET_KINDS.has(e.kind)) return;
     if (options.json) {
-      out(JSON.stringify(e));
+      // JSON escapes C0 controls but not DEL or C1 ones; terminalSafe's \uXXXX keeps the line valid JSON.
+      out(terminalSafe(JSON.stringify(e)));
       return;
     }
     const opened = e.kind === 'session' && e.event === 'opened' ? `  ${e.sessionId}` : '';
-    out(`${clock(e.at)} ${tag(e.sessionId)} ${formatLogEntry(e)}${opened}`);
+    out(terminalSafe(`${clock(e.at)} ${tag(e.sessionId)} ${formatLogEntry(e)}${opened}`));
   });
   // Room sessions are known by their login; say it once, when the session is established.
   engine.on('session', (event, info) => {

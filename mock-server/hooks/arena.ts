@@ -8,12 +8,12 @@
  * behind for the collector; a record is rebuilt (a fresh `ExchangeRecord`) when someone reads the journal.
  *
  * Each slot has a fixed byte budget so that a slot can be reused without compaction; what does not fit (a
- * large body, a long header list) or is rare (an error, a non-echo answer body, a developer's override) is
+ * large body, a long header list) or is rare (an error, a non-echo answer body) is
  * kept as an object on the side, which the collector then pays for as before.
  */
 import { ExchangeRecord } from './exchange';
 import type { AnswerSpec } from './answer';
-import type { AnsweredBy, ExchangeState, SentAnswer } from './types';
+import type { AnsweredBy, ExchangeState } from './types';
 
 /** Bytes per slot: the auto-echo example (856 bytes of body plus its request line and headers) fits twice. */
 export const SLOT_BYTES = 2048;
@@ -51,7 +51,6 @@ interface Fields {
   _closeConnection: boolean;
   _answeredAt: number;
   _latency: number;
-  _answerOverride: SentAnswer | undefined;
 }
 
 /** What a slot cannot hold as numbers or bytes. */
@@ -60,7 +59,6 @@ interface Extra {
   error?: string;
   spec?: AnswerSpec;
   answerBody?: string;
-  override?: SentAnswer;
   holdDeadline?: number;
 }
 
@@ -160,7 +158,6 @@ export class ExchangeArena {
     if (specCode < 0 && f._spec !== undefined) (extra ??= {}).spec = f._spec;
     if (f.error !== undefined) (extra ??= {}).error = f.error;
     if (f._answerBody !== undefined) (extra ??= {}).answerBody = f._answerBody;
-    if (f._answerOverride !== undefined) (extra ??= {}).override = f._answerOverride;
     if (f.holdDeadline !== undefined) (extra ??= {}).holdDeadline = f.holdDeadline;
     this.extras[slot] = extra;
 
@@ -243,7 +240,6 @@ export class ExchangeArena {
     f._latency = this.nums[n + 3]!;
     f.state = STATES[flags & 3]!;
     f.holdDeadline = extra?.holdDeadline;
-    f._answerOverride = extra?.override;
     return rec;
   }
 }

@@ -94,7 +94,6 @@ export class ExchangeRecord implements Exchange {
   private declare _closeConnection: boolean;
   private declare _answeredAt: number;
   private declare _latency: number;
-  private declare _answerOverride: SentAnswer | undefined;
 
   constructor(init: ExchangeInit, parsedBody?: unknown) {
     // Catalog names are shared constants; only unknown names cost a string per record.
@@ -121,7 +120,6 @@ export class ExchangeRecord implements Exchange {
     this._closeConnection = false;
     this._answeredAt = 0;
     this._latency = -1;
-    this._answerOverride = undefined;
   }
 
   /** The body as UTF-8 text, decoded on read. */
@@ -221,12 +219,10 @@ export class ExchangeRecord implements Exchange {
   }
 
   get answer(): SentAnswer | undefined {
-    if (this._answerOverride) return this._answerOverride;
     if (this._by === undefined) return undefined;
     const headers: Record<string, string> = {};
     if (this._answerJson) headers['Content-Type'] = 'application/json';
     headers['Content-Length'] = String(this._answerBytes);
-    headers['Access-Control-Allow-Origin'] = '*';
     if (this._closeConnection) headers['Connection'] = 'close';
     return {
       status: this._status,
@@ -237,10 +233,6 @@ export class ExchangeRecord implements Exchange {
       ...(this._ruleIndex >= 0 ? { ruleIndex: this._ruleIndex } : {}),
       at: EPOCH + this._answeredAt,
     };
-  }
-
-  set answer(a: SentAnswer | undefined) {
-    this._answerOverride = a;
   }
 
   /** Records the answer written to the socket (the server's only way to set it). */

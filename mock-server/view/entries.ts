@@ -87,6 +87,12 @@ export class Entry implements ExchangeNode, Filterable {
   /** Dropped from the tree by the limit while still held: lives on in the waiting group until answered. */
   evicted = false;
   private text: string | undefined;
+  /**
+   * The record last read back from the journal, held weakly: while a UI holds it, reading the node again
+   * gives the very same object (tree items and lookups compare by identity), and it costs no memory once
+   * nobody does.
+   */
+  private lastRead: WeakRef<Exchange> | undefined;
 
   constructor(
     readonly key: string,
@@ -104,7 +110,13 @@ export class Entry implements ExchangeNode, Filterable {
   }
 
   get exchange(): Exchange {
-    return this.live ?? this.run.read(this.exchangeId) ?? forgotten(this.exchangeId, this.method, this.type);
+    if (this.live) return this.live;
+    const held = this.lastRead?.deref();
+    if (held) return held;
+    const ex = this.run.read(this.exchangeId);
+    if (!ex) return forgotten(this.exchangeId, this.method, this.type);
+    if (!this.run.keepsOwn) this.lastRead = new WeakRef(ex);
+    return ex;
   }
 
   get pending(): boolean {

@@ -14,10 +14,11 @@ import { DEFAULT_JOURNAL_LIMIT, type Exchange, type HookServerEvents } from '../
 import { TypedEmitter, type Disposable } from '../util';
 import { ChangeBatch } from './batch';
 import { Entry, HeldCopy, Run, type JournalReader } from './entries';
-import { isFiltering, matchesFilter, mergeBySeq, normalizeFilter } from './filter';
+import { isFiltering, mergeBySeq, normalizeFilter } from './filter';
 import { Groups, type Container } from './groups';
-import type { ContainerNode, ExchangeNode, ModelFilter, ModelNode, ModelStats, MoreNode, ViewMode, WaitingNode } from './nodes';
+import type { ContainerNode, ExchangeNode, ModelFilter, ModelNode, ModelStats, ViewMode, WaitingNode } from './nodes';
 import { Seq } from './seq';
+import { Visible } from './visible';
 
 export interface HookViewOptions {
   /** Changes within this many ms are reported as one `changed` event. Default 100. */
@@ -46,7 +47,6 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export class HookView extends TypedEmitter<HookViewEvents> implements Disposable {
   readonly batchMs: number;
-  readonly maxPerNode: number;
   private limitValue: number;
 
   private readonly entries = new Map<string, Entry>();
@@ -54,7 +54,7 @@ export class HookView extends TypedEmitter<HookViewEvents> implements Disposable
   private readonly groups: Groups;
   private readonly pendingEntries = new Map<string, Entry>();
   private readonly waiting: Mutable<WaitingNode> = { kind: 'waiting', id: 'waiting', count: 0 };
-  private readonly moreNodes = new Map<string, Mutable<MoreNode>>();
+  private readonly show: Visible;
   /** Exchanges fed to ingest() directly. */
   private readonly direct = new Run('');
   /** The run whose server is attached now: its journal is what an export writes. */
@@ -74,10 +74,15 @@ export class HookView extends TypedEmitter<HookViewEvents> implements Disposable
   constructor(options: HookViewOptions = {}) {
     super();
     this.batchMs = Math.max(0, options.batchMs ?? 100);
-    this.maxPerNode = Math.max(1, Math.floor(options.maxPerNode ?? 200));
+    this.show = new Visible(Math.max(1, Math.floor(options.maxPerNode ?? 200)), () => this.viewFilter);
     this.limitValue = Math.max(1, Math.floor(options.limit ?? DEFAULT_JOURNAL_LIMIT));
     this.batch = new ChangeBatch(this.batchMs, (nodes) => this.emit('changed', nodes));
     this.groups = new Groups({ node: (n) => this.mark(n), children: (c) => this.markChildren(c) });
+  }
+
+  /** A node renders at most this many children. */
+  get maxPerNode(): number {
+    return this.show.maxPerNode;
   }
 
   /** How many exchanges the view shows at most. */
@@ -137,7 +142,7 @@ export class HookView extends TypedEmitter<HookViewEvents> implements Disposable
     while (this.order.shift()) { /* drain */ }
     this.groups.reset();
     this.pendingEntries.clear();
-    this.moreNodes.clear();
+    this.show.forgetMoreNodes();
     this.waiting.count = 0;
     for (const { ex, e } of held) this.add(e.run, ex, e.key, e.arrival);
     this.markRoot();
@@ -176,28 +181,28 @@ export class HookView extends TypedEmitter<HookViewEvents> implements Disposable
 
   roots(): ModelNode[] {
     const out: ModelNode[] = [];
-    if (this.waiting.count > 0 && this.waitingChildren().length > 0) out.push(this.waiting);
-    if (this.viewMode === 'timeline') return out.concat(this.capped('root', this.visible(this.order)));
+    if (this.waiting.count > 0 && this.show.held(this.pendingEntries.values()).length > 0) out.push(this.waiting);
+    if (this.viewMode === 'timeline') return out.concat(this.show.capped('root', this.show.entries(this.order)));
     if (this.viewFilter.heldOnly) return out; // the waiting group is the whole answer
-    const sessions = this.groups.sessionOrder.filter((s) => this.containerVisible(s)).map((s) => s.node);
-    return out.concat(this.capped('root', mergeBySeq<ContainerNode | ExchangeNode>(sessions, this.visible(this.groups.loose))));
+    const sessions = this.groups.sessionOrder.filter((s) => this.show.container(s)).map((s) => s.node);
+    return out.concat(this.show.capped('root', mergeBySeq<ContainerNode | ExchangeNode>(sessions, this.show.entries(this.groups.loose))));
   }
 
   children(node?: ModelNode): ModelNode[] {
     if (!node) return this.roots();
     switch (node.kind) {
       case 'waiting':
-        return this.waitingChildren();
+        return this.show.held(this.pendingEntries.values());
       case 'session': {
         const s = this.groups.sessions.get(node.sessionId);
         if (!s || s.node !== node) return [];
-        const subs = s.subs.filter((c) => this.containerVisible(c)).map((c) => c.node);
-        return this.capped(node.id, mergeBySeq<ContainerNode | ExchangeNode>(subs, this.visible(s.items)));
+        const subs = s.subs.filter((c) => this.show.container(c)).map((c) => c.node);
+        return this.show.capped(node.id, mergeBySeq<ContainerNode | ExchangeNode>(subs, this.show.entries(s.items)));
       }
       case 'call':
       case 'stream': {
         const c = this.groups.sub(node);
-        return c ? this.capped(node.id, this.visible(c.items)) : [];
+        return c ? this.show.capped(node.id, this.show.entries(c.items)) : [];
       }
       default:
         return [];
@@ -403,54 +408,5 @@ export class HookView extends TypedEmitter<HookViewEvents> implements Disposable
       this.entries.delete(entry.key);
       entry.run.forget(entry.exchangeId);
     }
-  }
-
-  /** Held exchanges oldest first (they time out first); beyond the cap the newest fold into a "more" node. */
-  private waitingChildren(): ModelNode[] {
-    const out: ModelNode[] = [];
-    let hidden = 0;
-    for (const e of this.pendingEntries.values()) {
-      if (!matchesFilter(this.viewFilter, e, true)) continue;
-      if (out.length < this.maxPerNode) out.push(e.heldNode!);
-      else hidden++;
-    }
-    if (hidden === 0) {
-      this.moreNodes.delete('waiting');
-      return out;
-    }
-    out.push(this.more('waiting', hidden, 'later'));
-    return out;
-  }
-
-  private visible(list: Seq<Entry>): Entry[] {
-    if (!this.filtered) return list.toArray();
-    const out: Entry[] = [];
-    for (const e of list) if (matchesFilter(this.viewFilter, e, false)) out.push(e);
-    return out;
-  }
-
-  private containerVisible(c: Container): boolean {
-    if (!this.filtered) return true;
-    if (this.viewFilter.heldOnly && c.node.pending === 0) return false;
-    for (const e of c.items) if (matchesFilter(this.viewFilter, e, false)) return true;
-    const subs = (c as { subs?: Container[] }).subs;
-    return !!subs && subs.some((s) => this.containerVisible(s));
-  }
-
-  private capped(parentId: string, list: ModelNode[]): ModelNode[] {
-    if (list.length <= this.maxPerNode) {
-      this.moreNodes.delete(parentId);
-      return list;
-    }
-    const more = this.more(parentId, list.length - this.maxPerNode, 'earlier');
-    return [more as ModelNode].concat(list.slice(list.length - this.maxPerNode));
-  }
-
-  /** The stable "… N more" node of a parent. */
-  private more(parentId: string, hidden: number, which: MoreNode['which']): MoreNode {
-    let more = this.moreNodes.get(parentId);
-    if (!more) this.moreNodes.set(parentId, (more = { kind: 'more', id: `more:${parentId}`, parentId, hidden: 0, which }));
-    more.hidden = hidden;
-    return more;
   }
 }

@@ -37,6 +37,18 @@ describe('hook view over a running server', () => {
     view.dispose();
   });
 
+  it('gives the same exchange object back while someone holds it, though it keeps none itself', async () => {
+    const { server: srv, url } = await echoServer();
+    const view = new HookView();
+    view.attach(srv);
+    await post(url, '/EchoApp/connect', JSON.stringify(sampleBody('connect')));
+    const [first] = view.all();
+    const node = view.nodeOf('1:1')!;
+    assert.equal(node.exchange, first);
+    assert.equal(view.get('1:1'), first);
+    view.dispose();
+  });
+
   it('drops what a smaller journal dropped, and counts it as evicted', async () => {
     const { server: srv, url } = await echoServer(2);
     const view = new HookView({ limit: 10 });
