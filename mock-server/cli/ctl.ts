@@ -4,7 +4,8 @@
  * output per action. For people at a terminal and for scripts; tests in Node use WcsMockClient directly.
  */
 import { parseArgs } from 'node:util';
-import { WcsMockClient, WcsMockError, WcsMockUnreachableError, printableText, type SessionSummary } from '../wcs';
+import { WcsMockClient, WcsMockError, WcsMockUnreachableError, type SessionSummary } from '../wcs';
+import { terminalSafe } from '../util';
 import type { Command } from './command';
 import { UsageError } from './flags';
 
@@ -139,7 +140,7 @@ async function act(client: WcsMockClient, action: string, values: Values, rest: 
 
 export async function runCtl(argv: readonly string[], io: CtlIO = defaultIO()): Promise<number> {
   // Escaped line by line: answers carry text from the network, our own messages may span two lines.
-  const safe = (text: string) => text.split('\n').map(printableText).join('\n') + '\n';
+  const safe = (text: string) => text.split('\n').map(terminalSafe).join('\n') + '\n';
   const out = (text: string) => io.stdout.write(safe(text));
   const err = (text: string) => io.stderr.write(safe(text));
   let values: Values;

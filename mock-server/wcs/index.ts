@@ -3,7 +3,7 @@ export * from './engine';
 export { deliverHook, customReason, failureInfo, hookHeaders, hookUrl, reasonPhrase, serializeHookBody, type DeliveryFailure, type HandlerBackend, type UrlBackend } from './backend';
 export { hmacMd5, hmacMd5Hex, md5 } from './md5';
 export { chooseFarEnd, finalAnswer, sipReason, type FarEndAction as FarEnd } from './farEnd';
-export { formatLogEntry as formatWcsLogEntry, printableText, type WcsLogKind } from './log';
+export { formatLogEntry as formatWcsLogEntry, type WcsLogKind } from './log';
 export { ScriptedClient, type ConnectOptions, type ConnectResult, type ServerFrame, type StatusResult } from './scriptedClient';
 export { SCENARIOS, SCENARIO_SUMMARIES, isScenario, runScenario, type ScenarioName, type ScenarioOptions, type ScenarioResult, type SessionTranscript } from './scenarios';
 export { checkBackend, formatReport, toJUnit, PROBE_FIELD, UNKNOWN_METHOD_PROBE, type CheckStatus, type ConformanceCheck, type ConformanceOptions, type ConformanceReport } from './conformance';

@@ -3,6 +3,7 @@
  * client got what it got. Entries are plain data (JSON-serialisable) for the CLI's --json output.
  */
 import type { DeliveryFailure } from './backend';
+import { terminalSafe } from '../util';
 
 interface Base {
   /** Position in the engine's log, from 1. */
@@ -71,14 +72,10 @@ export function formatLogEntry(e: WcsLogEntry): string {
       return `warning: ${e.text}`;
     case 'rest':
       // Path, body and info come from the network: no control or bidi character reaches a terminal.
-      return printableText(`${e.api} ${e.path} ${brief(e.body)} → ${e.status}${e.info ? ` ${e.info}` : ''}`.replace(/ {2,}/g, ' '));
+      return terminalSafe(`${e.api} ${e.path} ${brief(e.body)} → ${e.status}${e.info ? ` ${e.info}` : ''}`.replace(/ {2,}/g, ' '));
   }
 }
 
-/** Control and bidi characters escaped, so text from the network cannot drive a terminal. */
-export function printableText(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
 
 function brief(v: unknown): string {
   if (v === null || v === undefined) return '';
