@@ -14,6 +14,7 @@ import type { RulesFileManager } from './rulesFile';
 import { openAt } from './rulesFile';
 import type { ServerController } from './serverController';
 import { generateStubCommand } from './stubCommand';
+import { hookTypesArg, textArg, uriArg } from './commandArgs';
 import { RulesError } from '../mock-server/hooks';
 
 export interface CommandDeps {
@@ -159,10 +160,12 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       const r = typeof selectionOrReason === 'string' ? selectionOrReason : await askReason();
       return !!r && ts.map((t) => send(t, { status: 403, reason: r })).every(Boolean);
     },
-    'wcsHookMock.answerWithStatus': async (arg?: unknown, status?: number, reason?: string) => {
+    // From an item's menu the second argument is the selection, not a status.
+    'wcsHookMock.answerWithStatus': async (arg?: unknown, status?: unknown, reasonArg?: unknown) => {
       const t = await target(arg, true);
       if (!t) return false;
-      let code = status;
+      let code = typeof status === 'number' ? status : undefined;
+      let reason = textArg(reasonArg);
       if (code === undefined) {
         const input = await vscode.window.showInputBox({
           title: `Answer ${t.ex.method} #${t.ex.id} with status`,
@@ -311,7 +314,9 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
         return undefined;
       }
     },
-    'wcsHookMock.exportJournal': async (to?: vscode.Uri) => {
+    // From view/title VS Code passes nothing; from an item's menu, the item: only a Uri names the file.
+    'wcsHookMock.exportJournal': async (arg?: unknown) => {
+      const to = uriArg<vscode.Uri>(arg);
       const exchanges = model.history();
       const uri = to ?? (await vscode.window.showSaveDialog({
         defaultUri: defaultUri(`wcs-hooks-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`),
@@ -326,8 +331,8 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     'wcsHookMock.toggleTimeline': () => model.setMode(model.mode === 'timeline' ? 'tree' : 'timeline'),
     'wcsHookMock.showAsTree': () => model.setMode('tree'),
     'wcsHookMock.filterHeld': () => model.setFilter({ ...model.filter, heldOnly: !model.filter.heldOnly }),
-    'wcsHookMock.filterType': async (types?: AnyHookType[]) => {
-      let chosen = types;
+    'wcsHookMock.filterType': async (arg?: unknown) => {
+      let chosen = hookTypesArg(arg);
       if (!chosen) {
         const current = model.filter.types ?? [];
         const picks = await vscode.window.showQuickPick(
@@ -339,8 +344,8 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       }
       model.setFilter({ ...model.filter, types: chosen });
     },
-    'wcsHookMock.filterText': async (text?: string) => {
-      const t = text ?? (await vscode.window.showInputBox({
+    'wcsHookMock.filterText': async (arg?: unknown) => {
+      const t = textArg(arg) ?? (await vscode.window.showInputBox({
         title: 'Show hooks containing', prompt: 'Method, app, ids, field values or body text (empty: all)', value: model.filter.text ?? '',
       }));
       if (t === undefined) return;
