@@ -63,11 +63,12 @@ function exchangeIcon(ex: Exchange): { iconId: string; colorId?: string } {
 
 function exchangeDescription(ex: Exchange, ctx: PresentationContext): string {
   const parts: string[] = [];
+  // The countdown comes first: a narrow sidebar cuts the end of the description off.
+  if (ex.state === 'pending') parts.push(`held${timeLeft(ex, ctx.now) ? ` · ${timeLeft(ex, ctx.now)}` : ''}`);
   if (ctx.timeline) parts.push((ctx.formatTime ?? clock)(ex.receivedAt));
   const keys = keyFields(ex);
   if (keys) parts.push(keys);
-  if (ex.state === 'pending') parts.push(`held${timeLeft(ex, ctx.now) ? ` · ${timeLeft(ex, ctx.now)}` : ''}`);
-  else if (ex.state === 'aborted') parts.push('client went away');
+  if (ex.state === 'aborted') parts.push('client went away');
   else if (ex.answer) parts.push(`${answerLabel(ex.answer)} (${answeredBy(ex.answer)})`);
   if (ex.error !== undefined) parts.push('bad body');
   else if (ex.issues.length > 0) parts.push(`${ex.issues.length} issue${ex.issues.length > 1 ? 's' : ''}`);
