@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { POLICIES, type AnswerSpec, type Exchange, type Policy, type RuleAnswer } from '../mock-server/hooks';
 import { toCurl, toHttpFile } from '../mock-server/hooks';
-import { answerLabel, answeredBy, type ExchangeNode, type ModelNode, type HookView } from '../mock-server/view';
+import { answerLabel, answeredBy, counted, type ExchangeNode, type ModelNode, type HookView } from '../mock-server/view';
 import { ANY_HOOK_TYPES, type AnyHookType } from '../mock-server/protocol';
 import { POLICY_LABELS, SECTION, type Settings } from './config';
 import { AnswerFileSystem, ExchangeDocuments } from './documents';
@@ -234,7 +234,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       if (!server) return 0;
       let n = 0;
       for (const ex of server.pending()) if (server.answer(ex.id, 'echo')) n++;
-      log.info(`answered ${n} held hook(s) with 200 echo`);
+      log.info(`answered ${counted(n, 'held hook')} with 200 echo`);
       return n;
     },
     'wcsHookMock.setPolicy': async (policy?: Policy) => {
@@ -324,7 +324,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       }));
       if (!uri) return undefined;
       await writeText(uri, exchanges.map((ex) => JSON.stringify(ex)).join('\n') + (exchanges.length ? '\n' : ''));
-      if (!to) void vscode.window.showInformationMessage(`Exported ${exchanges.length} exchange(s) to ${vscode.workspace.asRelativePath(uri)}.`);
+      if (!to) void vscode.window.showInformationMessage(`Exported ${counted(exchanges.length, 'exchange')} to ${vscode.workspace.asRelativePath(uri)}.`);
       return { uri, count: exchanges.length };
     },
     'wcsHookMock.generateStub': (arg?: unknown) => generateStubCommand({ model, log }, arg),

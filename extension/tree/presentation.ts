@@ -118,7 +118,8 @@ export function exchangeTooltip(ex: Exchange, now: number): string {
   }
   lines.push('---');
   lines.push(`- **200 (echo):** ${whatEchoDoes(ex.method)}`);
-  lines.push(`- **403:** ${escapeMarkdown(explainDecline(ex.method))}`);
+  // explainDecline opens with "403 here:" for other readers; the bullet already names the answer.
+  lines.push(`- **403:** ${escapeMarkdown(explainDecline(ex.method).replace(/^403 here: /, ''))}`);
   lines.push('- **403 with reason:** the same, and WCS passes the reason on to the client.');
   if (ex.error !== undefined || ex.issues.length > 0) {
     lines.push('');
@@ -186,7 +187,9 @@ export function presentSession(n: SessionNode): ItemPresentation {
 }
 
 export function presentCall(n: CallNode): ItemPresentation {
-  const label = n.caller || n.callee ? `${n.caller ?? '?'} → ${n.callee ?? '?'}` : `call ${n.callId}`;
+  // A hook may carry one party only: say which rather than show a bare "?".
+  const label = n.caller && n.callee ? `${n.caller} → ${n.callee}`
+    : n.callee ? `call to ${n.callee}` : n.caller ? `call from ${n.caller}` : `call ${n.callId}`;
   return {
     id: n.id,
     label,

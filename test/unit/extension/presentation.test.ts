@@ -78,7 +78,8 @@ describe('tree presentation', () => {
       const t = exchangeTooltip(exchange('publishStream'), 0);
       assert.match(t, /\*\*publishStream\*\* · direct/);
       assert.match(t, /The client starts publishing a stream\\\./);
-      assert.ok(t.includes(escapeMarkdown(explainDecline('publishStream'))), 'the 403 line is explainDecline()');
+      assert.ok(t.includes(escapeMarkdown(explainDecline('publishStream').replace(/^403 here: /, ''))), 'the 403 line is explainDecline()');
+      assert.doesNotMatch(t, /\*\*403:\*\* 403/, 'the bullet names the answer once, not "403: 403 here"');
       assert.match(t, /restOnError = "FAIL"/);
       assert.match(t, /200 \(echo\):\*\* WCS goes ahead/);
       assert.match(exchangeTooltip(exchange('StreamStatusEvent'), 0), /200 \(echo\):\*\* Acknowledged; nothing changes/);
@@ -146,6 +147,15 @@ describe('tree presentation', () => {
       const stream = present(kids.find((n) => n.kind === 'stream')!, { now: 0 });
       assert.equal(stream.label, 'room42-alice');
       assert.equal(stream.description, 'published · PUBLISHING · 2 hooks');
+    });
+
+    it('names the one party a call hook carries instead of a bare "?"', () => {
+      const call = (over: { caller?: string; callee?: string }) => present(
+        { kind: 'call', id: 'call:s\nc1', sessionId: 's', callId: 'c1', total: 1, pending: 0, seq: 1, ...over }, { now: 0 }).label;
+      assert.equal(call({ callee: '1002' }), 'call to 1002');
+      assert.equal(call({ caller: '1001' }), 'call from 1001');
+      assert.equal(call({ caller: '1001', callee: '1002' }), '1001 → 1002');
+      assert.equal(call({}), 'call c1');
     });
 
     it('says how many hooks the cap hides', () => {
