@@ -6,7 +6,7 @@
 import { POLICIES, type Policy } from '../mock-server/hooks';
 import { DEFAULT_JOURNAL_LIMIT } from '../mock-server/hooks';
 import { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_PORT, type HookServerOptions } from '../mock-server/hooks';
-import { isLoopback as isLoopbackHost } from '../mock-server/util';
+import { isLoopback as isLoopbackHost, normalizeOrigin } from '../mock-server/util';
 
 export const SECTION = 'wcsHookMock';
 
@@ -22,6 +22,8 @@ export interface Settings {
   /** Workspace-relative (or absolute) path of the rules file. */
   readonly rulesFile: string;
   readonly policy: Policy;
+  /** Web page origins allowed to post hooks besides loopback pages (`--allow-origin`). */
+  readonly allowOrigins: readonly string[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -33,10 +35,11 @@ export const DEFAULT_SETTINGS: Settings = {
   journalSize: DEFAULT_JOURNAL_LIMIT,
   rulesFile: '.vscode/wcs-hooks.json',
   policy: 'hold-blockable',
+  allowOrigins: [],
 };
 
 /** The settings whose change needs a server restart (all but autoStart and rulesFile, which reload live). */
-export const RESTART_KEYS: readonly (keyof Settings)[] = ['host', 'port', 'holdTimeoutSeconds', 'fallback', 'journalSize'];
+export const RESTART_KEYS: readonly (keyof Settings)[] = ['host', 'port', 'holdTimeoutSeconds', 'fallback', 'journalSize', 'allowOrigins'];
 
 export function readSettings(get: (key: keyof Settings) => unknown): { settings: Settings; problems: string[] } {
   const problems: string[] = [];
@@ -53,11 +56,16 @@ export function readSettings(get: (key: keyof Settings) => unknown): { settings:
     autoStart: pick('autoStart', (v) => typeof v === 'boolean', 'true or false'),
     host: pick('host', (v) => typeof v === 'string' && v.trim() !== '', 'a host name or address'),
     port: pick('port', int(0, 65535), 'a port number from 0 to 65535'),
-    holdTimeoutSeconds: pick('holdTimeoutSeconds', (v) => typeof v === 'number' && v >= 0 && v <= 86_400, 'a number of seconds from 0 to 86400'),
+    holdTimeoutSeconds: pick('holdTimeoutSeconds', (v) => typeof v === 'number' && (v === 0 || (v >= 0.001 && v <= 86_400)), '0 or a number of seconds from 0.001 to 86400'),
     fallback: pick('fallback', (v) => v === 'echo' || v === 'forbid', '"echo" or "forbid"'),
     journalSize: pick('journalSize', int(1, 1_000_000), 'a whole number from 1 to 1000000'),
     rulesFile: pick('rulesFile', (v) => typeof v === 'string', 'a path'),
     policy: pick('policy', (v) => POLICIES.includes(v as Policy), POLICIES.map((p) => `"${p}"`).join(', ')),
+    allowOrigins: pick(
+      'allowOrigins',
+      (v) => Array.isArray(v) && v.every((o) => typeof o === 'string' && normalizeOrigin(o) !== undefined),
+      'a list of origins like "https://app.example.com"',
+    ),
   };
   return { settings: { ...settings, host: settings.host.trim(), rulesFile: settings.rulesFile.trim() }, problems };
 }
@@ -75,6 +83,7 @@ export function serverOptions(s: Settings): HookServerOptions {
     holdTimeoutMs: Math.round(s.holdTimeoutSeconds * 1000),
     fallback: s.fallback,
     journalLimit: s.journalSize,
+    allowOrigins: s.allowOrigins,
   };
 }
 

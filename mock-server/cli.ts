@@ -18,7 +18,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage() + '\n');
     return name ? 0 : 2;
   }
-  const command = COMMANDS[name];
+  // Own keys only: `constructor` or `__proto__` must not find Object.prototype's members.
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     process.stderr.write(`wcs-hook-mock: unknown command '${name}'\n\n${usage()}\n`);
     return 2;

@@ -1,6 +1,7 @@
 /** The CLI's commands. Each lives in its own module and returns its exit code. */
 import { checkCommand } from './check';
 import type { Command } from './command';
+import { ctlCommand } from './ctl';
 import { serveCommand } from './serve';
 import { triggerCommand } from './trigger';
 import { wcsCommand } from './wcs';
@@ -10,4 +11,5 @@ export const COMMANDS: Record<string, Command> = {
   trigger: triggerCommand,
   check: checkCommand,
   wcs: wcsCommand,
+  ctl: ctlCommand,
 };

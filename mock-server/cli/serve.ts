@@ -3,15 +3,15 @@
  * in serveArgs.ts, the terminal UI lives in ttyApp.ts; this module wires them and turns every expected
  * failure into one line and an exit code.
  */
-import { watch, type FSWatcher } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
 import { createHookServer, type HookServer } from '../hooks';
 import { loadRulesFile, RulesError, type RulesFile } from '../hooks';
 import type { Command } from './command';
 import { UsageError } from './flags';
 import { isLoopback, parseServeArgs, SERVE_USAGE, type ServeConfig } from './serveArgs';
+import { watchRules, type RulesWatcher } from './rulesWatcher';
 import { InteractiveConsole } from './ttyApp';
+import { terminalSafe } from '../util';
 import { formatLogLine } from './ttyView';
 
 export interface ServeIO {
@@ -55,7 +55,7 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
   if (config.journalFile) {
     // Fail now, with the reason, rather than as a warning after the first hook.
     try {
-      await (await open(config.journalFile, 'a')).close();
+      await (await open(config.journalFile, 'a', 0o600)).close();
     } catch (err) {
       return fail(`cannot write journal file ${config.journalFile}: ${(err as Error).message}`, 1);
     }
@@ -74,6 +74,8 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
       fallback: config.fallback,
       journalFile: config.journalFile,
       journalLimit: config.journalLimit,
+      journalMaxBytes: config.journalMaxBytes,
+      allowOrigins: config.allowOrigins,
       maxBodyBytes: config.maxBodyBytes,
       basicAuth: config.basicAuth,
       signingSecret: config.signingSecret,
@@ -112,7 +114,7 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
 
   return new Promise<number>((resolve) => {
     let ui: InteractiveConsole | undefined;
-    let watcher: FSWatcher | undefined;
+    let watcher: RulesWatcher | undefined;
     let stopping = false;
 
     const stop = (why: string) => {
@@ -151,9 +153,9 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
       });
       server.on('answered', (ex) => log(formatLogLine(ex)));
       server.on('aborted', (ex) => log(formatLogLine(ex)));
-      server.on('warning', (m) => io.stderr.write(`${PREFIX}: warning: ${m}\n`));
+      server.on('warning', (m) => io.stderr.write(`${PREFIX}: warning: ${terminalSafe(m)}\n`));
     }
-    const say = (m: string) => (ui ? ui.log(m) : io.stderr.write(`${PREFIX}: ${m}\n`));
+    const say = (m: string) => (ui ? ui.log(terminalSafe(m)) : io.stderr.write(`${PREFIX}: ${terminalSafe(m)}\n`));
 
     if (config.rulesFile && config.watchRules) watcher = watchRules(config.rulesFile, server, say);
   });
@@ -179,38 +181,6 @@ function batchedLines(out: NodeJS.WritableStream): (line: string) => void {
     if (broken) return;
     if (pending.push(line) === 1) setImmediate(flush);
   };
-}
-
-/**
- * Reloads the rules when the file changes. The directory is watched, not the file: editors often save by
- * writing a new file and renaming it over the old one, which ends a watch on the old file.
- */
-function watchRules(file: string, server: HookServer, say: (m: string) => void): FSWatcher | undefined {
-  let timer: NodeJS.Timeout | undefined;
-  const name = basename(file);
-  const reload = async () => {
-    try {
-      const rules = await loadRulesFile(file);
-      server.setRules(rules);
-      say(`rules reloaded from ${file} (${rules.rules.length} rule${rules.rules.length === 1 ? '' : 's'})`);
-    } catch (err) {
-      // Keep answering with the last good rules: a half-typed file must not change what hooks get.
-      say(`rules not reloaded, keeping the previous ones: ${(err as Error).message}`);
-    }
-  };
-  try {
-    const w = watch(dirname(file), (_event, changed) => {
-      if (changed !== null && changed !== name) return;
-      clearTimeout(timer);
-      timer = setTimeout(() => void reload(), 150);
-    });
-    w.on('error', () => undefined);
-    w.unref();
-    return w;
-  } catch {
-    say(`cannot watch ${file} for changes; restart to pick up edits`);
-    return undefined;
-  }
 }
 
 function defaultIO(): ServeIO {

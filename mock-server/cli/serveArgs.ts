@@ -3,7 +3,8 @@
  * as one line, never as a parseArgs stack trace.
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_PORT } from '../hooks';
+import { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_PORT, MAX_JOURNAL_LIMIT } from '../hooks';
+import { isLoopback, normalizeOrigin } from '../util';
 import { POLICIES, type Policy } from '../hooks';
 import { UsageError } from './flags';
 
@@ -20,6 +21,9 @@ export interface ServeConfig {
   readonly signingSecret?: string;
   readonly maxBodyBytes?: number;
   readonly journalLimit?: number;
+  readonly journalMaxBytes?: number;
+  /** Web page origins allowed besides loopback pages (`--allow-origin`, repeatable). */
+  readonly allowOrigins: readonly string[];
   /** `interactive`: force the terminal UI off (`--no-interactive`) or leave it to TTY detection. */
   readonly interactive?: boolean;
   readonly watchRules: boolean;
@@ -46,10 +50,15 @@ Options:
   --secret SECRET        require hook signatures: Authorization: WCS <HMAC-MD5 of the body>
                          (or env WCS_HOOK_MOCK_SECRET)
   --max-body BYTES       body size limit (default 1048576)
-  --journal-limit N      exchanges kept in memory (default 10000)
+  --journal-limit N      exchanges kept in memory (default 10000, at most 1000000)
+  --journal-max-mb N     memory for kept exchanges in MiB (default 256); the oldest are dropped first
   --no-interactive       log one line per exchange even on a terminal
   --interactive          the key-driven terminal UI even when stdin/stdout do not look like a terminal
   --no-watch             do not reload the rules file when it changes
+  --allow-origin ORIGIN  let web pages from ORIGIN (https://app.example.com) post hooks; repeatable
+                         (pages on localhost, 127.0.0.1 and [::1] are always allowed, others never)
+  --allow-unauthenticated
+                         with a --host that is not loopback, start even without --secret or --user
   -h, --help             show this help
 
 On a terminal, held hooks are answered with single keys: e echo, f forbid, r forbid with a reason,
@@ -63,6 +72,17 @@ function number(flag: string, text: string | undefined, opts: { min: number; max
     throw new UsageError(`--${flag} needs ${opts.integer ? 'an integer' : 'a number'} ${range}, got '${text}'`);
   }
   return n;
+}
+
+/** 0 means "hold forever", so a positive value that rounds to 0 ms must not silently become that. */
+function holdMs(seconds: number): number {
+  const ms = Math.round(seconds * 1000);
+  if (seconds > 0 && ms === 0) throw new UsageError(`--hold-timeout ${seconds} is under a millisecond; use 0 to hold without limit, or at least 0.001`);
+  return ms;
+}
+
+function mebibytes(n: number | undefined): number | undefined {
+  return n === undefined ? undefined : n * 1024 * 1024;
 }
 
 export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): ServeConfig {
@@ -85,9 +105,12 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
         secret: { type: 'string' },
         'max-body': { type: 'string' },
         'journal-limit': { type: 'string' },
+        'journal-max-mb': { type: 'string' },
         interactive: { type: 'boolean' },
         'no-interactive': { type: 'boolean' },
         'no-watch': { type: 'boolean' },
+        'allow-origin': { type: 'string', multiple: true },
+        'allow-unauthenticated': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -116,21 +139,34 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   for (const f of ['rules', 'journal'] as const) {
     if (values[f] !== undefined && values[f]!.trim() === '') throw new UsageError(`--${f} needs a file name`);
   }
+  if (!isLoopback(host) && !values['allow-unauthenticated'] && values.user === undefined && secret === undefined) {
+    throw new UsageError(
+      `--host ${host} is reachable from the network and no credentials are required: add --secret SECRET ` +
+        `(or --user NAME --password PASS), or --allow-unauthenticated to expose it anyway`,
+    );
+  }
+  const allowOrigins = (values['allow-origin'] ?? []).map((o) => {
+    const n = normalizeOrigin(o);
+    if (n === undefined) throw new UsageError(`--allow-origin needs an origin like https://app.example.com, got '${o}'`);
+    return n;
+  });
   const holdSeconds = number('hold-timeout', values['hold-timeout'], { min: 0, max: 2_000_000 });
   return {
     host,
     port: number('port', values.port, { min: 0, max: 65535, integer: true }) ?? DEFAULT_PORT,
     rulesFile: values.rules,
     journalFile: values.journal,
-    holdTimeoutMs: holdSeconds === undefined ? DEFAULT_HOLD_TIMEOUT_MS : Math.round(holdSeconds * 1000),
+    holdTimeoutMs: holdSeconds === undefined ? DEFAULT_HOLD_TIMEOUT_MS : holdMs(holdSeconds),
     fallback,
     policy: policy as Policy | undefined,
     basicAuth: values.user !== undefined && password !== undefined ? { username: values.user, password } : undefined,
     signingSecret: secret,
     maxBodyBytes: number('max-body', values['max-body'], { min: 1, integer: true }),
-    journalLimit: number('journal-limit', values['journal-limit'], { min: 1, integer: true }),
+    journalLimit: number('journal-limit', values['journal-limit'], { min: 1, max: MAX_JOURNAL_LIMIT, integer: true }),
+    journalMaxBytes: mebibytes(number('journal-max-mb', values['journal-max-mb'], { min: 1, max: 1024 * 1024, integer: true })),
     interactive: values['no-interactive'] ? false : values.interactive ? true : undefined,
     watchRules: !values['no-watch'],
+    allowOrigins,
     help: values.help ?? false,
   };
 }

@@ -8,6 +8,7 @@ import { formatWcsLogEntry as formatLogEntry } from '../wcs';
 import { SCENARIOS, SCENARIO_SUMMARIES, isScenario, runScenario, type ScenarioResult } from '../wcs';
 import type { Command } from './command';
 import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, isUsageError, parseFarEnd, positiveInt } from './flags';
+import { terminalSafe } from '../util';
 
 export const TRIGGER_USAGE = `Usage: wcs-hook-mock trigger <scenario> --backend URL [options]
 
@@ -41,7 +42,7 @@ function human(r: ScenarioResult, verbose: boolean): string {
     out.push('', `session ${i + 1}: ${t.sessionId ?? '?'}`);
     for (const e of t.log) {
       if (e.kind === 'session' && e.event === 'opened') continue;
-      out.push(`  ${formatLogEntry(e)}`);
+      out.push(`  ${terminalSafe(formatLogEntry(e))}`);
     }
     out.push('  WebSDK client saw:');
     for (const ev of t.sdkEvents) out.push(`    ${ev}`);

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HookServer } from '../hooks';
 import type { Exchange } from '../hooks';
-import type { Disposable } from '../util';
+import { terminalSafe, type Disposable } from '../util';
 import {
   editLine, formatArrival, formatSettled, formatStatus, HELP_LINES, keyAction, nextPolicy, paint, select, splitKeys,
   type Style,
@@ -52,7 +52,7 @@ export class InteractiveConsole {
       this.server.on('received', (ex) => this.onReceived(ex)),
       this.server.on('answered', (ex) => this.onSettled(ex)),
       this.server.on('aborted', (ex) => this.onSettled(ex)),
-      this.server.on('warning', (m) => this.log(paint(this.style, 'red', `warning: ${m}`))),
+      this.server.on('warning', (m) => this.log(paint(this.style, 'red', `warning: ${terminalSafe(m)}`))),
     );
     // The remaining time of held hooks counts down; redraw twice a second only while something is held.
     this.ticker = setInterval(() => {

@@ -6,6 +6,7 @@
 import type { Exchange, Policy } from '../hooks';
 import { WCS_REST_REQUEST_TIMEOUT_MS } from '../protocol';
 import { answerLabel, answeredBy, clock, formatLatency, keyFieldsWithIds, remainingSeconds } from '../view';
+import { terminalSafe } from '../util';
 
 export interface Style {
   readonly color: boolean;
@@ -32,7 +33,7 @@ function whoAnswered(ex: Exchange): string {
 function answerText(style: Style, ex: Exchange): string {
   const a = ex.answer;
   if (!a) return '';
-  return paint(style, a.status === 200 ? 'green' : 'red', answerLabel(a, 'log'));
+  return paint(style, a.status === 200 ? 'green' : 'red', terminalSafe(answerLabel(a, 'log')));
 }
 
 /** The line(s) shown when a hook arrives. Hooks a rule answered at once get their answer on the same line. */
@@ -40,26 +41,26 @@ export function formatArrival(ex: Exchange, style: Style, opts: { maxIssues?: nu
   const head = [
     paint(style, 'dim', clock(ex.receivedAt, true)),
     paint(style, 'bold', `#${ex.id}`),
-    paint(style, 'cyan', ex.method || '(no method)'),
+    paint(style, 'cyan', terminalSafe(ex.method) || '(no method)'),
     paint(style, 'dim', `${ex.type}${ex.unknownMethod && ex.method ? ' (not in the catalog)' : ''}`),
-    ex.app ? paint(style, 'dim', ex.app) : '',
-    keyFieldsWithIds(ex),
+    ex.app ? paint(style, 'dim', terminalSafe(ex.app)) : '',
+    terminalSafe(keyFieldsWithIds(ex)),
   ].filter((s) => s !== '');
   let line = head.join(' ');
   if (ex.state === 'pending') line += ' ' + paint(style, 'yellow', 'HELD');
   else if (ex.state === 'answered') line += ` → ${answerText(style, ex)} ${paint(style, 'dim', `(${whoAnswered(ex)})`)}`;
   const lines = [line];
-  if (ex.error) lines.push(`    ${paint(style, 'red', ex.error)}`);
+  if (ex.error) lines.push(`    ${paint(style, 'red', terminalSafe(ex.error))}`);
   const max = opts.maxIssues ?? 3;
   const issues = ex.issues;
-  for (const i of issues.slice(0, max)) lines.push(`    ${paint(style, 'magenta', '!')} ${i.path || '(body)'}: ${i.message}`);
+  for (const i of issues.slice(0, max)) lines.push(`    ${paint(style, 'magenta', '!')} ${terminalSafe(`${i.path || '(body)'}: ${i.message}`)}`);
   if (issues.length > max) lines.push(`    ${paint(style, 'magenta', '!')} …and ${issues.length - max} more`);
   return lines;
 }
 
 /** The line shown when a held hook is answered or its client goes away. */
 export function formatSettled(ex: Exchange, style: Style): string {
-  const head = `${paint(style, 'dim', clock(ex.answer?.at ?? Date.now(), true))} ${paint(style, 'bold', `#${ex.id}`)} ${ex.method}`;
+  const head = `${paint(style, 'dim', clock(ex.answer?.at ?? Date.now(), true))} ${paint(style, 'bold', `#${ex.id}`)} ${terminalSafe(ex.method)}`;
   if (ex.state === 'aborted') return `${head} ${paint(style, 'red', 'aborted')}: WCS closed the connection after ${formatLatency(ex.latencyMs)}`;
   return `${head} → ${answerText(style, ex)} ${paint(style, 'dim', `(${whoAnswered(ex)}, ${formatLatency(ex.latencyMs)})`)}`;
 }
@@ -76,7 +77,8 @@ export function formatLogLine(ex: Exchange): string {
   if (ex.error) parts.push(`error: ${ex.error}`);
   const n = ex.issues.length;
   if (n) parts.push(`${n} validation issue${n > 1 ? 's' : ''}: ${ex.issues.map((i) => `${i.path || '(body)'} ${i.message}`).join('; ')}`);
-  return parts.join(' ');
+  // Every part but the timestamp can come from the network.
+  return terminalSafe(parts.join(' '));
 }
 
 export interface StatusInput {
@@ -99,7 +101,7 @@ export function formatStatus(input: StatusInput, style: Style): string {
   const items = held.map((ex) => {
     const left = remainingSeconds(ex, now);
     const t = left === undefined ? '' : ` ${left.toFixed(0)}s`;
-    const text = `#${ex.id} ${ex.method}${t}`;
+    const text = `#${ex.id} ${terminalSafe(ex.method)}${t}`;
     if (ex.id === selectedId) return paint(style, 'inverse', `▶${text}`);
     return left !== undefined && left < 4 ? paint(style, 'red', text) : text;
   });

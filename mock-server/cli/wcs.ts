@@ -6,15 +6,19 @@
 import { parseArgs } from 'node:util';
 import type { WcsEngine, WcsEngineOptions, WcsLogEntry } from '../wcs';
 import { formatWcsLogEntry as formatLogEntry } from '../wcs';
-import { DEFAULT_WCS_WS_PORT, startWcsServer, type WcsServer } from '../wcs';
+import { DEFAULT_WCS_WS_PORT, startRestServer, startWcsServer, type RestServer, type WcsServer } from '../wcs';
 import { AppsFileError, loadAppsFile } from './appsFile';
 import type { Command } from './command';
 import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, isUsageError, parseFarEnd } from './flags';
+import { normalizeOrigin, terminalSafe } from '../util';
+import { REST_OPTIONS, REST_USAGE, restFromFlags, type RestFlags } from './restFlags';
 
 export const WCS_USAGE = `Usage: wcs-hook-mock wcs --backend URL [options]
 
 Runs a fake Web Call Server: WebSDK apps connect with urlServer ws://HOST:PORT, and every client action
-fires the REST hooks WCS would send to your backend, with WCS's restOnError semantics.
+fires the REST hooks WCS would send to your backend, with WCS's restOnError semantics. Its REST API
+(http://HOST:REST-PORT/rest-api/...) acts on the same sessions; the control API beside it (/wcs-mock/...,
+\`wcs-hook-mock ctl\`) makes it do what WCS does on its own: ring a client, hang up, fail a stream.
 
 Options:
 ${BACKEND_USAGE}
@@ -23,9 +27,12 @@ ${BACKEND_USAGE}
   --apps FILE            applications (appKey → backend, enabled hook methods, built-in roomApp) as JSON;
                          see docs/wcs-rooms.md. defaultApp and roomApp use --backend unless the file says otherwise
   --far-end SPEC         SIP side of outgoing calls: answer[:MS] (default), busy, reject:CODE, ring
+${REST_USAGE}
   --ping SECONDS         server ping interval (default 5, as keep_alive.server_interval; 0 = off)
   --verbose              also print every WebSocket frame (ping/pong included)
   --json                 print log entries as JSON lines
+  --allow-origin ORIGIN  let web pages from ORIGIN connect (repeatable); pages on localhost, 127.0.0.1
+                         and [::1] and clients that send no Origin always can, other pages get 403
   -h, --help             show this help
 
 Stop with Ctrl-C. Exit code: 0 after a clean stop, 1 when it cannot listen, 2 on usage errors.`;
@@ -73,6 +80,8 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
     verbose: boolean;
     json: boolean;
     engine: WcsEngineOptions;
+    allowOrigins: string[];
+    rest: RestFlags;
   };
   try {
     const { values, positionals } = parseArgs({
@@ -84,8 +93,10 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
         'far-end': { type: 'string' },
         apps: { type: 'string' },
         ping: { type: 'string' },
+        ...REST_OPTIONS,
         verbose: { type: 'boolean', short: 'v' },
         json: { type: 'boolean' },
+        'allow-origin': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -96,14 +107,23 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
       return 0;
     }
     if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-    const { backend, timeoutMs } = backendFromFlags(values, io.env);
+    // The origin lists are arrays; the backend flags are scalars.
+    const { 'allow-origin': allowOrigin, 'rest-allow-origin': _restOrigins, ...flags } = values;
+    const { backend, timeoutMs } = backendFromFlags(flags, io.env);
     const host = values.host ?? '127.0.0.1';
     if (host.trim() === '') throw new UsageError('--host needs an address');
+    const port = parsePort(values.port);
     options = {
       host,
-      port: parsePort(values.port),
+      port,
+      rest: restFromFlags(values, io.env, port),
       verbose: values.verbose ?? false,
       json: values.json ?? false,
+      allowOrigins: (allowOrigin ?? []).map((o) => {
+        const n = normalizeOrigin(o);
+        if (n === undefined) throw new UsageError(`--allow-origin needs an origin like https://app.example.com, got '${o}'`);
+        return n;
+      }),
       engine: { backend, hookTimeoutMs: timeoutMs, farEnd: parseFarEnd(values['far-end']), pingIntervalMs: parsePing(values.ping) },
     };
     if (values.apps !== undefined) Object.assign(options.engine, await loadAppsFile(values.apps));
@@ -122,13 +142,23 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
 
   let server: WcsServer;
   try {
-    server = await startWcsServer({ host: options.host, port: options.port, warn: err, ...options.engine });
+    server = await startWcsServer({ host: options.host, port: options.port, warn: err, allowOrigins: options.allowOrigins, ...options.engine });
   } catch (e) {
     err(`${PREFIX}: ${(e as Error).message}`);
     return 1;
   }
   // Subscribing right after the await loses nothing: no socket I/O can run before this continuation.
   const engine: WcsEngine = server.engine;
+  let rest: RestServer | undefined;
+  if (options.rest.port !== undefined) {
+    try {
+      rest = await startRestServer({ engine, host: options.host, ...options.rest, port: options.rest.port });
+    } catch (e) {
+      err(`${PREFIX}: ${(e as Error).message}`);
+      await server.close();
+      return 1;
+    }
+  }
   const backendUrl = (options.engine.backend as { url: string }).url;
   // Session ids are long; lines carry a short tag and the "opened" line says which id it stands for.
   const tags = new Map<string, string>();
@@ -144,7 +174,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
     if (e.kind === 'hook-answer') {
       if (e.failure === 'unreachable' && !backendDown) {
         backendDown = true;
-        err(`${PREFIX}: backend ${backendUrl} is unreachable (${e.error ?? 'no answer'}); hooks fail until it is up, the server keeps running`);
+        err(terminalSafe(`${PREFIX}: backend ${backendUrl} is unreachable (${e.error ?? 'no answer'}); hooks fail until it is up, the server keeps running`));
       } else if (!e.failure && backendDown) {
         backendDown = false;
         err(`${PREFIX}: backend ${backendUrl} answers again`);
@@ -152,11 +182,12 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
     }
     if (!options.verbose && QUIET_KINDS.has(e.kind)) return;
     if (options.json) {
-      out(JSON.stringify(e));
+      // JSON escapes C0 controls but not DEL or C1 ones; terminalSafe's \uXXXX keeps the line valid JSON.
+      out(terminalSafe(JSON.stringify(e)));
       return;
     }
     const opened = e.kind === 'session' && e.event === 'opened' ? `  ${e.sessionId}` : '';
-    out(`${clock(e.at)} ${tag(e.sessionId)} ${formatLogEntry(e)}${opened}`);
+    out(terminalSafe(`${clock(e.at)} ${tag(e.sessionId)} ${formatLogEntry(e)}${opened}`));
   });
   // Room sessions are known by their login; say it once, when the session is established.
   engine.on('session', (event, info) => {
@@ -164,6 +195,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
     out(`${clock(Date.now())} ${tag(info.sessionId)} ${info.appKey} participant ${info.room.login === undefined ? '(no custom.login: joins will be refused)' : JSON.stringify(info.room.login)}`);
   });
   out(`listening on ${server.url} (backend ${backendUrl})`);
+  if (rest) out(`REST API on ${rest.url} (control API: ${rest.origin}/wcs-mock/, e.g. wcs-hook-mock ctl sessions --server ${rest.origin})`);
   if (!options.json) for (const app of engine.apps()) out(`  app ${app.appKey}${app.builtIn ? ` (${app.builtIn})` : ''} → ${app.backend}${app.methods === 'all' ? '' : `, hooks: ${app.methods.join(' ') || 'none'}`}`);
   io.onListening?.(server);
 
@@ -181,6 +213,7 @@ export async function runWcs(argv: readonly string[], io: WcsIO = defaultIO()): 
   const abandon = () => void engine.close({ abortHooks: true });
   io.signals.once('SIGINT', abandon);
   try {
+    await rest?.close();
     await server.close();
     await engine.close();
   } finally {
@@ -195,6 +228,6 @@ function defaultIO(): WcsIO {
 }
 
 export const wcsCommand: Command = {
-  summary: 'run a fake WCS (WebSocket, default ws://127.0.0.1:8080) that fires hooks at your backend',
+  summary: 'run a fake WCS (WebSocket ws://127.0.0.1:8080, REST API :8081/rest-api) that fires hooks at your backend',
   run: (argv) => runWcs(argv),
 };

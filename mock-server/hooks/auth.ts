@@ -36,6 +36,9 @@ function authValues(values: readonly string[] | undefined): string[] {
 export function checkBasic(values: readonly string[] | undefined, username: string, password: string): string | undefined {
   const basics = authValues(values).filter((v) => /^basic\s/i.test(v));
   if (basics.length === 0) return 'missing HTTP Basic credentials';
+  // One request, one identity: a list of guesses (comma-joined or repeated headers) must not pass because
+  // one of them is right.
+  if (basics.length > 1) return `${basics.length} HTTP Basic credentials in one request (exactly one is accepted)`;
   const expected = basicHeader(username, password).slice(6);
   if (basics.some((v) => equalText(v.slice(6).trim(), expected))) return undefined;
   let user = '?';
@@ -50,7 +53,22 @@ export function checkBasic(values: readonly string[] | undefined, username: stri
 export function checkSignature(values: readonly string[] | undefined, raw: Buffer, secret: string): string | undefined {
   const sigs = authValues(values).filter((v) => /^wcs\s/i.test(v));
   if (sigs.length === 0) return 'missing body signature (Authorization: WCS <hex HMAC-MD5>)';
+  if (sigs.length > 1) return `${sigs.length} body signatures in one request (exactly one is accepted)`;
   const expected = signBody(raw, secret);
   if (sigs.some((v) => equalText(v.slice(4).trim().toLowerCase(), expected))) return undefined;
   return 'body signature does not match (wrong secret, or the body was changed after signing)';
+}
+
+/**
+ * An `Authorization` value with every credential replaced and its scheme kept (`Basic [redacted]`), so a
+ * journal says how a hook authenticated without storing what would let anyone replay it.
+ */
+export function redactCredentials(value: string): string {
+  return value
+    .split(/,\s*(?=[A-Za-z][\w.+-]*\s)/)
+    .map((part) => {
+      const m = /^\s*([A-Za-z][\w.+-]*)(\s+)\S/.exec(part);
+      return m ? `${m[1]} [redacted]` : part.trim() === '' ? part : '[redacted]';
+    })
+    .join(', ');
 }

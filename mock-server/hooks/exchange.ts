@@ -223,7 +223,6 @@ export class ExchangeRecord implements Exchange {
     const headers: Record<string, string> = {};
     if (this._answerJson) headers['Content-Type'] = 'application/json';
     headers['Content-Length'] = String(this._answerBytes);
-    headers['Access-Control-Allow-Origin'] = '*';
     if (this._closeConnection) headers['Connection'] = 'close';
     return {
       status: this._status,

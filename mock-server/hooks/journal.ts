@@ -2,49 +2,106 @@
  * The record of exchanges: a bounded in-memory ring (a long session must not grow without limit) and an
  * optional append-only JSONL file that survives the process.
  */
-import { createWriteStream, type WriteStream } from 'node:fs';
+import { closeSync, createWriteStream, fstatSync, openSync, readSync, statSync, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { correlationKeys, validateBody } from '../protocol';
-import { ExchangeArena } from './arena';
+import { redactCredentials } from './auth';
+import { ExchangeArena, SLOT_BYTES } from './arena';
 import { ExchangeRecord } from './exchange';
 import type { Exchange } from './types';
 
 /** Exchanges kept in memory unless told otherwise; the tree, exports and the CLI read them back. */
 export const DEFAULT_JOURNAL_LIMIT = 10_000;
+/**
+ * The largest count limit accepted. Storage for the ring is allocated per slot, so an absurd count (620
+ * million) must be refused up front rather than fail on the first hook.
+ */
+export const MAX_JOURNAL_LIMIT = 1_000_000;
+/** Default bound on the bytes of kept exchanges: a flood of large hooks must never take the machine down. */
+export const DEFAULT_JOURNAL_MAX_BYTES = 256 * 1024 * 1024;
+/** What one kept exchange costs beyond its own bytes: its fixed slot in the arena and bookkeeping. */
+export const EXCHANGE_OVERHEAD_BYTES = SLOT_BYTES;
+
+/**
+ * The memory one kept exchange is counted at: its body, URL, headers and answer body, plus the fixed
+ * per-exchange overhead. Counted, not measured: it is what the `maxBytes` bound is checked against.
+ */
+export function exchangeBytes(ex: Exchange): number {
+  const f = ex as unknown as { _raw?: Buffer; _url?: string; _rawHeaders?: readonly string[]; _answerBody?: string };
+  let n = EXCHANGE_OVERHEAD_BYTES;
+  if (f._raw instanceof Buffer) {
+    n += f._raw.length + (f._url?.length ?? 0) + (f._answerBody?.length ?? 0);
+    for (const h of f._rawHeaders ?? []) n += h.length;
+    return n;
+  }
+  n += ex.rawBody.length + ex.url.length + (ex.answer && ex.answer.body !== ex.rawBody ? ex.answer.body.length : 0);
+  for (const [k, v] of Object.entries(ex.headers)) n += k.length + String(v).length;
+  return n;
+}
 
 export class Journal {
   /** Exchanges kept as objects; a slot whose exchange was moved into the arena holds undefined. */
   private readonly ring: (Exchange | undefined)[];
   /** 1 where the slot's exchange lives in the arena. */
   private readonly packed: Uint8Array;
+  /** What each slot's exchange is counted at (exchangeBytes). */
+  private readonly sizes: Float64Array;
   /** Created on the first settled server record, so a journal of plain objects never allocates it. */
   private arena: ExchangeArena | undefined;
   private start = 0;
   private count = 0;
   private droppedCount = 0;
+  private totalBytes = 0;
+  /** Slots in the ring: the count limit, or fewer when the byte bound could never hold that many. */
+  private readonly slots: number;
 
-  constructor(readonly limit = DEFAULT_JOURNAL_LIMIT) {
-    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`journal limit must be a positive integer, got ${limit}`);
-    this.ring = new Array(limit);
-    this.packed = new Uint8Array(limit);
+  constructor(
+    readonly limit = DEFAULT_JOURNAL_LIMIT,
+    /** Bound on the counted bytes of kept exchanges; the oldest are dropped to stay within it. */
+    readonly maxBytes = DEFAULT_JOURNAL_MAX_BYTES,
+  ) {
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_JOURNAL_LIMIT) {
+      throw new RangeError(`journal limit must be an integer from 1 to ${MAX_JOURNAL_LIMIT}, got ${limit}`);
+    }
+    if (!Number.isInteger(maxBytes) || maxBytes < EXCHANGE_OVERHEAD_BYTES) {
+      throw new RangeError(`journal byte bound must be an integer of at least ${EXCHANGE_OVERHEAD_BYTES}, got ${maxBytes}`);
+    }
+    // Every kept exchange counts at least the overhead, so more slots than this could never be filled; fewer
+    // slots also bound the arena's storage by `maxBytes`.
+    this.slots = Math.min(limit, Math.floor(maxBytes / EXCHANGE_OVERHEAD_BYTES));
+    this.ring = new Array(this.slots);
+    this.packed = new Uint8Array(this.slots);
+    this.sizes = new Float64Array(this.slots);
   }
 
-  /** Adds an exchange; the oldest one is dropped when the journal is full. */
+  /** Adds an exchange; the oldest ones are dropped when the journal is full or over its byte bound. */
   add(ex: Exchange): void {
-    let slot: number;
-    if (this.count === this.limit) {
-      slot = this.start;
-      this.start = (this.start + 1) % this.limit;
-      this.droppedCount++;
-    } else {
-      slot = (this.start + this.count) % this.limit;
-      this.count++;
-    }
+    if (this.count === this.slots) this.dropOldest();
+    const slot = (this.start + this.count) % this.slots;
+    this.count++;
+    this.ring[slot] = ex;
+    this.sizes[slot] = exchangeBytes(ex);
+    this.totalBytes += this.sizes[slot]!;
+    this.trim();
+  }
+
+  private dropOldest(): void {
+    const slot = this.start;
     if (this.packed[slot] === 1) {
       this.packed[slot] = 0;
       this.arena!.release(slot);
     }
-    this.ring[slot] = ex;
+    this.ring[slot] = undefined;
+    this.totalBytes -= this.sizes[slot]!;
+    this.sizes[slot] = 0;
+    this.start = (this.start + 1) % this.slots;
+    this.count--;
+    this.droppedCount++;
+  }
+
+  /** Drops the oldest until the kept bytes fit; the newest exchange is always kept. */
+  private trim(): void {
+    while (this.totalBytes > this.maxBytes && this.count > 1) this.dropOldest();
   }
 
   /**
@@ -53,20 +110,26 @@ export class Journal {
    * the object keeps it; reads of the journal get an equal, rebuilt record.
    */
   settled(ex: Exchange): void {
-    if (!(ex instanceof ExchangeRecord) || this.count === 0) return;
-    const slot = this.slotOf(ex.seq);
+    if (this.count === 0) return;
+    const slot = ex instanceof ExchangeRecord ? this.slotOf(ex.seq) : -1;
     if (slot < 0 || this.ring[slot] !== ex) return;
-    const arena = (this.arena ??= new ExchangeArena(this.limit));
-    if (!arena.put(slot, ex)) return;
-    this.ring[slot] = undefined;
-    this.packed[slot] = 1;
+    // The answer body is known now: count it.
+    const size = exchangeBytes(ex);
+    this.totalBytes += size - this.sizes[slot]!;
+    this.sizes[slot] = size;
+    const arena = (this.arena ??= new ExchangeArena(this.slots));
+    if (arena.put(slot, ex as ExchangeRecord)) {
+      this.ring[slot] = undefined;
+      this.packed[slot] = 1;
+    }
+    this.trim();
   }
 
   /** The ring slot that would hold sequence number `seq` if ids are the server's 1, 2, 3…; -1 if out of range. */
   private slotOf(seq: number): number {
     const offset = seq - this.seqAt(this.start);
     if (!Number.isInteger(offset) || offset < 0 || offset >= this.count) return -1;
-    return (this.start + offset) % this.limit;
+    return (this.start + offset) % this.slots;
   }
 
   private seqAt(slot: number): number {
@@ -84,7 +147,7 @@ export class Journal {
   /** Every kept exchange in arrival order (a copy). */
   all(): readonly Exchange[] {
     const out = new Array<Exchange>(this.count);
-    for (let i = 0; i < this.count; i++) out[i] = this.at((this.start + i) % this.limit);
+    for (let i = 0; i < this.count; i++) out[i] = this.at((this.start + i) % this.slots);
     return out;
   }
 
@@ -97,7 +160,7 @@ export class Journal {
     const slot = this.slotOf(Number(id));
     if (slot >= 0 && this.idAt(slot) === id) return this.at(slot);
     for (let i = 0; i < this.count; i++) {
-      const s = (this.start + i) % this.limit;
+      const s = (this.start + i) % this.slots;
       if (this.idAt(s) === id) return this.at(s);
     }
     return undefined;
@@ -107,15 +170,22 @@ export class Journal {
     return this.count;
   }
 
-  /** How many exchanges were dropped to stay within `limit`. */
+  /** How many exchanges were dropped to stay within `limit` and `maxBytes`. */
   get dropped(): number {
     return this.droppedCount;
   }
 
+  /** The counted bytes of the kept exchanges (see exchangeBytes). */
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
   clear(): void {
     this.ring.fill(undefined);
-    for (let s = 0; s < this.limit; s++) if (this.packed[s] === 1) this.arena!.release(s);
+    for (let s = 0; s < this.slots; s++) if (this.packed[s] === 1) this.arena!.release(s);
     this.packed.fill(0);
+    this.sizes.fill(0);
+    this.totalBytes = 0;
     this.start = 0;
     this.count = 0;
   }
@@ -131,12 +201,16 @@ export type JournalRecord = Exchange;
 export class JournalWriter {
   private readonly stream: WriteStream;
   private failed = false;
+  private needsNewline: boolean;
 
   constructor(
     readonly path: string,
     private readonly onError: (message: string) => void,
   ) {
-    this.stream = createWriteStream(path, { flags: 'a' });
+    // 0600: the file keeps every hook body (SIP credentials, tokens) after the session ends.
+    this.stream = createWriteStream(path, { flags: 'a', mode: 0o600 });
+    // A process killed mid-write leaves a torn last line; the first new record must not be glued onto it.
+    this.needsNewline = endsWithoutNewline(path);
     this.stream.on('error', (err) => {
       if (this.failed) return;
       this.failed = true;
@@ -146,7 +220,13 @@ export class JournalWriter {
 
   write(ex: Exchange): void {
     if (this.failed) return;
-    this.stream.write(journalLine(ex) + '\n');
+    const line = journalLine(ex) + '\n';
+    if (this.needsNewline) {
+      this.needsNewline = false;
+      this.stream.write('\n' + line);
+    } else {
+      this.stream.write(line);
+    }
   }
 
   /** Flushes and closes the file. */
@@ -159,16 +239,50 @@ export class JournalWriter {
   }
 }
 
+/** Whether an existing, non-empty file's last byte is not a newline (read once, at open). */
+function endsWithoutNewline(path: string): boolean {
+  let fd: number | undefined;
+  try {
+    // Opening a FIFO for reading would block until a writer appears.
+    if (!statSync(path).isFile()) return false;
+    fd = openSync(path, 'r');
+    const size = fstatSync(fd).size;
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } catch {
+    // no file yet (or not readable): the write stream reports what matters
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /**
  * One JSONL line: the exchange without what `rawBody` already says (parsed body, keys, issues, an echo
  * answer's body). readJournalFile derives those again, so a record read back has every field.
  */
 export function journalLine(ex: Exchange): string {
   const rec = ex as Exchange & { toRecord?: (full: boolean) => Exchange; withTransientBody?: <T>(use: () => T) => T };
-  if (rec.toRecord && rec.withTransientBody) return rec.withTransientBody(() => JSON.stringify(rec.toRecord!(false)));
+  if (rec.toRecord && rec.withTransientBody) return rec.withTransientBody(() => JSON.stringify(redacted(rec.toRecord!(false))));
   const o: Partial<Exchange> = { ...ex };
   delete (o as { body?: unknown }).body;
-  return JSON.stringify(o);
+  return JSON.stringify(redacted(o as Exchange));
+}
+
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization'];
+
+/** The record with credentials redacted from its headers: a journal file outlives the session. */
+function redacted(rec: Exchange): Exchange {
+  const h = rec.headers as Record<string, string | string[]> | undefined;
+  if (!h || !CREDENTIAL_HEADERS.some((n) => h[n] !== undefined)) return rec;
+  const headers = { ...h };
+  for (const n of CREDENTIAL_HEADERS) {
+    const v = headers[n];
+    if (v !== undefined) headers[n] = Array.isArray(v) ? v.map(redactCredentials) : redactCredentials(v);
+  }
+  return { ...rec, headers };
 }
 
 /**

@@ -3,7 +3,8 @@
  * extension and CI, so a mistake in it must be reported with the file, line, column and the path of the bad
  * field, never as a zod dump.
  */
-import { readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import * as z from 'zod';
 import { ANY_HOOK_TYPES, isBlockable, type AnyHookType } from '../protocol';
 import { RuleAnswerSchema, type RuleAnswer } from './answer';
@@ -102,16 +103,63 @@ export function parseRulesText(text: string, file?: string): RulesFile {
   return parseWithPositions(located.value, file, located.positions);
 }
 
+/** Rules files are written by people; anything larger is not one (`--rules /dev/zero`). */
+export const MAX_RULES_FILE_BYTES = 4 * 1024 * 1024;
+/** A regular file of at most the cap reads in far less; past this something is wrong with the disk. */
+const RULES_READ_TIMEOUT_MS = 5000;
+
 export async function loadRulesFile(path: string): Promise<RulesFile> {
-  let text: string;
+  const text = await readRulesText(path);
+  return parseRulesText(text, path);
+}
+
+/**
+ * Reads a rules file: regular files only (a FIFO or device would block a thread of the shared I/O pool, which
+ * the journal writer and shutdown need), at most MAX_RULES_FILE_BYTES, within a time bound.
+ */
+async function readRulesText(path: string): Promise<string> {
+  const fail = (why: string): never => {
+    throw new RulesError(`${path}: cannot read rules file: ${why}`, '', path);
+  };
+  let fh: FileHandle | undefined;
   try {
-    text = await readFile(path, 'utf8');
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below by fstat.
+    fh = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+    const st = await fh.stat();
+    if (st.isDirectory()) fail('is a directory');
+    if (!st.isFile()) fail('not a regular file');
+    if (st.size > MAX_RULES_FILE_BYTES) fail(`${st.size} bytes is over the ${MAX_RULES_FILE_BYTES}-byte limit for rules files`);
+    const buf = Buffer.alloc(Math.min(st.size, MAX_RULES_FILE_BYTES) + 1);
+    let timer: NodeJS.Timeout | undefined;
+    const read = (async () => {
+      let n = 0;
+      for (;;) {
+        const { bytesRead } = await fh!.read(buf, n, buf.length - n, n);
+        if (bytesRead === 0) return n;
+        n += bytesRead;
+        if (n === buf.length) return n;
+      }
+    })();
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RulesError(`${path}: cannot read rules file: no data within ${RULES_READ_TIMEOUT_MS / 1000}s`, '', path)), RULES_READ_TIMEOUT_MS);
+    });
+    let n: number;
+    try {
+      n = await Promise.race([read, timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
+    // The file grew while it was read.
+    if (n > MAX_RULES_FILE_BYTES) fail(`over the ${MAX_RULES_FILE_BYTES}-byte limit for rules files`);
+    return buf.toString('utf8', 0, n);
   } catch (err) {
+    if (err instanceof RulesError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
-    throw new RulesError(`${path}: cannot read rules file: ${why}`, '', path);
+    return fail(why);
+  } finally {
+    await fh?.close().catch(() => undefined);
   }
-  return parseRulesText(text, path);
 }
 
 /** JSON Schema of rules files, for editors (the VS Code extension's jsonValidation). */

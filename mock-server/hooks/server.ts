@@ -6,12 +6,12 @@
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { finished } from 'node:stream/promises';
-import { TypedEmitter } from '../util';
-import { parseAnswerSpec, renderAnswer, type AnswerSpec } from './answer';
+import { isLoopback, isLoopbackHostHeader, normalizeOrigin, originAllowed, TypedEmitter } from '../util';
+import { describeAnswer, parseAnswerSpec, renderAnswer, type AnswerSpec } from './answer';
 import { ExchangeRecord } from './exchange';
 import { isJson } from './jsonCheck';
 import { checkBasic, checkSignature } from './auth';
-import { DEFAULT_JOURNAL_LIMIT, Journal, JournalWriter } from './journal';
+import { DEFAULT_JOURNAL_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, EXCHANGE_OVERHEAD_BYTES, Journal, JournalWriter, MAX_JOURNAL_LIMIT } from './journal';
 import { splitHookPath } from './path';
 import { decide, type RulesFile } from './rules';
 import type { AnsweredBy, Exchange, HookServerEvents, Policy } from './types';
@@ -32,8 +32,10 @@ export interface HookServerOptions {
   holdTimeoutMs?: number;
   /** What the hold timeout and shutdown answer. Default 'echo'. */
   fallback?: 'echo' | 'forbid';
-  /** Default 10000 exchanges kept in memory. */
+  /** Default 10000 exchanges kept in memory (at most MAX_JOURNAL_LIMIT). */
   journalLimit?: number;
+  /** Bound on the counted bytes of exchanges kept in memory; default 256 MiB. Oldest dropped first. */
+  journalMaxBytes?: number;
   /** Append-only JSONL, one line per exchange once it is answered or aborted. */
   journalFile?: string;
   /** Default 1 MiB; larger bodies get 413. */
@@ -47,6 +49,19 @@ export interface HookServerOptions {
   requestTimeoutMs?: number;
   /** How long an idle keep-alive connection stays open. Default 65000 (WCS reuses one connection). */
   keepAliveTimeoutMs?: number;
+  /**
+   * Web page origins allowed besides loopback ones (`https://app.example.com`). A request from any other
+   * page gets no CORS headers, and a hook posted by it is refused (WCS itself sends no Origin).
+   */
+  allowOrigins?: readonly string[];
+}
+
+/** Requests refused before they became hooks, by reason (each also announced as a warning, rate-limited). */
+export interface RefusedCounts {
+  /** A `Host` that is not a loopback name while bound to loopback (DNS rebinding): 421. */
+  host: number;
+  /** A browser page whose origin is not allowed: 403. */
+  origin: number;
 }
 
 export interface ListenAddress {
@@ -62,12 +77,16 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 
 
-const CORS_HEADERS: readonly string[] = [
-  'Access-Control-Allow-Origin', '*',
-  'Access-Control-Allow-Methods', 'POST, OPTIONS',
-  'Access-Control-Allow-Headers', 'Authorization, Content-Type, Accept',
-  'Access-Control-Max-Age', '86400',
-];
+/** CORS for an allowed page: its own origin (never `*`), a fixed list of headers (never reflected). */
+function corsHeaders(origin: string): string[] {
+  return [
+    'Access-Control-Allow-Origin', origin,
+    'Vary', 'Origin',
+    'Access-Control-Allow-Methods', 'POST, OPTIONS',
+    'Access-Control-Allow-Headers', 'Authorization, Content-Type, Accept',
+    'Access-Control-Max-Age', '86400',
+  ];
+}
 
 interface Pending {
   readonly ex: ExchangeRecord;
@@ -110,6 +129,12 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
   private currentPolicy: Policy;
   private readonly basicAuth?: { username: string; password: string };
   private readonly secret?: string;
+  private readonly allowOrigins: readonly string[];
+  /** Bound to loopback: then a request must also name this machine by a loopback Host. */
+  private readonly checkHost: boolean;
+  private readonly refusedCounts: RefusedCounts = { host: 0, origin: 0 };
+  /** The CORS headers decided for a hook's response when its request arrived (allowed pages only). */
+  private readonly corsFor = new WeakMap<ServerResponse, string[]>();
   private readonly writer?: JournalWriter;
   private readonly journalFile?: string;
   private nextId = 1;
@@ -138,7 +163,16 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     this.rules = options.rules;
     this.basicAuth = options.basicAuth;
     this.secret = options.signingSecret;
-    this.journal = new Journal(int('journalLimit', options.journalLimit, DEFAULT_JOURNAL_LIMIT, 1));
+    this.allowOrigins = (options.allowOrigins ?? []).map((o) => {
+      const n = normalizeOrigin(o);
+      if (n === undefined) throw new RangeError(`allowOrigins: '${o}' is not an origin like https://app.example.com`);
+      return n;
+    });
+    this.checkHost = isLoopback(this.opts.host);
+    this.journal = new Journal(
+      int('journalLimit', options.journalLimit, DEFAULT_JOURNAL_LIMIT, 1, MAX_JOURNAL_LIMIT),
+      int('journalMaxBytes', options.journalMaxBytes, DEFAULT_JOURNAL_MAX_BYTES, EXCHANGE_OVERHEAD_BYTES),
+    );
     this.journalFile = options.journalFile;
     if (options.journalFile) this.writer = new JournalWriter(options.journalFile, (m) => this.emit('warning', m));
 
@@ -179,6 +213,11 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
   setPolicy(policy: Policy): void {
     if (!POLICIES.includes(policy)) throw new RangeError(`policy must be one of ${POLICIES.join(', ')}, got ${String(policy)}`);
     this.currentPolicy = policy;
+  }
+
+  /** Requests refused before they became hooks (wrong Host, disallowed page origin). */
+  get refused(): Readonly<RefusedCounts> {
+    return { ...this.refusedCounts };
   }
 
   get holdTimeoutMs(): number {
@@ -266,30 +305,41 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
   }
 
   private readonly onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    if (this.checkHost && !isLoopbackHostHeader(req.headers.host)) {
+      // DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 reaches us with its own
+      // name as Host. Bound to loopback, only loopback names are ours.
+      this.refuse(req, res, 421, 'host', `Host ${JSON.stringify(req.headers.host ?? '')} is not a loopback name (bound to ${this.opts.host})`);
+      return;
+    }
+    const origin = req.headers.origin;
+    const allowed = origin !== undefined && originAllowed(origin, this.allowOrigins);
+    const cors = allowed ? corsHeaders(origin) : [];
     if (req.method !== 'POST') {
       if (req.method === 'OPTIONS') {
-        // CORS preflight: the in-browser WCS mock posts hooks from a page on another origin. Permissive on
-        // purpose: whatever headers the page asks for, and Chrome's private-network opt-in (a public page
-        // posting to 127.0.0.1).
-        const headers = [...CORS_HEADERS];
-        const asked = req.headers['access-control-request-headers'];
-        if (asked) headers[5] = asked;
-        if (req.headers['access-control-request-private-network'] === 'true') {
-          headers.push('Access-Control-Allow-Private-Network', 'true');
+        // CORS preflight: the in-browser WCS mock posts hooks from a page on another origin (loopback by
+        // default). Chrome's private-network opt-in only for a page allowed by name.
+        if (allowed && req.headers['access-control-request-private-network'] === 'true') {
+          cors.push('Access-Control-Allow-Private-Network', 'true');
         }
-        res.writeHead(204, headers);
+        res.writeHead(allowed || origin === undefined ? 204 : 403, cors);
         res.end();
+        req.resume();
       } else {
         const body = `{"error":"method not allowed: hooks are POST requests"}`;
         res.writeHead(405, [
-          'Allow', 'POST, OPTIONS', 'Content-Type', 'application/json', 'Content-Length', String(body.length),
-          'Access-Control-Allow-Origin', '*',
+          'Allow', 'POST, OPTIONS', 'Content-Type', 'application/json', 'Content-Length', String(body.length), ...cors,
         ]);
         res.end(body);
         req.resume();
       }
       return;
     }
+    if (origin !== undefined && !allowed) {
+      // WCS sends no Origin; a browser always does. A page the developer merely visits must not post hooks.
+      this.refuse(req, res, 403, 'origin', `a web page on ${JSON.stringify(origin)} is not an allowed origin (see --allow-origin)`);
+      return;
+    }
+    if (cors.length) this.corsFor.set(res, cors);
     const max = this.opts.maxBodyBytes;
     const declared = declaredLength(req.rawHeaders);
     if (declared !== undefined && declared > max) {
@@ -316,6 +366,17 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
       this.onBody(req, res, chunks ? Buffer.concat(chunks, size) : (first ?? Buffer.alloc(0)));
     });
   };
+
+  /** A request that is not let in at all: answered, counted, announced (the first and then every 100th). */
+  private refuse(req: IncomingMessage, res: ServerResponse, status: number, kind: keyof RefusedCounts, why: string): void {
+    const n = ++this.refusedCounts[kind];
+    if (n === 1 || n % 100 === 0) this.emit('warning', `${status} for ${req.method ?? '?'} ${req.url ?? ''} from ${req.socket.remoteAddress ?? '?'}: ${why} (${n} so far)`);
+    const body = JSON.stringify({ error: why });
+    // Connection: close: nothing more from this client is wanted, and its body is not read.
+    res.writeHead(status, ['Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(body)), 'Connection', 'close']);
+    res.end(body);
+    req.resume();
+  }
 
   private tooLarge(req: IncomingMessage, res: ServerResponse, size: number): void {
     const error = `body of ${size} bytes is over the ${this.opts.maxBodyBytes}-byte limit`;
@@ -450,7 +511,18 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     closeConnection: boolean,
   ): void {
     // Only a merge needs the parsed body; echo must not pay for parsing it.
-    const wire = renderAnswer(spec, raw, typeof spec === 'object' && 'merge' in spec ? ex.body : undefined);
+    let wire;
+    try {
+      wire = renderAnswer(spec, raw, typeof spec === 'object' && 'merge' in spec ? ex.body : undefined);
+    } catch (err) {
+      // A body nested thousands of levels deep parses but cannot be serialised again (the stack runs out):
+      // the hook is refused instead of taking the server down.
+      if (!(err instanceof RangeError)) throw err;
+      spec = { status: 400, body: { error: `cannot build the ${describeAnswer(spec)} answer: the body is nested too deeply` } };
+      by = 'server';
+      ruleIndex = undefined;
+      wire = renderAnswer(spec, raw, undefined);
+    }
     const json = wire.headers['Content-Type'] !== undefined;
     const close = closeConnection || this.stopping;
     const at = Date.now();
@@ -467,7 +539,9 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
       at,
     });
     const headers: string[] = json ? ['Content-Type', 'application/json'] : [];
-    headers.push('Content-Length', String(wire.body.length), 'Access-Control-Allow-Origin', '*');
+    headers.push('Content-Length', String(wire.body.length));
+    const cors = this.corsFor.get(res);
+    if (cors) headers.push(...cors);
     if (close) headers.push('Connection', 'close');
     res.writeHead(wire.status, headers);
     res.end(wire.body);

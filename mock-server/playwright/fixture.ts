@@ -82,6 +82,12 @@ export interface WcsFixture {
   incomingCall(session: string, call: IncomingCallRequest): Promise<IncomingCallResult>;
   /** Server → client data (the REST API's /data/send): the client gets APP_DATA. */
   pushData(session: string, payload: unknown): void;
+  /**
+   * A live stream ends as WCS ends it on a media failure (StreamStatusEvent, then the app sees FAILED with
+   * `info`, default "Failed by RTP activity"); `stream` is a mediaSessionId or a stream name. Other faults:
+   * `engine.faults`.
+   */
+  failStream(stream: string, info?: string): Promise<string[]>;
   /** The far end hangs up a live call. */
   hangup(callId: string): Promise<void>;
   /** Closes a session from the server side; the disconnect hooks follow. */
@@ -188,6 +194,7 @@ export function createWcsFixture(options: WcsFixtureOptions): { fixture: WcsFixt
     },
     incomingCall: (session, call) => engine.injectIncomingCall(session, call),
     pushData: (session, payload) => engine.pushData(session, payload),
+    failStream: (stream, info) => engine.faults.failStream(stream, info),
     hangup: (callId) => engine.hangupFromFarEnd(callId),
     dropSession: (session, reason) => engine.dropSession(session, reason),
     hook: (session, method, payload) => engine.hook(session, method, payload),

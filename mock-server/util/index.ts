@@ -3,3 +3,5 @@ export * from './emitter';
 export * from './net';
 export * from './values';
 export * from './jsonLocate';
+export * from './origin';
+export * from './terminalSafe';

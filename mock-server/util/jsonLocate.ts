@@ -121,7 +121,9 @@ export function parseJsonLocated(text: string): LocatedJson {
         ws();
         if (text[i] !== ':') fail(`expected ':' after property name "${key}", found ${describe()}`);
         i++;
-        obj[key] = parseValue([...path, key]);
+        // As JSON.parse does: "__proto__" is an own property, not the object's prototype (which would hide
+        // the key from validation and lend the object the value's fields).
+        Object.defineProperty(obj, key, { value: parseValue([...path, key]), enumerable: true, writable: true, configurable: true });
         ws();
         if (text[i] === ',') {
           i++;

@@ -121,6 +121,9 @@ function parseJson(text: string): unknown {
 function describeNetworkError(err: unknown): string {
   const cause = (err as { cause?: { code?: string; message?: string } } | undefined)?.cause;
   if (cause?.code) return `${cause.code}${cause.message && !cause.message.includes(cause.code) ? ` (${cause.message})` : ''}`;
+  // fetch() refuses the WHATWG "bad ports" (6000, 6665-6669, 5060/5061, 10080, ...) before connecting. WCS would
+  // post there; our client cannot, so say what to do instead of fetch's bare "bad port".
+  if (cause?.message === 'bad port') return 'bad port (fetch() refuses this port, as browsers do; run the backend on another port)';
   if (cause?.message) return cause.message;
   return err instanceof Error ? err.message : String(err);
 }

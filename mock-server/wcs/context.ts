@@ -16,6 +16,7 @@ import { resolveMediaPlane, type MediaPlane } from './media';
 import { ENVELOPE_KEYS, type EngineCore, type HookResult, type MediaLeg, type SdpKind, type Session, type StreamState, type WcsSessionInfo } from './session';
 import { roomStreamChanged, type Room } from './rooms';
 import { keepAliveOnce } from './streams';
+import { boundValue, DEFAULT_LOG_MAX_BYTES } from './logBound';
 
 export interface WcsEngineOptions {
   backend: Backend;
@@ -47,6 +48,8 @@ export interface WcsEngineOptions {
   fetch?: typeof fetch;
   /** Log entries kept in memory (oldest dropped first); default 10000. */
   logLimit?: number;
+  /** Bytes of log entries kept in memory (oldest dropped first); default 64 MiB. Long values are cut. */
+  logMaxBytes?: number;
   /**
    * Applications by appKey (apps.ts). `defaultApp` and `roomApp` (the Room API) always exist, using
    * `backend`, unless configured here.
@@ -87,6 +90,7 @@ export interface ResolvedOptions {
   readonly streamKeepAliveMs: number;
   readonly hookTimeoutMs: number;
   readonly logLimit: number;
+  readonly logMaxBytes: number;
   readonly playUnpublished: 'play' | 'fail';
   readonly vodFiles: readonly string[];
   readonly unknownApps: UnknownAppMode;
@@ -136,6 +140,7 @@ export function resolveOptions(options: WcsEngineOptions): ResolvedOptions {
     streamKeepAliveMs: nonNegative('streamKeepAliveMs', options.streamKeepAliveMs, 0),
     hookTimeoutMs: nonNegative('hookTimeoutMs', options.hookTimeoutMs, 15_000),
     logLimit: Math.max(1, nonNegative('logLimit', options.logLimit, 10_000)),
+    logMaxBytes: Math.max(1, nonNegative('logMaxBytes', options.logMaxBytes, DEFAULT_LOG_MAX_BYTES)),
     playUnpublished: oneOf('playUnpublished', options.playUnpublished, ['play', 'fail'] as const, 'play'),
     vodFiles: stringList('vodFiles', options.vodFiles),
     unknownApps: options.unknownApps ?? 'refuse',
@@ -158,6 +163,8 @@ export class EngineContext implements EngineCore {
   /** Set by the engine right after construction; applies pending broken answers. */
   faults?: WcsFaults;
   private seq = 0;
+  private readonly entryBytes: number[] = [];
+  private logBytes = 0;
 
   constructor(
     readonly nodeId: string,
@@ -189,12 +196,31 @@ export class EngineContext implements EngineCore {
   }
 
   record(input: WcsLogInput): WcsLogEntry {
-    const entry = { seq: ++this.seq, at: Date.now(), ...input } as WcsLogEntry;
+    const bounded = boundValue(input);
+    const entry = { seq: ++this.seq, at: Date.now(), ...bounded.value } as WcsLogEntry;
     this.entries.push(entry);
+    this.entryBytes.push(bounded.bytes);
+    this.logBytes += bounded.bytes;
     // Trim in chunks so a long load run does not pay for a shift per entry.
-    if (this.entries.length > this.opts.logLimit * 1.1) this.entries.splice(0, this.entries.length - this.opts.logLimit);
+    if (this.entries.length > this.opts.logLimit * 1.1) this.dropOldest(this.entries.length - this.opts.logLimit);
+    if (this.logBytes > this.opts.logMaxBytes) {
+      let n = 0;
+      let bytes = this.logBytes;
+      while (bytes > this.opts.logMaxBytes * 0.9 && n < this.entries.length - 1) bytes -= this.entryBytes[n++]!;
+      this.dropOldest(n);
+    }
     this.emit('log', entry);
     return entry;
+  }
+
+  /** The counted bytes of the kept log entries (see logBound.ts). */
+  get logSize(): number {
+    return this.logBytes;
+  }
+
+  private dropOldest(n: number): void {
+    this.entries.splice(0, n);
+    for (const b of this.entryBytes.splice(0, n)) this.logBytes -= b;
   }
 
   invoke(s: Session, method: string, body: Record<string, unknown>): Promise<HookResult> {

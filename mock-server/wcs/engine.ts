@@ -25,6 +25,7 @@ import { roomsInfo, type WcsRoomInfo } from './rooms';
 import { MessageRouter } from './router';
 import { Session, type ClientPort, type HookResult, type WcsClientLink, type WcsSessionInfo } from './session';
 import { keepAliveOnce } from './streams';
+import { engineSurface, type EngineSurface } from './surface';
 
 export type { Backend, HookReply, HookResponse } from './backend';
 export type { ClientLink, ClientPort, WcsClientLink, HookResult, WcsSessionInfo, WcsStreamInfo, WcsCallInfo, SessionState } from './session';
@@ -172,6 +173,11 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
     const s = this.ctx.select(sessionSelector, true);
     this.ctx.closePort(s, 1000, reason);
     await s.run(() => teardown(this.ctx, s));
+  }
+
+  /** What the REST and control APIs may read and do (surface.ts). */
+  surface(): EngineSurface {
+    return engineSurface(this.ctx, (id, reason) => this.dropSession(id, reason));
   }
 
   /** Resolves once no session has work queued (hooks in flight, far-end timers excluded). */

@@ -3,7 +3,7 @@
  * test (engine.faults, the in-page mock object, or the `wcs` control API via `apply`). Each fault goes through
  * the same paths a real failure would: hooks to the backend first, then the frame the SDK reacts to.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { endStream } from './streams';
 import { isRecord, type EngineCore, type Session, type StreamState } from './session';
 

@@ -12,4 +12,7 @@ export { LoopbackMedia, SyntheticMedia, loopbackAvailable, resolveMediaPlane, te
 export { WcsFaults, FaultSpecSchema, STREAM_EVENT_TYPES, STREAM_FAILURE_INFO, breakAnswer, type BreakableAnswer, type FaultHost, type FaultResult, type FaultSpec } from './faults';
 export { installWcsMock, type InstallWcsMockOptions, type InstalledWcsMock } from './mockSocket';
 export { startWcsServer, DEFAULT_WCS_WS_PORT, type StartWcsServerOptions, type WcsServer } from './wsServer';
+export { createWcsRestApi, REST_PREFIX, MAX_REST_BODY_BYTES, MAX_REST_CALLS, type RestRequest, type RestResponse, type WcsRestApi, type WcsRestApiOptions } from './rest';
+export { startRestServer, restRequestHandler, DEFAULT_REST_PORT, type RestServer, type StartRestServerOptions } from './restServer';
+export * from './control';
 export { AppsConfigSchema, DEFAULT_APPS, unknownAppInfo, type AppsConfig, type WcsApp } from './apps';

@@ -3,6 +3,7 @@
  * client got what it got. Entries are plain data (JSON-serialisable) for the CLI's --json output.
  */
 import type { DeliveryFailure } from './backend';
+import { terminalSafe } from '../util';
 
 interface Base {
   /** Position in the engine's log, from 1. */
@@ -39,6 +40,8 @@ export type WcsLogEntry = Base &
     | { readonly kind: 'decision'; readonly method?: string; readonly text: string }
     /** Something wrong that did not stop the engine (bad frame, invalid restClientConfig ...). */
     | { readonly kind: 'warning'; readonly text: string }
+    /** A call to the REST API (`api: 'rest'`, path `group/verb`) or the mock's control API (`api: 'control'`). */
+    | { readonly kind: 'rest'; readonly api: 'rest' | 'control'; readonly path: string; readonly status: number; readonly body?: unknown; readonly info?: string }
   );
 
 export type WcsLogKind = WcsLogEntry['kind'];
@@ -67,8 +70,12 @@ export function formatLogEntry(e: WcsLogEntry): string {
       return `decision${e.method ? ` [${e.method}]` : ''}: ${e.text}`;
     case 'warning':
       return `warning: ${e.text}`;
+    case 'rest':
+      // Path, body and info come from the network: no control or bidi character reaches a terminal.
+      return terminalSafe(`${e.api} ${e.path} ${brief(e.body)} → ${e.status}${e.info ? ` ${e.info}` : ''}`.replace(/ {2,}/g, ' '));
   }
 }
+
 
 function brief(v: unknown): string {
   if (v === null || v === undefined) return '';

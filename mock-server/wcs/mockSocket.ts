@@ -7,6 +7,8 @@ import { Server, WebSocket as MockWebSocket, type Client } from 'mock-socket';
 import { WcsEngine, type WcsEngineOptions } from './engine';
 import { LoopbackMedia, loopbackAvailable, type MediaMode, type MediaPlane } from './media';
 import { frameText, type AcceptingEngine, type ClientError } from './transport';
+import type { WcsRestApiOptions } from './rest';
+import { installRestFetch, type InstalledRestFetch } from './restFetch';
 
 export type { ClientError } from './transport';
 
@@ -29,6 +31,13 @@ interface SharedEngine {
 export type InstallWcsMockOptions = (OwnEngine | SharedEngine) & {
   /** Called when the page's message handler throws on a frame the mock sent (the SDK has such bugs). */
   onClientError?: (e: ClientError) => void;
+  /**
+   * Also answer the page's `fetch` to this WCS REST URL (e.g. `http://127.0.0.1:8081/rest-api`) and the
+   * control API on its origin, from the engine (restFetch.ts). Needs a WcsEngine.
+   */
+  restUrl?: string;
+  /** Options of that REST API (auth, emptyList, terminateStatus). */
+  rest?: WcsRestApiOptions;
 };
 
 export interface InstalledWcsMock<E extends AcceptingEngine = WcsEngine> {
@@ -69,6 +78,8 @@ function globalScope(): { WebSocket?: WebSocketCtor } {
   return globalThis as unknown as { WebSocket?: WebSocketCtor };
 }
 
+type Extras = Pick<InstallWcsMockOptions, 'onClientError' | 'restUrl' | 'rest'>;
+
 function mediaPlane(media: MediaMode | MediaPlane | undefined): MediaPlane | undefined {
   if (media === undefined) return loopbackAvailable() ? new LoopbackMedia() : undefined;
   if (media === 'synthetic') return undefined;
@@ -77,10 +88,8 @@ function mediaPlane(media: MediaMode | MediaPlane | undefined): MediaPlane | und
   throw new TypeError(`installWcsMock: media must be "loopback", "synthetic" or a MediaPlane, got ${JSON.stringify(media)}`);
 }
 
-export function installWcsMock(options: OwnEngine & { onClientError?: (e: ClientError) => void }): InstalledWcsMock<WcsEngine>;
-export function installWcsMock<E extends AcceptingEngine>(
-  options: { url: string; engine: E; onClientError?: (e: ClientError) => void },
-): InstalledWcsMock<E>;
+export function installWcsMock(options: OwnEngine & Extras): InstalledWcsMock<WcsEngine>;
+export function installWcsMock<E extends AcceptingEngine>(options: { url: string; engine: E } & Extras): InstalledWcsMock<E>;
 export function installWcsMock(options: InstallWcsMockOptions): InstalledWcsMock<AcceptingEngine> {
   if (!options || typeof options.url !== 'string') throw new TypeError('installWcsMock needs {url: "ws://...", backend | engine}');
   const key = routeKey(options.url);
@@ -92,7 +101,7 @@ export function installWcsMock(options: InstallWcsMockOptions): InstalledWcsMock
   if (shared) {
     engine = (options as SharedEngine).engine;
   } else {
-    const { url: _url, onClientError: _cb, media, ...engineOptions } = options as OwnEngine & { onClientError?: unknown };
+    const { url: _url, onClientError: _cb, restUrl: _r, rest: _o, media, ...engineOptions } = options as OwnEngine & Extras;
     engine = new WcsEngine({ serverAddress: new URL(options.url).host, ...engineOptions, media: mediaPlane(media) });
   }
 
@@ -106,6 +115,18 @@ export function installWcsMock(options: InstallWcsMockOptions): InstalledWcsMock
       throw new Error(`installWcsMock: a mock is already installed on ${options.url}; uninstall() it first`);
     }
     throw err;
+  }
+  let restFetch: InstalledRestFetch | undefined;
+  if (options.restUrl !== undefined) {
+    const withSurface = engine as Partial<WcsEngine>;
+    try {
+      if (typeof withSurface.surface !== 'function') throw new TypeError('installWcsMock: restUrl needs a WcsEngine (its REST API reads the engine)');
+      restFetch = installRestFetch(withSurface as WcsEngine, options.restUrl, options.rest);
+    } catch (err) {
+      server.stop();
+      if (!shared) void engine.close();
+      throw err;
+    }
   }
   const clientErrors: ClientError[] = [];
   const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
@@ -177,6 +198,7 @@ export function installWcsMock(options: InstallWcsMockOptions): InstalledWcsMock
     uninstall() {
       uninstalled ??= (async () => {
         active = false;
+        restFetch?.uninstall();
         // Only put the old WebSocket back if nobody installed over us; otherwise stay in the chain as a pass-through.
         if (scope.WebSocket === Routed) {
           const restore = firstLive(previous);

@@ -13,6 +13,9 @@ import { roomMessages } from './rooms';
 import { isRecord, type Session } from './session';
 import { STREAM_MESSAGES } from './streams';
 
+/** Client messages a session may have waiting; beyond it each is refused with `fail`. */
+export const MAX_QUEUED_MESSAGES = 1000;
+
 export class MessageRouter {
   private readonly handlers: Readonly<Record<string, MessageHandler>>;
   /** Messages a built-in app handles its own way (roomApp's sendData). */
@@ -58,12 +61,25 @@ export class MessageRouter {
     }
     const msg = message;
     ctx.record({ kind: 'client-message', sessionId: s.id, message: msg, data });
+    // WCS handles a session's messages one at a time; a client that sends faster than hooks are answered
+    // must not queue without limit (100,000 sendData kept hooks firing for minutes).
+    if (s.queued >= MAX_QUEUED_MESSAGES) {
+      ctx.fail(s, `${msg} refused: ${s.queued} messages of this session are still being handled`, msg);
+      ctx.decide(s, msg, `refused: the session's queue is full (${MAX_QUEUED_MESSAGES} messages)`);
+      return;
+    }
     void s.run(() => this.dispatch(s, msg, data));
   }
 
   private async dispatch(s: Session, message: string, data: unknown[]): Promise<void> {
     const ctx = this.ctx;
     if (s.state === 'closed') return;
+    if (s.portClosed) {
+      // The client is gone (or the engine is stopping): what it queued is dropped, not sent as hooks
+      // for a dead session; teardown's own hooks still go out.
+      if (s.droppedMessages++ === 0) ctx.decide(s, message, 'the client is gone: its queued messages are dropped');
+      return;
+    }
     if (message === 'connection') return connect(ctx, s, data[0]);
     if (s.state !== 'established') {
       ctx.fail(s, `${message} before the session was established`, 'ErrorEvent');

@@ -65,7 +65,7 @@ export class ScriptedClient implements ClientPort {
   private closeListeners: (() => void)[] = [];
 
   constructor(
-    readonly engine: WcsEngine,
+    readonly engine: Pick<WcsEngine, 'accept'>,
     private readonly opts: { origin?: string; remoteAddress?: string; waitMs?: number; answerPings?: boolean } = {},
   ) {
     this.link = engine.accept(this, { origin: opts.origin, remoteAddress: opts.remoteAddress });

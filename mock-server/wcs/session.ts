@@ -121,12 +121,21 @@ export class Session {
     private readonly onTaskError: (err: unknown) => void,
   ) {}
 
+  /** Tasks queued and not yet finished (the one running included). */
+  queued = 0;
+  /** Client messages skipped because the client had gone before their turn came. */
+  droppedMessages = 0;
+
   /** Runs `task` after everything queued before it; a failing task is logged, never rethrown to the queue. */
   run<T>(task: () => T | Promise<T>): Promise<T | undefined> {
-    const p = this.queue.then(task).catch((err: unknown) => {
-      this.onTaskError(err);
-      return undefined;
-    });
+    this.queued++;
+    const p = this.queue
+      .then(task)
+      .catch((err: unknown) => {
+        this.onTaskError(err);
+        return undefined;
+      })
+      .finally(() => this.queued--);
     this.queue = p;
     this.track(p);
     return p;

@@ -178,7 +178,7 @@ async function stop(core: EngineCore, s: Session, data: readonly unknown[], publ
 }
 
 /** 1×1 transparent PNG: the snapshot of a live stream when the media plane has no pictures (synthetic). */
-const BLANK_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
+export const BLANK_PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=';
 
 async function snapshot(core: EngineCore, s: Session, data: readonly unknown[]): Promise<void> {
   const p = payloadOf(core, s, data, 'snapshot');

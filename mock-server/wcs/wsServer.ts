@@ -5,7 +5,7 @@
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { WcsEngine, type WcsEngineOptions } from './engine';
-import { isLoopback } from '../util';
+import { isLoopback, normalizeOrigin, originAllowed, terminalSafe } from '../util';
 import { frameText, type AcceptingEngine } from './transport';
 
 export const DEFAULT_WCS_WS_PORT = 8080;
@@ -20,6 +20,12 @@ interface Listen {
   port?: number;
   /** Where warnings go. Default console.warn. */
   warn?: (line: string) => void;
+  /**
+   * Web page origins allowed to connect besides loopback pages. A browser always sends `Origin` with a
+   * WebSocket upgrade, so a page the developer merely visits cannot drive the mock; clients that send none
+   * (Node, tools, WCS-side scripts) are accepted.
+   */
+  allowOrigins?: readonly string[];
 }
 
 export type StartWcsServerOptions = Listen & (WcsEngineOptions | { engine: AcceptingEngine });
@@ -47,13 +53,33 @@ export function startWcsServer(options: Listen & WcsEngineOptions): Promise<WcsS
 export function startWcsServer<E extends AcceptingEngine>(options: Listen & { engine: E }): Promise<WcsServer<E>>;
 export async function startWcsServer(options: StartWcsServerOptions): Promise<WcsServer<AcceptingEngine>> {
   const { host = '127.0.0.1', port = DEFAULT_WCS_WS_PORT, warn = (l: string) => console.warn(l) } = options;
+  const allowOrigins = (options.allowOrigins ?? []).map((o) => {
+    const n = normalizeOrigin(o);
+    if (n === undefined) throw new RangeError(`allowOrigins: '${o}' is not an origin like https://app.example.com`);
+    return n;
+  });
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
   const shared = 'engine' in options && options.engine !== undefined;
-  const engineOptions = shared ? undefined : (({ host: _h, port: _p, warn: _w, ...rest }) => rest)(options as Listen & WcsEngineOptions);
+  const engineOptions = shared ? undefined : (({ host: _h, port: _p, warn: _w, allowOrigins: _a, ...rest }) => rest)(options as Listen & WcsEngineOptions);
   // Validate the engine options before binding a port; the real engine is made once the port is known.
   if (engineOptions) await new WcsEngine(engineOptions).close();
 
-  const wss = new WebSocketServer({ host, port, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+  let refusedOrigins = 0;
+  const wss = new WebSocketServer({
+    host,
+    port,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+    verifyClient: (info, done) => {
+      const origin = info.req.headers.origin;
+      if (origin === undefined || originAllowed(origin, allowOrigins)) return done(true);
+      // The first refusal and then every 100th: a page retrying in a loop must not flood the terminal.
+      if (++refusedOrigins === 1 || refusedOrigins % 100 === 0) {
+        warn(terminalSafe(`refused a WebSocket from the web page ${JSON.stringify(origin)} (${refusedOrigins} so far); allow it with --allow-origin`));
+      }
+      done(false, 403, 'Origin not allowed');
+    },
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       wss.once('listening', resolve);

@@ -19,13 +19,15 @@ describe('serve flags', () => {
       '--host', '0.0.0.0', '--port', '0', '--rules', 'r.json', '--journal', 'j.jsonl', '--hold-timeout', '2.5',
       '--fallback', 'forbid', '--policy', 'hold-all', '--user', 'wcs', '--password', 'pw', '--secret', 's',
       '--max-body', '2048', '--journal-limit', '50', '--no-interactive', '--no-watch',
+      '--journal-max-mb', '64', '--allow-origin', 'https://A.example', '--allow-origin', 'http://b.example:8080/',
     ]);
     assert.deepEqual(
       { ...c },
       {
         host: '0.0.0.0', port: 0, rulesFile: 'r.json', journalFile: 'j.jsonl', holdTimeoutMs: 2500, fallback: 'forbid',
         policy: 'hold-all', basicAuth: { username: 'wcs', password: 'pw' }, signingSecret: 's', maxBodyBytes: 2048,
-        journalLimit: 50, interactive: false, watchRules: false, help: false,
+        journalLimit: 50, journalMaxBytes: 64 * 1024 * 1024, interactive: false, watchRules: false, help: false,
+        allowOrigins: ['https://a.example', 'http://b.example:8080'],
       },
     );
     assert.equal(parseServeArgs(['--port=8081', '--hold-timeout=0']).holdTimeoutMs, 0);

@@ -106,6 +106,9 @@ describe('hardening: access', function () {
         fc.constantFrom('Basic ', 'WCS ', 'Basic ::::', 'WCS zz', 'Basic d2NzOnB3', `WCS ${'0'.repeat(32)}`, 'basic d2NzOnB3, wcs 00', 'Bearer x'),
         fc.tuple(fc.constantFrom('Basic ', 'WCS ', 'basic ', 'wcs '), fc.base64String({ maxLength: 40 })).map(([a, b]) => a + b),
         fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 32, maxLength: 32 }).map((h) => `Basic d2NzOnB3, WCS ${h}`),
+        // Several credentials, the right one among them (round 2): exactly one is accepted, so never these.
+        fc.array(fc.constantFrom(basicHeader('wcs', 'pw'), basicHeader('wcs', 'guess'), signatureHeader(BODY, SECRET)), { minLength: 3, maxLength: 8 })
+          .map((a) => [basicHeader('wcs', 'pw'), signatureHeader(BODY, SECRET), ...a].join(', ')),
       );
       let sent = 0;
       await fc.assert(

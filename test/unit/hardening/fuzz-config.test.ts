@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { decide, parseAnswerSpec, parseRules, parseRulesText, RulesError, type RulesFile } from '../../../mock-server/hooks';
 import { UsageError } from '../../../mock-server/cli/flags';
 import { parseServeArgs } from '../../../mock-server/cli/serveArgs';
+import { isLoopback } from '../../../mock-server/util';
 import { methodType } from '../../../mock-server/protocol';
 
 const VALID_RULES = `{
@@ -119,6 +120,18 @@ describe('hardening: rules and config parsers on hostile input', function () {
     assert.ok(syntax > 0);
   });
 
+  it('parseRulesText: a "__proto__" key in the file or a rule is refused as an unknown field, whatever its value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 2 }), fc.boolean(), (v, inRule) => {
+        const key = `"__proto__":${JSON.stringify(v)},`;
+        const text = inRule ? VALID_RULES.replace(/"rules"\s*:\s*\[\s*\{/, (m) => m + key) : VALID_RULES.replace('{', '{' + key);
+        assert.notEqual(text, VALID_RULES);
+        assert.throws(() => parseRulesText(text, 'rules.json'), (e: unknown) => e instanceof RulesError && /unknown field "__proto__"/.test(e.message));
+      }),
+      { numRuns: 200, seed: 7 },
+    );
+  });
+
   it('parseRulesText: random text, truncations, invalid surrogates, deep nesting → rules or RulesError', () => {
     const texts = fc.oneof(
       fc.string({ maxLength: 200 }),
@@ -146,8 +159,8 @@ describe('hardening: rules and config parsers on hostile input', function () {
   });
 
   it('serve flags: random argv → a config or UsageError, never a parseArgs stack trace', () => {
-    const flag = fc.constantFrom('--host', '--port', '--rules', '--journal', '--hold-timeout', '--fallback', '--policy', '--user', '--password', '--secret', '--max-body', '--journal-limit', '--no-interactive', '-h', '--help', '--bogus', '-x', '--');
-    const val = fc.oneof(fc.constantFrom('0', '-1', '65536', '1e3', 'NaN', '12.5', 'echo', 'forbid', 'hold-all', '', ' ', '127.0.0.1', '0.0.0.0'), fc.string({ maxLength: 8 }));
+    const flag = fc.constantFrom('--host', '--port', '--rules', '--journal', '--hold-timeout', '--fallback', '--policy', '--user', '--password', '--secret', '--max-body', '--journal-limit', '--journal-max-mb', '--allow-origin', '--allow-unauthenticated', '--no-interactive', '-h', '--help', '--bogus', '-x', '--');
+    const val = fc.oneof(fc.constantFrom('0', '-1', '65536', '1e3', 'NaN', '12.5', '0.0004', '620000000', 'echo', 'forbid', 'hold-all', '', ' ', '127.0.0.1', '127.1', '0.0.0.0', 'http://localhost:1', '*', 'https://a.example/x'), fc.string({ maxLength: 8 }));
     const argv = fc.array(fc.oneof(flag, val, fc.tuple(flag, val).map(([f, v]) => `${f}=${v}`)), { maxLength: 8 });
     const env = fc.record({ WCS_HOOK_MOCK_PASSWORD: fc.string({ maxLength: 6 }), WCS_HOOK_MOCK_SECRET: fc.string({ maxLength: 6 }) }, { requiredKeys: [] });
     fc.assert(
@@ -156,6 +169,8 @@ describe('hardening: rules and config parsers on hostile input', function () {
         if (c) {
           assert.ok(Number.isInteger(c.port) && c.port >= 0 && c.port <= 65535, `port ${c.port}`);
           assert.ok(c.holdTimeoutMs >= 0);
+          // Round 2: an exposed host has credentials or the explicit opt-in.
+          if (!isLoopback(c.host)) assert.ok(c.basicAuth || c.signingSecret !== undefined || a.includes('--allow-unauthenticated'), c.host);
           assert.ok(c.fallback === 'echo' || c.fallback === 'forbid');
         }
       }),

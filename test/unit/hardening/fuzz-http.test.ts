@@ -223,7 +223,7 @@ describe('hardening: hostile input to the hook server', function () {
       if (len > MAX_BODY) assert.equal(res.responses[0]!.headers.connection, 'close', 'the unread rest is not taken for a request');
     }
     // Declared far over the limit and never sent: refused at once, not waited for.
-    const declared = await rawExchange(port, ['POST /EchoApp/connect HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n'], { expect: 1 });
+    const declared = await rawExchange(port, ['POST /EchoApp/connect HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99999999999\r\n\r\n'], { expect: 1 });
     assert.equal(declared.responses[0]?.status, 413);
     await stillServing();
   });
@@ -252,7 +252,7 @@ describe('hardening: hostile input to the hook server', function () {
               from = Math.max(from, to);
             }
             return Buffer.concat([
-              Buffer.from(`POST /EchoApp/${sample.method} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n`),
+              Buffer.from(`POST /EchoApp/${sample.method} HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n`),
               ...pieces,
               Buffer.from('0\r\n\r\n'),
             ]);
@@ -278,7 +278,7 @@ describe('hardening: hostile input to the hook server', function () {
 
   describe('broken HTTP: the right 4xx, the connection closed, the server unharmed', () => {
     const B = '{"sessionId":"s"}';
-    const head = (h: string, body = B) => `POST /EchoApp/StreamStatusEvent HTTP/1.1\r\nHost: x\r\n${h}\r\n${body}`;
+    const head = (h: string, body = B) => `POST /EchoApp/StreamStatusEvent HTTP/1.1\r\nHost: 127.0.0.1\r\n${h}\r\n${body}`;
     const cases: Array<{ name: string; pieces: string[]; status: number; note?: string }> = [
       { name: 'two different Content-Length headers', pieces: [head(`Content-Length: 17\r\nContent-Length: 18\r\n`)], status: 400 },
       { name: 'Content-Length twice', pieces: [head(`Content-Length: 17\r\nContent-Length: 17\r\n`)], status: 400 },
@@ -295,7 +295,7 @@ describe('hardening: hostile input to the hook server', function () {
       { name: 'garbage request line', pieces: ['HELLO WORLD\r\n\r\n'], status: 400 },
       {
         name: 'slowloris: headers one byte at a time, never finished (headers timeout)',
-        pieces: [...'POST /EchoApp/connect HTTP/1.1\r\nHost: x\r\nX-Slow: '],
+        pieces: [...'POST /EchoApp/connect HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: '],
         status: 408,
       },
     ];

@@ -169,7 +169,7 @@ describe('hook server', () => {
         assert.equal(r.status, f.status);
         assert.equal(r.text, f.text);
         assert.equal(r.headers['content-type'], f.json ? 'application/json' : undefined);
-        assert.equal(r.headers['access-control-allow-origin'], '*');
+        assert.equal(r.headers['access-control-allow-origin'], undefined, 'no Origin, no CORS');
         const [done] = await answered;
         assert.equal(done.id, ex.id);
         assert.equal(done.state, 'answered');
@@ -354,14 +354,14 @@ describe('hook server', () => {
       const get = await post(url, '/a/connect', undefined, { method: 'GET', agent });
       assert.equal(get.status, 405);
       assert.equal(get.headers.allow, 'POST, OPTIONS');
-      assert.equal(get.headers['access-control-allow-origin'], '*');
+      assert.equal(get.headers['access-control-allow-origin'], undefined);
       const pre = await post(url, '/a/connect', undefined, {
         method: 'OPTIONS',
         agent,
         headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST' },
       });
       assert.equal(pre.status, 204);
-      assert.equal(pre.headers['access-control-allow-origin'], '*');
+      assert.equal(pre.headers['access-control-allow-origin'], 'http://localhost:5173');
       assert.match(String(pre.headers['access-control-allow-methods']), /POST/);
       assert.match(String(pre.headers['access-control-allow-headers']), /Authorization/);
       assert.match(String(pre.headers['access-control-allow-headers']), /Content-Type/);
@@ -369,9 +369,9 @@ describe('hook server', () => {
       const asked = await post(url, '/a/connect', undefined, {
         method: 'OPTIONS',
         agent,
-        headers: { 'Access-Control-Request-Headers': 'x-trace, content-type', 'Access-Control-Request-Private-Network': 'true' },
+        headers: { Origin: 'http://127.0.0.1:8080', 'Access-Control-Request-Headers': 'x-trace, content-type', 'Access-Control-Request-Private-Network': 'true' },
       });
-      assert.equal(asked.headers['access-control-allow-headers'], 'x-trace, content-type');
+      assert.equal(asked.headers['access-control-allow-headers'], 'Authorization, Content-Type, Accept', 'asked headers are not reflected');
       assert.equal(asked.headers['access-control-allow-private-network'], 'true');
     });
 

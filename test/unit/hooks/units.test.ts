@@ -91,7 +91,7 @@ describe('hook server parts', () => {
       assert.equal(rec.latencyMs, 3);
       assert.deepEqual(rec.answer, {
         status: 200,
-        headers: { 'Content-Type': 'application/json', 'Content-Length': '52', 'Access-Control-Allow-Origin': '*' },
+        headers: { 'Content-Type': 'application/json', 'Content-Length': '52' },
         body: rec.rawBody,
         spec: 'echo',
         by: 'rule',

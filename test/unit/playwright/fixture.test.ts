@@ -45,6 +45,21 @@ describe('Playwright fixture (Node side)', () => {
     }
   });
 
+  it('fails a live stream the way WCS does on a media failure', async () => {
+    const { fixture, dispose } = createWcsFixture({});
+    try {
+      const client = new ScriptedClient(fixture.engine);
+      await client.connect({});
+      assert.equal((await client.publish('cam1')).status, 'PUBLISHING');
+      assert.equal((await fixture.failStream('cam1')).length, 1);
+      const failed = await fixture.waitForHook('StreamStatusEvent', { where: (h) => h.body.status === 'FAILED' });
+      assert.equal(failed.body.name, 'cam1');
+      assert.equal(failed.body.info, 'Failed by RTP activity');
+    } finally {
+      await dispose();
+    }
+  });
+
   it('a wait still open when the test ends is rejected, not left hanging', async () => {
     const { fixture, dispose } = createWcsFixture({});
     const waiting = fixture.waitForHook('publishStream', { timeout: 60_000 });

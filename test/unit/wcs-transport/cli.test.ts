@@ -65,6 +65,7 @@ describe('wcs-hook-mock wcs (CLI)', () => {
       const r = run(['--backend', `${hooks.url}/EchoApp`, '--port', '0', '--ping', '0']);
       const srv = await r.server;
       assert.match(r.stdout[0], /^listening on ws:\/\/127\.0\.0\.1:\d+ \(backend http:\/\/127\.0\.0\.1:\d+\/EchoApp\)$/);
+      assert.match(r.stdout[1]!, /^REST API on http:\/\/127\.0\.0\.1:\d+\/rest-api \(control API: /, 'with --port 0 the REST port is a free one too');
       const { message, ws } = await login(srv.url);
       assert.equal(message, 'getUserData');
       await eventually(() => r.stdout.some((l) => / s1 hook ← ConnectionStatusEvent 200/.test(l)));
@@ -108,7 +109,8 @@ describe('wcs-hook-mock wcs (CLI)', () => {
       const srv = await r.server;
       await login(srv.url);
       await eventually(() => r.stdout.some((l) => l.includes('"kind":"client-frame"')));
-      const entries = r.stdout.slice(1).map((l) => JSON.parse(l) as { kind: string });
+      assert.match(r.stdout[1]!, /^REST API on http:\/\/127\.0\.0\.1:\d+\/rest-api /, 'plain like the listening line: scripts wait for it');
+      const entries = r.stdout.slice(2).map((l) => JSON.parse(l) as { kind: string });
       assert.ok(entries.some((e) => e.kind === 'client-message'));
       assert.ok(entries.some((e) => e.kind === 'hook'));
       r.signals.emit('SIGTERM');
@@ -155,7 +157,7 @@ describe('wcs-hook-mock wcs (CLI)', () => {
       await writeFile(good, JSON.stringify({ apps: { shop: { backend: { url: `${hooks.url}/Shop` }, methods: ['connect'] } } }));
       const r = run(['--backend', `${hooks.url}/App`, '--port', '0', '--ping', '0', '--apps', good]);
       const srv = await r.server;
-      assert.deepEqual(r.stdout.slice(1, 4), ['  app defaultApp → engine backend', '  app roomApp (room) → engine backend', `  app shop → ${hooks.url}/Shop, hooks: connect`]);
+      assert.deepEqual(r.stdout.slice(2, 5), ['  app defaultApp → engine backend', '  app roomApp (room) → engine backend', `  app shop → ${hooks.url}/Shop, hooks: connect`]);
       const ws = new WebSocket(srv.url);
       ws.on('open', () => ws.send(JSON.stringify({ message: 'connection', data: [{ appKey: 'roomApp', custom: { login: 'alice' } }] })));
       await eventually(() => r.stdout.some((l) => / s1 roomApp participant "alice"$/.test(l)));

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { customReason, failureInfo, hookHeaders, hookUrl, serializeHookBody, type HookResponse } from '../../../mock-server/wcs/backend';
+import { customReason, deliverHook, failureInfo, hookHeaders, hookUrl, serializeHookBody, type HookResponse } from '../../../mock-server/wcs/backend';
 
 const res = (over: Partial<HookResponse>): HookResponse => ({ status: 403, statusText: 'Forbidden', headers: {}, rawBody: '', durationMs: 1, ...over });
 
@@ -49,5 +49,12 @@ describe('wcs hook delivery helpers', () => {
     assert.equal(failureInfo(res({})), 'Forbidden');
     assert.equal(failureInfo(res({ status: 0, failure: 'timeout' })), 'Read timed out');
     assert.equal(failureInfo(res({ status: 0, failure: 'unreachable' })), 'Connection refused');
+  });
+
+  it('a backend on a port fetch() refuses is reported with what to do, not a bare "bad port"', async () => {
+    // fetch refuses port 6667 before it opens any connection, so nothing leaves this process.
+    const res = await deliverHook({ url: 'http://127.0.0.1:6667/EchoApp' }, 'connect', {}, '{}', { timeoutMs: 5000 });
+    assert.equal(res.failure, 'unreachable');
+    assert.match(res.error ?? '', /fetch\(\) refuses this port.*another port/);
   });
 });
