@@ -327,7 +327,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       if (!to) void vscode.window.showInformationMessage(`Exported ${counted(exchanges.length, 'exchange')} to ${vscode.workspace.asRelativePath(uri)}.`);
       return { uri, count: exchanges.length };
     },
-    'wcsHookMock.generateStub': (arg?: unknown) => generateStubCommand({ model, log }, arg),
+    'wcsHookMock.generateStub': (arg?: unknown, selection?: unknown) => generateStubCommand({ model, log }, arg, selection),
     'wcsHookMock.toggleTimeline': () => model.setMode(model.mode === 'timeline' ? 'tree' : 'timeline'),
     'wcsHookMock.showAsTree': () => model.setMode('tree'),
     'wcsHookMock.filterHeld': () => model.setFilter({ ...model.filter, heldOnly: !model.filter.heldOnly }),
