@@ -4,7 +4,7 @@
  * output per action. For people at a terminal and for scripts; tests in Node use WcsMockClient directly.
  */
 import { parseArgs } from 'node:util';
-import { WcsMockClient, WcsMockError, WcsMockUnreachableError, type SessionSummary } from '../wcs';
+import { WcsMockClient, WcsMockError, WcsMockUnreachableError, type FaultSpec, type SessionSummary } from '../wcs';
 import { terminalSafe } from '../util';
 import type { Command } from './command';
 import { UsageError } from './flags';
@@ -29,6 +29,8 @@ Actions:
                          a live stream fails (FAILED to the client and the backend)
   drop-session --session ID [--reason TEXT]
                          the server closes a session (disconnect hooks follow)
+  fault --spec JSON      any fault as data, e.g. '{"fault":"breakNextAnswer","kind":"play"}' or
+                         '{"fault":"streamEvent","stream":"cam1","type":"notEnoughBandwidth"}'
   data --session ID --payload JSON
                          WCS REST data/send: the client gets OnDataEvent
   sessions               one line per session, with its streams and calls
@@ -115,6 +117,10 @@ async function act(client: WcsMockClient, action: string, values: Values, rest: 
       const r = await client.dropSession({ sessionId: need(values, 'session', action), reason: values.reason as string | undefined });
       return one(r, `dropped session ${r.affected.join(', ')}`);
     }
+    case 'fault': {
+      const r = await client.fault(json(need(values, 'spec', action), 'spec') as FaultSpec);
+      return one(r, `${r.fault}: ${r.affected.length === 0 ? 'armed' : `reached ${r.affected.join(', ')}`}`);
+    }
     case 'data': {
       const sessionId = need(values, 'session', action);
       const payload = json(need(values, 'payload', action), 'payload');
@@ -168,6 +174,7 @@ export async function runCtl(argv: readonly string[], io: CtlIO = defaultIO()): 
         name: { type: 'string' },
         info: { type: 'string' },
         payload: { type: 'string' },
+        spec: { type: 'string' },
       },
       allowPositionals: true,
       strict: true,

@@ -6,6 +6,7 @@
  */
 import { describeError, type EngineContext } from './context';
 import type { FarEndScript } from './farEnd';
+import type { WcsFaults } from './faults';
 import type { WcsLogInput } from './log';
 import { Session, type EngineCore } from './session';
 
@@ -28,6 +29,8 @@ export interface EngineSurface {
   farEnd(): FarEndScript | undefined;
   /** Adds an entry to the engine's event log. */
   record(entry: WcsLogInput): void;
+  /** The engine's fault injector (faults.ts), for the control API's `fault` action. */
+  faults(): WcsFaults | undefined;
 }
 
 export function engineSurface(ctx: EngineContext, dropSession: (id: string, reason: string) => Promise<void>): EngineSurface {
@@ -47,5 +50,6 @@ export function engineSurface(ctx: EngineContext, dropSession: (id: string, reas
     dropSession,
     farEnd: () => ctx.userOptions.farEnd,
     record: (e) => void ctx.record(e),
+    faults: () => ctx.faults,
   };
 }

@@ -14,6 +14,7 @@ import {
   type SessionSummary,
   type SipMessageRequest,
 } from './types';
+import type { FaultResult, FaultSpec } from '../faults';
 
 export interface WcsMockClientOptions {
   /** The REST API's Basic credentials, when the server was started with them. */
@@ -102,6 +103,14 @@ export class WcsMockClient {
   /** Closes a session from the server side; its streams end and the disconnect hooks follow. */
   dropSession(req: DropSessionRequest): Promise<AffectedAnswer> {
     return this.control('drop-session', req) as Promise<AffectedAnswer>;
+  }
+
+  /**
+   * Any fault on demand, as data (see docs/wcs-media.md): `{fault: 'breakNextAnswer', kind: 'play'}`,
+   * `{fault: 'streamEvent', stream: 'cam1', type: 'notEnoughBandwidth'}`, `{fault: 'silence', session: id}`, ...
+   */
+  fault(spec: FaultSpec): Promise<FaultResult> {
+    return this.control('fault', spec) as Promise<FaultResult>;
   }
 
   /** Every session the mock has, with its streams and calls (server-side ids). */

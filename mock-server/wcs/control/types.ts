@@ -91,5 +91,5 @@ export interface SessionSummary {
 }
 
 /** Every control action: `POST /wcs-mock/<action>` with a JSON body (`sessions` also answers GET). */
-export const CONTROL_ACTIONS = ['incoming-call', 'far-end', 'message', 'fail-stream', 'drop-session', 'sessions'] as const;
+export const CONTROL_ACTIONS = ['incoming-call', 'far-end', 'message', 'fail-stream', 'drop-session', 'fault', 'sessions'] as const;
 export type ControlAction = (typeof CONTROL_ACTIONS)[number];

@@ -133,6 +133,21 @@ const dropSession: Action = async (ctx, body) => {
   return { status: 200, json: { affected: [id] }, info: `session ${id} dropped` };
 };
 
+/** Any fault of faults.ts as data (FaultSpecSchema): the same levers a test has in-process, from another process. */
+const fault: Action = async (ctx, body) => {
+  const faults = ctx.surface.faults();
+  if (!faults) return { status: 501, json: { error: 'this engine has no fault injector' }, info: 'no faults' };
+  try {
+    const r = await faults.apply(body);
+    return { status: 200, json: r, info: `${r.fault}: ${r.affected.length === 0 ? 'armed' : r.affected.join(', ')}` };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    // A spec that does not parse is the caller's mistake; a selector that matches nothing is a 404.
+    if (err instanceof TypeError) throw new BadRequest(message);
+    return notFound(message);
+  }
+};
+
 const sessions: Action = async (ctx) => {
   const out: SessionSummary[] = [...ctx.surface.sessions()].map((s) => {
     const i = s.info();
@@ -147,5 +162,6 @@ export const CONTROL_ROUTES: Readonly<Record<string, { run: Action; get?: boolea
   message: { run: sipMessage },
   'fail-stream': { run: failStream },
   'drop-session': { run: dropSession },
+  fault: { run: fault },
   sessions: { run: sessions, get: true },
 };

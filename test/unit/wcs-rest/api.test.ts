@@ -288,4 +288,23 @@ describe('control API (in-process)', () => {
     assert.equal((await t.api.call('/wcs-mock/bogus')).status, 404);
     assert.equal((await t.api.call('/wcs-mock/fail-stream', {})).status, 400);
   });
+
+  it('fault applies any fault of the media faults from another process: a stream event reaches the client; a bad spec is 400, no such stream 404', async () => {
+    const t = setup();
+    api = t.api;
+    const c = await connected(t.engine);
+    const pub = await c.publish('cam1');
+    const event = frameAfter(c, 'notifyStreamEvent');
+    const r = await t.api.call('/wcs-mock/fault', { fault: 'streamEvent', stream: 'cam1', type: 'resize' });
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json, { fault: 'streamEvent', affected: [pub.id] });
+    assert.equal(((await event).data[0] as Row).type, 'resize');
+    const armed = await t.api.call('/wcs-mock/fault', { fault: 'breakNextAnswer', kind: 'play' });
+    assert.deepEqual(armed.json, { fault: 'breakNextAnswer', affected: [] });
+    const bad = await t.api.call('/wcs-mock/fault', { fault: 'meltdown' });
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /invalid fault/);
+    assert.equal((await t.api.call('/wcs-mock/fault', { fault: 'failStream', stream: 'nobody' })).status, 404);
+  });
 });
+
