@@ -172,15 +172,17 @@ function statusColor(status: string | undefined): string | undefined {
 }
 
 export function presentSession(n: SessionNode): ItemPresentation {
-  const label = [n.appKey ?? 'session', n.client].filter(Boolean).join(' · ');
+  const label = [n.appKey ?? 'session', n.login, n.client].filter(Boolean).join(' · ');
+  const rooms = n.rooms && n.rooms.length > 0 ? `in ${n.rooms.join(', ')}` : undefined;
   return {
     id: n.id,
     label,
-    description: [n.status, counts(n)].filter(Boolean).join(' · '),
+    description: [n.status, rooms, counts(n)].filter(Boolean).join(' · '),
     iconId: 'plug',
     colorId: statusColor(n.status),
     contextValue: `${CONTEXT_PREFIX}session${n.pending > 0 ? '+pending' : ''}`,
     tooltip: [`**Session** \`${n.sessionId.replace(/`/g, "'")}\``, '', `App key: ${escapeMarkdown(n.appKey ?? '?')}`,
+      ...(n.login ? [`Login: ${escapeMarkdown(n.login)}`] : []), ...(n.rooms?.length ? [`Rooms: ${escapeMarkdown(n.rooms.join(', '))}`] : []),
       `Client: ${escapeMarkdown(n.client ?? '?')}`, `Status: ${escapeMarkdown(n.status ?? 'unknown')}`].join('\n\n'),
     collapsible: 'collapsed',
   };

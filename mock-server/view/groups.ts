@@ -7,6 +7,7 @@ import {
 } from '../protocol';
 import type { Exchange } from '../hooks';
 import { recordOr, str } from '../util';
+import { roomFacts } from './labels';
 import type { Entry } from './entries';
 import type { CallNode, ContainerNode, ModelNode, SessionNode, StreamNode } from './nodes';
 import { Seq } from './seq';
@@ -166,6 +167,18 @@ export class Groups {
     const appKey = str(body.appKey);
     if (appKey && s.appKey !== appKey) {
       s.appKey = appKey;
+      this.marks.node(s);
+    }
+    const room = roomFacts(body);
+    if (room.login && s.login !== room.login) {
+      s.login = room.login;
+      this.marks.node(s);
+    }
+    // A join counts while its hook is held or once echoed; a declined join (restOnError FAIL) never happened.
+    if (room.room && (room.command === 'join' || room.command === 'leave')) {
+      const rooms = (s.rooms ?? []).filter((r) => r !== room.room);
+      const declined = ex.answer !== undefined && ex.answer.status !== 200;
+      s.rooms = room.command === 'join' && !declined ? [...rooms, room.room] : rooms;
       this.marks.node(s);
     }
     const status = str(body.status);

@@ -89,15 +89,49 @@ export function bodyFields(ex: Exchange): Record<string, unknown> {
   return recordOr(ex.body);
 }
 
+/** WCS's built-in room application, the Room API's default appKey. */
+const ROOM_APP = 'roomApp';
+
+/** What a hook says about roomApp (docs/wcs-rooms.md). */
+export interface RoomFacts {
+  /** The participant's name: `custom.login` of the connection, as the Room API sends it. */
+  readonly login?: string;
+  /** A room command sent with sendData (`join`, `leave`, `sendMessage`) and the room it names. */
+  readonly command?: string;
+  readonly room?: string;
+}
+
+/**
+ * The Room API adds no hooks of its own: a participant's login rides in `custom.login` of every hook of its
+ * session, and a room command is an OnDataEvent whose payload is `{command, options}` (inferred from the SDK,
+ * as the WCS mock's roomApp is).
+ */
+export function roomFacts(body: Record<string, unknown>): RoomFacts {
+  const custom = recordOr(body.custom);
+  const payload = recordOr(body.payload);
+  const options = recordOr(payload.options);
+  const command = str(payload.command);
+  const isRoomCommand = command === 'join' || command === 'leave' || command === 'sendMessage';
+  // Other apps put what they like in `custom`; a login means a participant only in roomApp or a room command.
+  const inRooms = isRoomCommand || body.appKey === ROOM_APP;
+  return {
+    login: inRooms ? str(custom.login) : undefined,
+    command: isRoomCommand ? command : undefined,
+    room: isRoomCommand ? (str(options.name) ?? str(recordOr(options.roomConfig).name)) : undefined,
+  };
+}
+
 /**
  * The fields that tell one hook of a method from another, as the tree shows them: status, caller→callee,
- * from→to, stream name, info.
+ * from→to, stream name, a room command and its room, info.
  */
 export function keyFields(ex: Exchange): string {
   const b = bodyFields(ex);
   const parts: string[] = [];
   const status = str(b.status);
   if (status) parts.push(status);
+  const room = roomFacts(b);
+  if (room.command) parts.push(`${room.command} ${room.room ?? '?'}`);
   const caller = str(b.caller);
   const callee = str(b.callee);
   if (caller || callee) parts.push(`${caller ?? '?'}→${callee ?? '?'}`);
@@ -127,5 +161,9 @@ export function keyFieldsWithIds(ex: Exchange): string {
     const v = str(b[f]);
     if (v) parts.push(`${f} ${v}`);
   }
+  // A terminal has no session row to carry the participant's name, so every room hook names it.
+  const room = roomFacts(b);
+  if (room.login) parts.push(`login ${room.login}`);
+  if (room.command) parts.push(`${room.command} ${room.room ?? '?'}`);
   return parts.join(' · ');
 }

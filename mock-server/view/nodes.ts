@@ -20,6 +20,10 @@ export interface SessionNode {
   readonly id: string;
   readonly sessionId: string;
   readonly appKey?: string;
+  /** A roomApp participant's name (`custom.login`). */
+  readonly login?: string;
+  /** Rooms the participant joined and has not left, as its OnDataEvent hooks say. */
+  readonly rooms?: readonly string[];
   /** The client's address as WCS wrote it into the session id (`ip:port`). */
   readonly client?: string;
   /** Latest known state: a ConnectionStatusEvent status, `PENDING` while connect is held, `REFUSED` after a non-200. */

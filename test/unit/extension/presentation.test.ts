@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { explainDecline, sampleBody } from '../../../mock-server/protocol';
-import { HookView, answerLabel, answeredBy, keyFields, timeLeft, type ExchangeNode, type ModelNode } from '../../../mock-server/view';
+import { HookView, answerLabel, answeredBy, keyFields, keyFieldsWithIds, timeLeft, type ExchangeNode, type ModelNode } from '../../../mock-server/view';
 import { escapeMarkdown, exchangeContextValue, exchangeTooltip, present } from '../../../extension/tree/presentation';
 import { answered, exchange } from '../view/exchanges';
 
@@ -122,6 +122,26 @@ describe('tree presentation', () => {
   });
 
   describe('groups', () => {
+    it('names a roomApp participant and its rooms on the session row, and each room command on its hook (tree and terminal)', () => {
+      const m = new HookView();
+      const connect = sampleBody('connect') as Record<string, unknown>;
+      const sessionId = connect.sessionId;
+      const data = (command: string, name: string) => ({ ...(sampleBody('OnDataEvent') as Record<string, unknown>), sessionId, appKey: 'roomApp', custom: { login: 'alice' }, payload: { command, options: { name } } });
+      m.ingest(answered(exchange('connect', { ...connect, appKey: 'roomApp', custom: { login: 'alice' } })));
+      m.ingest(answered(exchange('OnDataEvent', data('join', 'room1'))));
+      m.ingest(answered(exchange('OnDataEvent', data('join', 'lobby')), 'forbid'));
+      const session = () => m.roots().find((n) => n.kind === 'session')!;
+      const s = present(session(), { now: 0 });
+      assert.match(s.label, /^roomApp · alice · /);
+      assert.match(s.description ?? '', /in room1 ·/, 'a declined join is not a room the participant is in');
+      assert.match(String(s.tooltip), /Login: alice/);
+      const leave = exchange('OnDataEvent', data('leave', 'room1'));
+      m.ingest(answered(leave));
+      assert.doesNotMatch(present(session(), { now: 0 }).description ?? '', /in room1/);
+      assert.equal(keyFields(leave), 'leave room1');
+      assert.match(keyFieldsWithIds(leave), /login alice · leave room1$/);
+    });
+
     it('labels sessions with app key, client and status, calls with caller → callee, streams with their name', () => {
       const m = new HookView();
       m.ingest(answered(exchange('connect')));
