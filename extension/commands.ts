@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { POLICIES, type AnswerSpec, type Exchange, type Policy, type RuleAnswer } from '../mock-server/hooks';
 import { toCurl, toHttpFile } from '../mock-server/hooks';
-import { answerLabel, answeredBy, type ExchangeNode, type ModelNode, type HookView } from '../mock-server/view';
+import { answerLabel, answeredBy, counted, type ExchangeNode, type ModelNode, type HookView } from '../mock-server/view';
 import { ANY_HOOK_TYPES, type AnyHookType } from '../mock-server/protocol';
 import { POLICY_LABELS, SECTION, type Settings } from './config';
 import { AnswerFileSystem, ExchangeDocuments } from './documents';
@@ -14,6 +14,7 @@ import type { RulesFileManager } from './rulesFile';
 import { openAt } from './rulesFile';
 import type { ServerController } from './serverController';
 import { generateStubCommand } from './stubCommand';
+import { hookTypesArg, textArg, uriArg } from './commandArgs';
 import { RulesError } from '../mock-server/hooks';
 
 export interface CommandDeps {
@@ -159,10 +160,12 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       const r = typeof selectionOrReason === 'string' ? selectionOrReason : await askReason();
       return !!r && ts.map((t) => send(t, { status: 403, reason: r })).every(Boolean);
     },
-    'wcsHookMock.answerWithStatus': async (arg?: unknown, status?: number, reason?: string) => {
+    // From an item's menu the second argument is the selection, not a status.
+    'wcsHookMock.answerWithStatus': async (arg?: unknown, status?: unknown, reasonArg?: unknown) => {
       const t = await target(arg, true);
       if (!t) return false;
-      let code = status;
+      let code = typeof status === 'number' ? status : undefined;
+      let reason = textArg(reasonArg);
       if (code === undefined) {
         const input = await vscode.window.showInputBox({
           title: `Answer ${t.ex.method} #${t.ex.id} with status`,
@@ -231,7 +234,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       if (!server) return 0;
       let n = 0;
       for (const ex of server.pending()) if (server.answer(ex.id, 'echo')) n++;
-      log.info(`answered ${n} held hook(s) with 200 echo`);
+      log.info(`answered ${counted(n, 'held hook')} with 200 echo`);
       return n;
     },
     'wcsHookMock.setPolicy': async (policy?: Policy) => {
@@ -311,7 +314,9 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
         return undefined;
       }
     },
-    'wcsHookMock.exportJournal': async (to?: vscode.Uri) => {
+    // From view/title VS Code passes nothing; from an item's menu, the item: only a Uri names the file.
+    'wcsHookMock.exportJournal': async (arg?: unknown) => {
+      const to = uriArg<vscode.Uri>(arg);
       const exchanges = model.history();
       const uri = to ?? (await vscode.window.showSaveDialog({
         defaultUri: defaultUri(`wcs-hooks-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`),
@@ -319,15 +324,15 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       }));
       if (!uri) return undefined;
       await writeText(uri, exchanges.map((ex) => JSON.stringify(ex)).join('\n') + (exchanges.length ? '\n' : ''));
-      if (!to) void vscode.window.showInformationMessage(`Exported ${exchanges.length} exchange(s) to ${vscode.workspace.asRelativePath(uri)}.`);
+      if (!to) void vscode.window.showInformationMessage(`Exported ${counted(exchanges.length, 'exchange')} to ${vscode.workspace.asRelativePath(uri)}.`);
       return { uri, count: exchanges.length };
     },
-    'wcsHookMock.generateStub': (arg?: unknown) => generateStubCommand({ model, log }, arg),
+    'wcsHookMock.generateStub': (arg?: unknown, selection?: unknown) => generateStubCommand({ model, log }, arg, selection),
     'wcsHookMock.toggleTimeline': () => model.setMode(model.mode === 'timeline' ? 'tree' : 'timeline'),
     'wcsHookMock.showAsTree': () => model.setMode('tree'),
     'wcsHookMock.filterHeld': () => model.setFilter({ ...model.filter, heldOnly: !model.filter.heldOnly }),
-    'wcsHookMock.filterType': async (types?: AnyHookType[]) => {
-      let chosen = types;
+    'wcsHookMock.filterType': async (arg?: unknown) => {
+      let chosen = hookTypesArg(arg);
       if (!chosen) {
         const current = model.filter.types ?? [];
         const picks = await vscode.window.showQuickPick(
@@ -339,8 +344,8 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       }
       model.setFilter({ ...model.filter, types: chosen });
     },
-    'wcsHookMock.filterText': async (text?: string) => {
-      const t = text ?? (await vscode.window.showInputBox({
+    'wcsHookMock.filterText': async (arg?: unknown) => {
+      const t = textArg(arg) ?? (await vscode.window.showInputBox({
         title: 'Show hooks containing', prompt: 'Method, app, ids, field values or body text (empty: all)', value: model.filter.text ?? '',
       }));
       if (t === undefined) return;

@@ -80,7 +80,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
     } catch (err) {
       return (err as Error).message;
     }
-    log.info(`#${ex.id} ${ex.method} answered 200 with an edited body (model key ${key})`);
+    log.info(`#${ex.id} ${ex.method} answered 200 with an edited body`);
     return undefined;
   };
   const answerFs = new AnswerFileSystem(model, sendEdited);

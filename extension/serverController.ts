@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { createHookServer, type HookServer } from '../mock-server/hooks';
 import type { RulesFile } from '../mock-server/hooks';
 import type { Policy } from '../mock-server/hooks';
-import type { HookView } from '../mock-server/view';
+import { counted, type HookView } from '../mock-server/view';
 import type { Disposable as CoreDisposable } from '../mock-server/util';
 import { POLICY_LABELS, isLoopback, serverOptions, type Settings } from './config';
 import type { RulesFileManager } from './rulesFile';
@@ -161,7 +161,7 @@ export class ServerController implements vscode.Disposable {
       const addr = await server.listen();
       this.current = server;
       this.attachment = attachment;
-      this.log.info(`listening on ${addr.url} (policy ${POLICY_LABELS[server.policy]}, hold timeout ${settings.holdTimeoutSeconds} s, fallback ${settings.fallback}, ${this.rulesInForce ? `${this.rulesInForce.rules.length} rule(s)` : 'no rules'})`);
+      this.log.info(`listening on ${addr.url} (policy ${POLICY_LABELS[server.policy]}, hold timeout ${settings.holdTimeoutSeconds} s, fallback ${settings.fallback}, ${this.rulesInForce ? counted(this.rulesInForce.rules.length, 'rule') : 'no rules'})`);
       this.setState({ kind: 'running', url: addr.url, host: addr.host, port: addr.port });
       if (!isLoopback(settings.host)) this.warnExposed(settings.host, addr.url);
       return true;
@@ -186,7 +186,7 @@ export class ServerController implements vscode.Disposable {
     this.attachment = undefined;
     this.current = undefined;
     server.removeAllListeners();
-    this.log.info(`stopped${held > 0 ? `; ${held} held hook(s) answered with the fallback` : ''}`);
+    this.log.info(`stopped${held > 0 ? `; ${counted(held, 'held hook')} answered with the fallback` : ''}`);
     this.setState({ kind: 'stopped' });
   }
 

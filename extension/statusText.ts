@@ -1,4 +1,5 @@
 /** What the status bar item shows for a server state. No `vscode` import: unit-tested in plain mocha. */
+import { counted } from '../mock-server/view';
 import { POLICY_LABELS, isLoopback, type Settings } from './config';
 
 export type ServerState =
@@ -27,8 +28,8 @@ export function statusText(
         text: `$(radio-tower) WCS :${state.port}${held > 0 ? ` $(bell-dot) ${held} held` : ''}`,
         tooltip: [
           `WCS hook server on ${state.url}${exposed ? ' (reachable from the network!)' : ''}`,
-          `Policy: ${POLICY_LABELS[settings.policy]}; ${ruleCount === undefined ? 'no rules file' : `${ruleCount} rule(s)`}`,
-          held > 0 ? `${held} hook(s) waiting for your answer` : 'No hook is waiting',
+          `Policy: ${POLICY_LABELS[settings.policy]}; ${ruleCount === undefined ? 'no rules file' : counted(ruleCount, 'rule')}`,
+          held > 0 ? `${counted(held, 'hook')} waiting for your answer` : 'No hook is waiting',
           'Click to show the hooks',
         ].join('\n'),
         background: exposed ? 'warning' : undefined,

@@ -6,8 +6,8 @@ import * as vscode from 'vscode';
 import { generateStub, STUB_TARGETS, type GeneratedStub, type StubTarget } from '../mock-server/codegen';
 import { isBlockable, METHOD_NAMES, type RestClientConfig } from '../mock-server/protocol';
 import type { Exchange } from '../mock-server/hooks';
-import type { ModelNode, HookView } from '../mock-server/view';
-import { decisionsFromExchanges, methodsSeen } from './stubDecisions';
+import type { HookView } from '../mock-server/view';
+import { decisionsFromExchanges, exchangesForStub, methodsSeen } from './stubDecisions';
 
 /** Non-interactive use (tests, keybindings): everything given, nothing asked. */
 export interface StubRequest {
@@ -22,10 +22,6 @@ export interface StubRequest {
 export interface StubResult {
   readonly stub: GeneratedStub;
   readonly written?: vscode.Uri[];
-}
-
-function isNode(v: unknown): v is ModelNode {
-  return typeof v === 'object' && v !== null && typeof (v as ModelNode).kind === 'string' && typeof (v as ModelNode).id === 'string';
 }
 
 function isRequest(v: unknown): v is StubRequest {
@@ -51,9 +47,9 @@ function connectConfigFor(methods: readonly string[]): RestClientConfig {
 export async function generateStubCommand(
   d: { model: HookView; log: vscode.LogOutputChannel },
   arg?: unknown,
+  selection?: unknown,
 ): Promise<StubResult | undefined> {
-  // From a tree node: its exchanges; from the view title or palette: everything the view holds.
-  const exchanges = isNode(arg) ? d.model.exchangesUnder(arg) : d.model.all();
+  const exchanges = exchangesForStub(d.model, arg, selection);
   const seen = methodsSeen(exchanges);
   const request = isRequest(arg) ? arg : await ask(seen);
   if (!request) return undefined;

@@ -6,6 +6,7 @@
 import { CallSchema, MessageSchema, StreamSchema, lookupMethod } from '../mock-server/protocol';
 import type { AnswerSpec, Exchange } from '../mock-server/hooks';
 import type { StubDecision } from '../mock-server/codegen';
+import type { ModelNode } from '../mock-server/view';
 
 type Scalar = string | number | boolean | null;
 
@@ -64,4 +65,23 @@ export function decisionsFromExchanges(exchanges: Iterable<Exchange>): StubDecis
     byKey.set(key, { method: ex.method, ...(when ? { when } : {}), answer: a.spec });
   }
   return [...byKey.values()];
+}
+
+/**
+ * The exchanges a stub is generated from: from an item menu VS Code passes the clicked node and the
+ * selection, so every selected node counts (each exchange once: a held copy and its tree node are the
+ * same one); from the view title or the palette (no node), everything the view holds.
+ */
+export function exchangesForStub(
+  view: { exchangesUnder(node: ModelNode): Exchange[]; all(): Exchange[] },
+  arg: unknown,
+  selection: unknown,
+): Exchange[] {
+  const isNode = (v: unknown): v is ModelNode =>
+    typeof v === 'object' && v !== null && typeof (v as ModelNode).kind === 'string' && typeof (v as ModelNode).id === 'string';
+  const nodes = Array.isArray(selection) && selection.some(isNode) ? selection.filter(isNode) : isNode(arg) ? [arg] : [];
+  if (nodes.length === 0) return view.all();
+  const out = new Set<Exchange>();
+  for (const n of nodes) for (const ex of view.exchangesUnder(n)) out.add(ex);
+  return [...out].sort((a, b) => a.receivedAt - b.receivedAt);
 }

@@ -63,11 +63,12 @@ function exchangeIcon(ex: Exchange): { iconId: string; colorId?: string } {
 
 function exchangeDescription(ex: Exchange, ctx: PresentationContext): string {
   const parts: string[] = [];
+  // The countdown comes first: a narrow sidebar cuts the end of the description off.
+  if (ex.state === 'pending') parts.push(`held${timeLeft(ex, ctx.now) ? ` · ${timeLeft(ex, ctx.now)}` : ''}`);
   if (ctx.timeline) parts.push((ctx.formatTime ?? clock)(ex.receivedAt));
   const keys = keyFields(ex);
   if (keys) parts.push(keys);
-  if (ex.state === 'pending') parts.push(`held${timeLeft(ex, ctx.now) ? ` · ${timeLeft(ex, ctx.now)}` : ''}`);
-  else if (ex.state === 'aborted') parts.push('client went away');
+  if (ex.state === 'aborted') parts.push('client went away');
   else if (ex.answer) parts.push(`${answerLabel(ex.answer)} (${answeredBy(ex.answer)})`);
   if (ex.error !== undefined) parts.push('bad body');
   else if (ex.issues.length > 0) parts.push(`${ex.issues.length} issue${ex.issues.length > 1 ? 's' : ''}`);
@@ -117,7 +118,8 @@ export function exchangeTooltip(ex: Exchange, now: number): string {
   }
   lines.push('---');
   lines.push(`- **200 (echo):** ${whatEchoDoes(ex.method)}`);
-  lines.push(`- **403:** ${escapeMarkdown(explainDecline(ex.method))}`);
+  // explainDecline opens with "403 here:" for other readers; the bullet already names the answer.
+  lines.push(`- **403:** ${escapeMarkdown(explainDecline(ex.method).replace(/^403 here: /, ''))}`);
   lines.push('- **403 with reason:** the same, and WCS passes the reason on to the client.');
   if (ex.error !== undefined || ex.issues.length > 0) {
     lines.push('');
@@ -187,7 +189,9 @@ export function presentSession(n: SessionNode): ItemPresentation {
 }
 
 export function presentCall(n: CallNode): ItemPresentation {
-  const label = n.caller || n.callee ? `${n.caller ?? '?'} → ${n.callee ?? '?'}` : `call ${n.callId}`;
+  // A hook may carry one party only: say which rather than show a bare "?".
+  const label = n.caller && n.callee ? `${n.caller} → ${n.callee}`
+    : n.callee ? `call to ${n.callee}` : n.caller ? `call from ${n.caller}` : `call ${n.callId}`;
   return {
     id: n.id,
     label,

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { ModelNode, HookView } from '../../mock-server/view';
 import { present, type ItemPresentation } from './presentation';
+import { CountdownTracker } from './countdown';
 
 const COLLAPSIBLE: Record<ItemPresentation['collapsible'], vscode.TreeItemCollapsibleState> = {
   none: vscode.TreeItemCollapsibleState.None,
@@ -17,6 +18,7 @@ export class HooksTreeProvider implements vscode.TreeDataProvider<ModelNode>, vs
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: { dispose(): void };
   private ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly countdown = new CountdownTracker();
 
   constructor(
     private readonly model: HookView,
@@ -33,6 +35,7 @@ export class HooksTreeProvider implements vscode.TreeDataProvider<ModelNode>, vs
     const item = new vscode.TreeItem(p.label, COLLAPSIBLE[p.collapsible]);
     item.id = p.id;
     item.description = p.description;
+    if (node.kind === 'exchange' && node.exchange.state === 'pending') this.countdown.rendered(node.id, p.description);
     item.iconPath = new vscode.ThemeIcon(p.iconId, p.colorId ? new vscode.ThemeColor(p.colorId) : undefined);
     item.contextValue = p.contextValue;
     if (p.tooltip) item.tooltip = new vscode.MarkdownString(p.tooltip);
@@ -70,20 +73,25 @@ export class HooksTreeProvider implements vscode.TreeDataProvider<ModelNode>, vs
     } else if (!held && this.ticker) {
       clearInterval(this.ticker);
       this.ticker = undefined;
+      this.countdown.clear();
     }
   }
 
   private tick(): void {
     const waiting = this.model.roots().find((n) => n.kind === 'waiting');
     if (!waiting) return this.updateTicker();
-    const nodes: ModelNode[] = [];
+    const ctx = { now: this.now(), timeline: this.model.mode === 'timeline' };
+    const candidates: { id: string; node: ModelNode; description: string | undefined }[] = [];
+    const add = (n: ModelNode) => candidates.push({ id: n.id, node: n, description: present(n, ctx).description });
     for (const copy of this.model.children(waiting)) {
-      nodes.push(copy);
+      add(copy);
       if (copy.kind === 'exchange') {
         const own = this.model.nodeOf(this.model.keyOf(copy));
-        if (own) nodes.push(own);
+        if (own) add(own);
       }
     }
-    if (nodes.length > 0) this.changed.fire(nodes);
+    // Only rows whose shown text changes: a repaint closes the row's tooltip.
+    const due = this.countdown.due(candidates);
+    if (due.length > 0) this.changed.fire(due);
   }
 }

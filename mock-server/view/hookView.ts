@@ -253,9 +253,15 @@ export class HookView extends TypedEmitter<HookViewEvents> implements Disposable
     return this.order.toArray().map((e) => e.exchange);
   }
 
-  /** What an export writes: the attached server's whole journal (a cleared view included), else all(). */
+  /**
+   * What an export writes: what the tree shows from earlier server runs (a restart after a settings change
+   * keeps them in the tree), then the attached server's whole journal (a cleared view included); else all().
+   */
   history(): readonly Exchange[] {
-    return this.current ? this.current.journal.all() : this.all();
+    const current = this.current;
+    if (!current) return this.all();
+    const earlier = this.order.toArray().filter((e) => e.run !== current.run).map((e) => e.exchange);
+    return [...earlier, ...current.journal.all()];
   }
 
   /** The exchanges under a node, all of them (not capped, not filtered), in arrival order. */

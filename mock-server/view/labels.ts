@@ -28,6 +28,11 @@ export function answeredBy(answer: SentAnswer, register: Register = 'person'): s
   return WHO[answer.by][register];
 }
 
+/** "1 hook", "8 hooks": a count with its noun in the right number (the nouns used here add an s). */
+export function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /** Cuts text to `max` characters, marking the cut. */
 export function clip(text: string, max = 40): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;

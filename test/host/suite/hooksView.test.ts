@@ -26,7 +26,7 @@ describe('WCS Hooks view: the server, the tree and the answers', () => {
     const node = await heldNode(api, 'OnCallEvent', ['marker', sent.marker]);
     const item = await api.tree.getTreeItem(node);
     assert.equal(item.label, 'OnCallEvent');
-    assert.match(String(item.description), /1001→1002 · held · \d+ s left/);
+    assert.match(String(item.description), /^held · \d+ s left · .*1001→1002/, 'the countdown first');
     assert.match(String(item.contextValue), /^wcsHook:exchange\+pending\+blockable/);
     assert.equal(item.command?.command, 'wcsHookMock.openExchange', 'a click opens, never answers');
     await until(() => /\$\(bell-dot\) \d+ held/.test(api.statusBar().text), 'the status bar to count the held hook');
@@ -181,5 +181,33 @@ describe('WCS Hooks view: the server, the tree and the answers', () => {
       await vscode.commands.executeCommand('wcsHookMock.showAsTree');
     }
     assert.ok((await treeChildren(api)).some((n) => n.kind === 'session'));
+  });
+
+  it('runs the filter and export commands from the view menus, which pass the tree item or nothing', async () => {
+    const sent = body('OnCallEvent');
+    const answer = postHook(url, 'OnCallEvent', sent);
+    const node = await heldNode(api, 'OnCallEvent', ['marker', sent.marker]);
+    /** Runs a command that prompts, closes its prompt as a user pressing Escape would, and returns its result. */
+    async function dismissed(command: string, ...args: unknown[]): Promise<unknown> {
+      let settled = false;
+      const run = Promise.resolve(vscode.commands.executeCommand(command, ...args)).finally(() => { settled = true; });
+      await until(async () => {
+        if (!settled) await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+        return settled;
+      }, `${command} to finish once its prompt is closed`);
+      return run;
+    }
+    try {
+      for (const args of [[], [node], [node, [node]]]) {
+        await dismissed('wcsHookMock.filterText', ...args);
+        await dismissed('wcsHookMock.filterType', ...args);
+        assert.deepEqual(api.model.filter, {}, `no filter from ${args.length} argument(s)`);
+      }
+      assert.equal(await dismissed('wcsHookMock.exportJournal', node), undefined, 'the item is not a file: ask for one');
+    } finally {
+      await vscode.commands.executeCommand('wcsHookMock.clearFilter');
+      await vscode.commands.executeCommand('wcsHookMock.answerEcho', node);
+      await answer;
+    }
   });
 });

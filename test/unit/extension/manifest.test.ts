@@ -137,6 +137,21 @@ describe('extension manifest', () => {
     }
   });
 
+  it('marks the policy in force in the policy submenu, and welcome text shows no markdown it cannot render', () => {
+    const toggled = Object.fromEntries(
+      (c.commands as { command: string; toggled?: string }[]).filter((x) => x.toggled).map((x) => [x.command, x.toggled]),
+    );
+    assert.deepEqual(toggled, {
+      'wcsHookMock.policyHoldAll': 'wcsHookMock.policy == hold-all',
+      'wcsHookMock.policyHoldBlockable': 'wcsHookMock.policy == hold-blockable',
+      'wcsHookMock.policyEchoAll': 'wcsHookMock.policy == echo-all',
+    });
+    for (const w of c.viewsWelcome as { contents: string }[]) {
+      // Welcome views render links only: backticks and placeholders like <port> show literally.
+      assert.doesNotMatch(w.contents, /[`<>]/, w.contents);
+    }
+  });
+
   it('points at files that exist: snippets, schema, icons', () => {
     const langs = c.snippets.map((s: { language: string }) => s.language).sort();
     assert.deepEqual(langs, ['javascript', 'json', 'php', 'python', 'typescript']);

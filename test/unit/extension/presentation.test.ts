@@ -17,7 +17,7 @@ describe('tree presentation', () => {
       const ex = exchange('OnCallEvent', undefined, { holdDeadline: 1_000_000 + 8_200 });
       const p = present(node(ex), { now: 1_000_000 });
       assert.equal(p.label, 'OnCallEvent');
-      assert.equal(p.description, 'PENDING 1002→1001 · held · 9 s left');
+      assert.equal(p.description, 'held · 9 s left · PENDING 1002→1001', 'the countdown first, where a narrow sidebar does not cut it off');
       assert.equal(p.iconId, 'bell-dot');
       assert.equal(p.colorId, 'charts.yellow');
       assert.equal(p.contextValue, 'wcsHook:exchange+pending+blockable+type-incoming');
@@ -78,7 +78,8 @@ describe('tree presentation', () => {
       const t = exchangeTooltip(exchange('publishStream'), 0);
       assert.match(t, /\*\*publishStream\*\* · direct/);
       assert.match(t, /The client starts publishing a stream\\\./);
-      assert.ok(t.includes(escapeMarkdown(explainDecline('publishStream'))), 'the 403 line is explainDecline()');
+      assert.ok(t.includes(escapeMarkdown(explainDecline('publishStream').replace(/^403 here: /, ''))), 'the 403 line is explainDecline()');
+      assert.doesNotMatch(t, /\*\*403:\*\* 403/, 'the bullet names the answer once, not "403: 403 here"');
       assert.match(t, /restOnError = "FAIL"/);
       assert.match(t, /200 \(echo\):\*\* WCS goes ahead/);
       assert.match(exchangeTooltip(exchange('StreamStatusEvent'), 0), /200 \(echo\):\*\* Acknowledged; nothing changes/);
@@ -166,6 +167,15 @@ describe('tree presentation', () => {
       const stream = present(kids.find((n) => n.kind === 'stream')!, { now: 0 });
       assert.equal(stream.label, 'room42-alice');
       assert.equal(stream.description, 'published · PUBLISHING · 2 hooks');
+    });
+
+    it('names the one party a call hook carries instead of a bare "?"', () => {
+      const call = (over: { caller?: string; callee?: string }) => present(
+        { kind: 'call', id: 'call:s\nc1', sessionId: 's', callId: 'c1', total: 1, pending: 0, seq: 1, ...over }, { now: 0 }).label;
+      assert.equal(call({ callee: '1002' }), 'call to 1002');
+      assert.equal(call({ caller: '1001' }), 'call from 1001');
+      assert.equal(call({ caller: '1001', callee: '1002' }), '1001 → 1002');
+      assert.equal(call({}), 'call c1');
     });
 
     it('says how many hooks the cap hides', () => {

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { sampleBody } from '../../../mock-server/protocol';
 import { generateStub } from '../../../mock-server/codegen/stubs';
-import { decisionKeyField, decisionsFromExchanges, methodsSeen } from '../../../extension/stubDecisions';
+import { decisionKeyField, decisionsFromExchanges, exchangesForStub, methodsSeen } from '../../../extension/stubDecisions';
+import { HookView } from '../../../mock-server/view';
 import { answered, exchange } from '../view/exchanges';
 
 describe('stub decisions from the tree', () => {
@@ -47,5 +48,21 @@ describe('stub decisions from the tree', () => {
     const stub = generateStub({ target: 'javascript-node', methods: ['OnCallEvent'], decisions });
     const code = stub.files.find((f) => f.path === stub.entry)!.content;
     assert.match(code, /you declined OnCallEvent when callee = PPP005/);
+  });
+
+  it('takes the methods of every selected row, not only the clicked one, and everything with no row', () => {
+    const view = new HookView();
+    view.setMode('timeline');
+    view.ingest(answered(exchange('connect')));
+    view.ingest(answered(exchange('call')));
+    view.ingest(answered(exchange('publishStream')));
+    view.flush();
+    const rows = view.roots().filter((n) => n.kind === 'exchange');
+    assert.equal(rows.length, 3);
+    const methods = (arg: unknown, selection: unknown) => methodsSeen(exchangesForStub(view, arg, selection));
+    assert.deepEqual(methods(rows[1], [rows[1], rows[2]]).sort(), ['call', 'publishStream']);
+    assert.deepEqual(methods(rows[1], [rows[1]]), ['call']);
+    assert.deepEqual(methods(rows[1], undefined), ['call']);
+    assert.deepEqual(methods(undefined, undefined).sort(), ['call', 'connect', 'publishStream']);
   });
 });

@@ -109,7 +109,10 @@ describe('extension texts', () => {
       const running = { kind: 'running', url: 'http://127.0.0.1:9091', host: '127.0.0.1', port: 9091 } as const;
       assert.equal(statusText(running, 0, s, undefined).text, '$(radio-tower) WCS :9091');
       assert.equal(statusText(running, 3, s, 2).text, '$(radio-tower) WCS :9091 $(bell-dot) 3 held');
-      assert.match(statusText(running, 3, s, 2).tooltip, /2 rule\(s\)/);
+      assert.match(statusText(running, 3, s, 2).tooltip, /2 rules\n/);
+      assert.match(statusText(running, 3, s, 2).tooltip, /^3 hooks waiting/m);
+      assert.match(statusText(running, 1, s, 1).tooltip, /1 rule\n1 hook waiting/, 'no "hook(s)"');
+      assert.match(statusText(running, 8, s, 1).tooltip, /^8 hooks waiting/m);
       assert.equal(statusText(running, 0, s, undefined).background, undefined);
       assert.equal(statusText({ ...running, host: '0.0.0.0' }, 0, s, undefined).background, 'warning');
       assert.equal(statusText({ kind: 'failed', message: 'port busy' }, 0, s, undefined).background, 'error');

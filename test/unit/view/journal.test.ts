@@ -72,4 +72,24 @@ describe('hook view over a running server', () => {
     assert.equal(view.history().length, 0);
     view.dispose();
   });
+
+  it('exports what the tree shows when the server restarted: the earlier run, then the whole current journal', async () => {
+    const { server: first, url: firstUrl } = await echoServer();
+    const view = new HookView();
+    const sub = view.attach(first);
+    await post(firstUrl, '/EchoApp/connect', JSON.stringify(sampleBody('connect')));
+    await post(firstUrl, '/EchoApp/call', JSON.stringify(sampleBody('call')));
+    sub.dispose();
+    // A settings change restarts the server: the tree keeps the first run's hooks.
+    const second = await started({ rules: parseRules({ rules: [], default: 'echo' }) });
+    try {
+      view.attach(second.server);
+      await post(second.url, '/EchoApp/publishStream', JSON.stringify(sampleBody('publishStream')));
+      assert.equal(view.all().length, 3);
+      assert.deepEqual(view.history().map((e) => `${e.id} ${e.method}`), ['1 connect', '2 call', '1 publishStream']);
+    } finally {
+      await second.server.close();
+      view.dispose();
+    }
+  });
 });
