@@ -6,27 +6,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
-import { JsonSyntaxError, parseJsonLocated, pathKey, type TextPosition } from '../util';
+import { JsonSyntaxError, LocatedFieldError, formatPath, parseJsonLocated, pathKey, type TextPosition } from '../util';
 import { AppsConfigSchema, type AppsConfig, type UnknownAppMode, type WcsAppConfig } from '../wcs';
 
-export class AppsFileError extends Error {
-  constructor(
-    message: string,
-    /** Path of the bad field, e.g. `apps.roomApp.methods[2]`; '' for the file as a whole. */
-    readonly path: string,
-    readonly file?: string,
-    readonly line?: number,
-    readonly column?: number,
-  ) {
-    super(message);
-    this.name = 'AppsFileError';
-  }
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${String(p)}` : String(p);
-  return out;
+export class AppsFileError extends LocatedFieldError {
+  override readonly name = 'AppsFileError';
 }
 
 function where(file: string | undefined, pos: Pick<TextPosition, 'line' | 'column'> | undefined): string {

@@ -8,7 +8,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import * as z from 'zod';
 import { ANY_HOOK_TYPES, isBlockable, type AnyHookType } from '../protocol';
 import { RuleAnswerSchema, type RuleAnswer } from './answer';
-import { JsonSyntaxError, parseJsonLocated, pathKey } from '../util';
+import { JsonSyntaxError, LocatedFieldError, parseJsonLocated, pathKey } from '../util';
 import type { Policy } from './types';
 import { flattenIssue, formatPath } from './zodIssues';
 
@@ -46,18 +46,8 @@ export interface RulesFile {
   readonly default?: RuleAnswer;
 }
 
-export class RulesError extends Error {
-  constructor(
-    message: string,
-    /** Path of the bad field, e.g. `rules[1].answer.status`; '' for the file as a whole. */
-    readonly path: string,
-    readonly file?: string,
-    readonly line?: number,
-    readonly column?: number,
-  ) {
-    super(message);
-    this.name = 'RulesError';
-  }
+export class RulesError extends LocatedFieldError {
+  override readonly name = 'RulesError';
 }
 
 function location(file: string | undefined, line?: number, column?: number): string {

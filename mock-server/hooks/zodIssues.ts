@@ -4,15 +4,7 @@
  */
 import type { z } from 'zod';
 
-/** `rules[1].answer.status` from `['rules', 1, 'answer', 'status']`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else out += out ? `.${String(p)}` : String(p);
-  }
-  return out;
-}
+export { formatPath } from '../util';
 
 export interface FlatIssue {
   path: PropertyKey[];

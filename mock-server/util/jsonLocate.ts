@@ -199,3 +199,27 @@ export function parseJsonLocated(text: string): LocatedJson {
   }
   return { value, positions };
 }
+
+/** `rules[1].answer.status` from `['rules', 1, 'answer', 'status']`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
+  return out;
+}
+
+/** A bad field in a JSON file the user wrote (rules file, apps file), with where it is for `file:line:column`. */
+export class LocatedFieldError extends Error {
+  constructor(
+    message: string,
+    /** Path of the bad field, e.g. `rules[1].answer.status`; '' for the file as a whole. */
+    readonly path: string,
+    readonly file?: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+  }
+}
