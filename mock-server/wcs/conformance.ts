@@ -7,7 +7,7 @@
  * Bodies are the catalog's samples with a fresh envelope, plus one field no WCS build sends, to see that
  * unknown fields are echoed rather than dropped (§ "pass-through").
  */
-import { CONNECT_OVERRIDE_FIELDS, METHODS, RestClientConfigSchema, isBlockable, lookupMethod, sampleBody } from '../protocol';
+import { CONNECT_OVERRIDE_FIELDS, METHODS, WCS_REST_REQUEST_TIMEOUT_MS, RestClientConfigSchema, isBlockable, lookupMethod, sampleBody } from '../protocol';
 import { customReason, deliverHook, describeBackend, serializeHookBody, type Backend, type HookResponse } from './backend';
 import { nodeId as makeNodeId, sessionId as makeSessionId, uuid } from './ids';
 import { isRecord } from '../util';
@@ -176,7 +176,7 @@ function checkMethod(method: string, sent: Record<string, unknown>, res: HookRes
 
 /** Runs every check against `opts.backend`. Never throws for backend misbehaviour. */
 export async function checkBackend(opts: ConformanceOptions): Promise<ConformanceReport> {
-  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const timeoutMs = opts.timeoutMs ?? WCS_REST_REQUEST_TIMEOUT_MS;
   const started = Date.now();
   const envelope = { nodeId: makeNodeId('127.0.0.1'), appKey: 'defaultApp', sessionId: makeSessionId(undefined, '127.0.0.1:8080') };
   const checks: ConformanceCheck[] = [];

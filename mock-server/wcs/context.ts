@@ -4,7 +4,7 @@
  * (connection, streams, calls, data) see it through `EngineCore`; the engine facade owns one instance.
  * Browser-safe: no Node built-ins.
  */
-import { resolveMethodConfig, withoutFields } from '../protocol';
+import { WCS_REST_REQUEST_TIMEOUT_MS, resolveMethodConfig, withoutFields } from '../protocol';
 import { adHocApp, checkBackend, resolveApps, UNKNOWN_APP_MODES, type UnknownAppMode, type WcsApp, type WcsAppConfig } from './apps';
 import type { Backend } from './backend';
 import type { FarEndScript } from './farEnd';
@@ -138,7 +138,7 @@ export function resolveOptions(options: WcsEngineOptions): ResolvedOptions {
     pingIntervalMs: nonNegative('pingIntervalMs', options.pingIntervalMs, 5000),
     maxMissedPings: nonNegative('maxMissedPings', options.maxMissedPings, 10),
     streamKeepAliveMs: nonNegative('streamKeepAliveMs', options.streamKeepAliveMs, 0),
-    hookTimeoutMs: nonNegative('hookTimeoutMs', options.hookTimeoutMs, 15_000),
+    hookTimeoutMs: nonNegative('hookTimeoutMs', options.hookTimeoutMs, WCS_REST_REQUEST_TIMEOUT_MS),
     logLimit: Math.max(1, nonNegative('logLimit', options.logLimit, 10_000)),
     logMaxBytes: Math.max(1, nonNegative('logMaxBytes', options.logMaxBytes, DEFAULT_LOG_MAX_BYTES)),
     playUnpublished: oneOf('playUnpublished', options.playUnpublished, ['play', 'fail'] as const, 'play'),

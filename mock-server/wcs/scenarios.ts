@@ -4,7 +4,7 @@
  * `concurrency`). Each scenario is what an app does with the SDK; the hooks are whatever the engine
  * fires for it, so they follow the same rules as with a real browser.
  */
-import { sampleBody } from '../protocol';
+import { WCS_REST_REQUEST_TIMEOUT_MS, sampleBody } from '../protocol';
 import type { Backend } from './backend';
 import { WcsEngine, type FarEndScript, type HookResult } from './engine';
 import type { WcsLogEntry } from './log';
@@ -255,7 +255,7 @@ export async function runScenario(name: string, opts: ScenarioOptions): Promise<
   });
   // A step waits for several hooks (call: call, TRYING, RING, ESTABLISHED), each of which a developer may
   // hold in the hook server until the hook timeout; the client must not give up before the engine does.
-  const hookTimeout = opts.hookTimeoutMs ?? 15_000;
+  const hookTimeout = opts.hookTimeoutMs ?? WCS_REST_REQUEST_TIMEOUT_MS;
   const waitMs = hookTimeout === 0 ? 24 * 3600_000 : hookTimeout * 5 + 5_000;
   const failures = new Map<string, number>();
   const stops = new Map<string, number>();
