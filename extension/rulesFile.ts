@@ -50,7 +50,39 @@ export class RulesFileManager implements vscode.Disposable {
       : new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), path.posix.basename(uri.path));
     const w = vscode.workspace.createFileSystemWatcher(pattern);
     const fire = () => this.changed.fire();
-    this.watcher = vscode.Disposable.from(w, w.onDidChange(fire), w.onDidCreate(fire), w.onDidDelete(fire));
+    this.watcher = vscode.Disposable.from(w, w.onDidChange(fire), w.onDidCreate(fire), w.onDidDelete(fire), this.untilExists(uri));
+  }
+
+  /**
+   * A file watcher starts asynchronously (in code-server, on the server side), so a file created right after
+   * the setting changed can be missed, and some file systems report nothing at all. While the file does not
+   * exist, one stat a second notices it appearing; that stops once it exists or the watch is replaced.
+   */
+  private untilExists(uri: vscode.Uri): vscode.Disposable {
+    let stopped = false;
+    const timer = setInterval(() => {
+      void vscode.workspace.fs.stat(uri).then(
+        () => {
+          if (stopped) return;
+          stopped = true;
+          clearInterval(timer);
+          this.changed.fire();
+        },
+        () => undefined,
+      );
+    }, 1_000);
+    void vscode.workspace.fs.stat(uri).then(
+      () => {
+        // It already exists: the watcher covers changes from here on.
+        stopped = true;
+        clearInterval(timer);
+      },
+      () => undefined,
+    );
+    return new vscode.Disposable(() => {
+      stopped = true;
+      clearInterval(timer);
+    });
   }
 
   async read(): Promise<string | undefined> {
