@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
-import { JsonSyntaxError, LocatedFieldError, formatPath, parseJsonLocated, pathKey, type TextPosition } from '../util';
+import { LocatedFieldError, formatPath, parseJsonFile, pathKey, type TextPosition } from '../util';
 import { AppsConfigSchema, type AppsConfig, type UnknownAppMode, type WcsAppConfig } from '../wcs';
 
 export class AppsFileError extends LocatedFieldError {
@@ -45,16 +45,7 @@ export interface AppsOptions {
 
 /** Parses and validates the text of an apps file. Throws AppsFileError naming the first bad field. */
 export function parseAppsText(text: string, file?: string): AppsOptions {
-  let located;
-  try {
-    located = parseJsonLocated(text);
-  } catch (err) {
-    if (err instanceof JsonSyntaxError) {
-      const { line, column } = err.position;
-      throw new AppsFileError(`${where(file, err.position)}invalid JSON: ${err.message}`, '', file, line, column);
-    }
-    throw err;
-  }
+  const located = parseJsonFile(text, file, (line, column) => where(file, { line, column }), AppsFileError);
   const r = AppsConfigSchema.safeParse(located.value);
   if (r.success) return toOptions(r.data);
   const issue = r.error.issues[0]!;

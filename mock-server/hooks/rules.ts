@@ -8,7 +8,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import * as z from 'zod';
 import { ANY_HOOK_TYPES, isBlockable, type AnyHookType } from '../protocol';
 import { RuleAnswerSchema, type RuleAnswer } from './answer';
-import { JsonSyntaxError, LocatedFieldError, parseJsonLocated, pathKey } from '../util';
+import { LocatedFieldError, parseJsonFile, pathKey } from '../util';
 import type { Policy } from './types';
 import { flattenIssue, formatPath } from './zodIssues';
 
@@ -80,16 +80,7 @@ function parseWithPositions(
 
 /** Parses and validates the text of a rules file; syntax errors carry line and column. */
 export function parseRulesText(text: string, file?: string): RulesFile {
-  let located;
-  try {
-    located = parseJsonLocated(text);
-  } catch (err) {
-    if (err instanceof JsonSyntaxError) {
-      const { line, column } = err.position;
-      throw new RulesError(`${location(file, line, column)}invalid JSON: ${err.message}`, '', file, line, column);
-    }
-    throw err;
-  }
+  const located = parseJsonFile(text, file, (line, column) => location(file, line, column), RulesError);
   return parseWithPositions(located.value, file, located.positions);
 }
 

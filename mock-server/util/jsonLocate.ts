@@ -223,3 +223,23 @@ export class LocatedFieldError extends Error {
     super(message);
   }
 }
+
+/**
+ * Parses the text of a JSON file the user wrote, keeping positions; a syntax error becomes `make`'s error,
+ * worded `file:line:column: invalid JSON: ...` (`where` words the location the way the caller's file does).
+ */
+export function parseJsonFile<E extends LocatedFieldError>(
+  text: string,
+  file: string | undefined,
+  where: (line: number, column: number) => string,
+  make: new (message: string, path: string, file?: string, line?: number, column?: number) => E,
+): LocatedJson {
+  try {
+    return parseJsonLocated(text);
+  } catch (err) {
+    if (!(err instanceof JsonSyntaxError)) throw err;
+    const { line, column } = err.position;
+    throw new make(`${where(line, column)}invalid JSON: ${err.message}`, '', file, line, column);
+  }
+}
+
