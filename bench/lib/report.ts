@@ -46,6 +46,19 @@ interface Section {
 
 function sections(r: BenchResults): Section[] {
   const out: Section[] = [];
+  if (r.serve) {
+    const t = r.serve;
+    const cli = t.results.find((x) => x.id === 'serve');
+    out.push({
+      title: `The CLI as users run it: \`serve --port 0\`, no TTY, log read from a pipe; POST ${t.path} (${t.bodyBytes}-byte OnCallEvent), ${t.connections} keep-alive connections, medians of ${t.rounds} rounds × ${t.durationS} s, ×bare paired as below`,
+      head: THROUGHPUT_HEAD,
+      rows: throughputRows(t.results),
+      notes: [
+        ...(cli?.pairedRpsRatios ? [`serve/bare per round: ${cli.pairedRpsRatios.map((x) => x.toFixed(2)).join(', ')}`] : []),
+        ...(cli?.log ? [`log: ${cli.log.lines} exchange lines read from the pipe, last id #${cli.log.lastId} (${cli.log.lost} lost), ${cli.log.answered} responses counted by the load generator`] : []),
+      ],
+    });
+  }
   if (r.throughput) {
     const t = r.throughput;
     out.push({
