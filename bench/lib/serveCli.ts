@@ -48,7 +48,6 @@ export function lineCounter(): { push(chunk: Buffer): void; now(): LogCount; end
   };
   return {
     push(chunk) {
-      let start = 0;
       let nl = chunk.indexOf(10);
       if (nl < 0) {
         partial += chunk.toString('latin1');
@@ -57,7 +56,7 @@ export function lineCounter(): { push(chunk: Buffer): void; now(): LogCount; end
       // The first line may continue one left over from the previous chunk.
       line(partial + chunk.toString('latin1', 0, nl));
       partial = '';
-      start = nl + 1;
+      let start = nl + 1;
       let lastStart = -1;
       let lastEnd = -1;
       while ((nl = chunk.indexOf(10, start)) >= 0) {
