@@ -4,7 +4,7 @@
  * and against the bare echo server, each backend in its own process and the WCS mock in another.
  */
 import { spawn } from 'node:child_process';
-import path from 'node:path';
+import { buildServers, bundlePath } from './lib/build';
 import { contenders, HOOK_PATH } from './lib/contenders';
 import { ROOT } from './lib/proc';
 import { round } from './lib/stats';
@@ -39,9 +39,11 @@ interface ChildResult {
   stopped: string[];
 }
 
-function drive(scenario: string, url: string, sessions: number, concurrency: number): Promise<ChildResult> {
+async function drive(scenario: string, url: string, sessions: number, concurrency: number, execArgv: string[] = []): Promise<ChildResult> {
+  // From a bundle, as the CLI runs: no TypeScript loader in the measured process.
+  await buildServers();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/wcsLoadChild.ts'), scenario, url, String(sessions), String(concurrency)], {
+    const child = spawn(process.execPath, [...execArgv, bundlePath('wcsLoadChild'), scenario, url, String(sessions), String(concurrency)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });

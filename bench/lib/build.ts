@@ -10,12 +10,17 @@ import { ROOT } from './proc';
 
 export const BUILD_DIR = path.join(ROOT, '.cache/bench-build');
 const SERVERS = ['ours', 'oursView', 'bare', 'mockttp'] as const;
+/** Bench programs that are measured too (the WCS mock as a load source), bundled like the servers. */
+const PROGRAMS = ['wcsLoadChild'] as const;
 
 let built: Promise<void> | undefined;
 
 export function buildServers(): Promise<void> {
   return (built ??= build({
-    entryPoints: Object.fromEntries(SERVERS.map((s) => [s, path.join(ROOT, `bench/servers/${s}.ts`)])),
+    entryPoints: {
+      ...Object.fromEntries(SERVERS.map((s) => [s, path.join(ROOT, `bench/servers/${s}.ts`)])),
+      ...Object.fromEntries(PROGRAMS.map((s) => [s, path.join(ROOT, `bench/${s}.ts`)])),
+    },
     outdir: BUILD_DIR,
     bundle: true,
     platform: 'node',
@@ -28,7 +33,7 @@ export function buildServers(): Promise<void> {
   }).then(() => undefined));
 }
 
-export function bundlePath(server: (typeof SERVERS)[number]): string {
+export function bundlePath(server: (typeof SERVERS)[number] | (typeof PROGRAMS)[number]): string {
   return path.join(BUILD_DIR, `${server}.js`);
 }
 

@@ -6,7 +6,7 @@
  */
 import { WCS_REST_REQUEST_TIMEOUT_MS, resolveMethodConfig, withoutFields } from '../protocol';
 import { adHocApp, checkBackend, resolveApps, UNKNOWN_APP_MODES, type UnknownAppMode, type WcsApp, type WcsAppConfig } from './apps';
-import type { Backend } from './backend';
+import type { Backend, HookTransport } from './backend';
 import type { FarEndScript } from './farEnd';
 import { invokeHook } from './hookCall';
 import type { WcsLogEntry, WcsLogInput } from './log';
@@ -46,6 +46,11 @@ export interface WcsEngineOptions {
   hookTimeoutMs?: number;
   /** HTTP client for URL backends (browser or Node fetch, or a stub). */
   fetch?: typeof fetch;
+  /**
+   * How hooks are posted, winning over `fetch`. Default in Node: a keep-alive pool per backend
+   * (`pooledHookTransport`); in the browser: fetch.
+   */
+  hookTransport?: HookTransport;
   /** Log entries kept in memory (oldest dropped first); default 10000. */
   logLimit?: number;
   /** Bytes of log entries kept in memory (oldest dropped first); default 64 MiB. Long values are cut. */
