@@ -11,7 +11,7 @@ import { ROOT } from './proc';
 export const BUILD_DIR = path.join(ROOT, '.cache/bench-build');
 const SERVERS = ['ours', 'oursView', 'bare', 'mockttp'] as const;
 /** Bench programs that are measured too (the WCS mock as a load source), bundled like the servers. */
-const PROGRAMS = ['wcsLoadChild'] as const;
+const PROGRAMS = ['wcsLoadChild', 'sessions'] as const;
 
 let built: Promise<void> | undefined;
 

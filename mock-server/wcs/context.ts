@@ -314,7 +314,16 @@ export class EngineContext implements EngineCore {
 
   startKeepAlive(s: Session, st: StreamState): void {
     if (this.opts.streamKeepAliveMs <= 0) return;
-    const t = setInterval(() => void s.run(() => keepAliveOnce(this, s, st)), this.opts.streamKeepAliveMs);
+    // One keep-alive per stream in flight at most: when the backend answers slower than the period, ticks
+    // queued behind the session's other work would pile up without bound (bench/sessions.ts with thousands
+    // of streams on a loaded machine queued minutes of them). Skipping is inferred; WCS's own behaviour
+    // under a slow backend is undocumented.
+    const tick = () => {
+      if (st.keepAliveBusy) return;
+      st.keepAliveBusy = true;
+      void s.run(() => keepAliveOnce(this, s, st)).finally(() => (st.keepAliveBusy = false));
+    };
+    const t = setInterval(tick, this.opts.streamKeepAliveMs);
     (t as { unref?: () => void }).unref?.();
     st.keepAlive = t;
     s.timers.add(t);
