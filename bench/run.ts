@@ -95,6 +95,8 @@ function parseArgs(argv: string[]) {
     floodSeconds: quick ? 3 : 10,
     installPeers: !argv.includes('--no-install'),
     baseline: get('baseline'),
+    /** Sessions held open in the wcs section (0 skips that part). */
+    idleSessions: get('idle-sessions') === undefined ? undefined : Number(get('idle-sessions')),
   };
 }
 
@@ -170,6 +172,20 @@ function evaluate(r: BenchResults): Target[] {
     });
     t.push({ name: 'every request answered 200 during load', met: !ours.errors && !ours.non2xx, actual: `${ours.errors ?? 0} errors, ${ours.non2xx ?? 0} non-2xx` });
   }
+  const bareRps = (r.serve?.results ?? r.throughput?.results)?.find((x) => x.id === 'bare')?.rps;
+  const pooled = r.wcs?.results.find((x) => x.backend.startsWith('bare node:http echo') && !x.backend.includes('fetch'));
+  if (pooled?.hooksPerS !== undefined) {
+    if (bareRps) t.push({ name: 'load source ≥ 0.3× the bare echo\'s autocannon req/s in hooks/s', met: pooled.hooksPerS >= 0.3 * bareRps, actual: `${pooled.hooksPerS} hooks/s vs ${bareRps} req/s (${(pooled.hooksPerS / bareRps).toFixed(2)}×)` });
+    t.push({ name: 'load source ≥ 2,000 sessions/s (keep-alive scenario)', met: (pooled.sessionsPerS ?? 0) >= 2000, actual: `${pooled.sessionsPerS} sessions/s` });
+  }
+  const idle = r.wcs?.idle;
+  if (idle) {
+    t.push({
+      name: `${idle.sessions} concurrent simulated sessions with periodic keep-alives, heap < 32 KiB per session`,
+      met: idle.live === idle.sessions && idle.heapPerSessionBytes < 32 * 1024 && idle.keepAliveErrors === 0,
+      actual: `${idle.live} live, ${(idle.heapPerSessionBytes / 1024).toFixed(1)} KiB each (heap ${idle.heapMB.open.toFixed(0)} MB, RSS ${idle.rssMB.open.toFixed(0)} MB), ${idle.keepAliveHooks}/${idle.keepAliveDue} keep-alives answered in ${idle.windowMs / 1000} s`,
+    });
+  }
   if (r.memory) {
     const last = r.memory.points.at(-1)!;
     t.push({ name: `RSS after ${last.hooks} hooks < 150 MB`, met: last.rssMB < 150, actual: `${last.rssMB} MB` });
@@ -224,7 +240,7 @@ async function main(): Promise<void> {
       log(`  ${results.flood.hooks} hooks: ELD p99 ${results.flood.eldP99Ms.toFixed(2)} ms, max ${results.flood.eldMaxMs.toFixed(2)} ms, ${results.flood.notifications} change events`);
     });
     await attempt('wcs', async () => {
-      results.wcs = await runWcsLoad({ quick: o.quick, log });
+      results.wcs = await runWcsLoad({ quick: o.quick, log, idleSessions: o.idleSessions });
     });
     await attempt('profile', async () => {
       results.profile = await runProfile(loadgen, { body, connections: o.connections, durationS: o.quick ? 3 : 10, log });

@@ -106,7 +106,11 @@ function sections(r: BenchResults): Section[] {
       title: `WCS mock as a load source: scenario "${w.scenario}", ${w.sessions} sessions, concurrency ${w.concurrency}`,
       head: ['backend', 'sessions/s', 'hooks/s', 'hooks', 'failed sessions', 'notes'],
       rows: w.results.map((x) => (x.unavailable ? [x.backend, '–', '–', '–', '–', x.unavailable] : [x.backend, fmt(x.sessionsPerS, 1), fmt(x.hooksPerS), String(x.hooks), String(x.failed), x.note ?? ''])),
-      notes: [],
+      notes: w.idle
+        ? [
+            `${w.idle.sessions} sessions held open (each published one stream), StreamKeepAliveEvent every ${w.idle.keepAliveMs / 1000} s to the bare echo: opened in ${w.idle.openSeconds.toFixed(1)} s; heap ${w.idle.heapMB.before.toFixed(1)} → ${w.idle.heapMB.open.toFixed(1)} MB after GC (${(w.idle.heapPerSessionBytes / 1024).toFixed(1)} KiB per idle session, client stand-in and engine together), RSS ${w.idle.rssMB.open.toFixed(0)} MB; ${w.idle.keepAliveHooks} of ${w.idle.keepAliveDue} keep-alives due in ${w.idle.windowMs / 1000} s sent, ${w.idle.keepAliveErrors} errors`,
+          ]
+        : [],
     });
   }
   if (r.profile) {
