@@ -48,6 +48,17 @@ export function escapeMd(text: string): string {
   return oneLine(text, 500).replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
 }
 
+/** `:9091/EchoApp` for a loopback URL (the usual case: the hook server), the whole URL otherwise. */
+function shortUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.hostname === '127.0.0.1' || u.hostname === 'localhost') return oneLine(`:${u.port}${u.pathname}`);
+  } catch {
+    // not a URL: shown as it is
+  }
+  return oneLine(url);
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
@@ -97,9 +108,9 @@ export function presentWcs(node: WcsNode): WcsItemPresentation {
       return {
         id: 'wcs-endpoint',
         label: e.wsUrl,
-        description: `${plural(node.sessions, 'session')} · hooks → ${oneLine(e.backend)}`,
+        description: `${e.restUrl ? `REST :${new URL(e.restUrl).port} · ` : ''}hooks → ${shortUrl(e.backend)}`,
         tooltip: [
-          `**Fake WCS** on \`${e.wsUrl}\`: point the web app's \`urlServer\` here.`,
+          `**Fake WCS** on \`${e.wsUrl}\`: point the web app's \`urlServer\` here. ${plural(node.sessions, 'session')}.`,
           e.restUrl ? `REST API: \`${e.restUrl}/rest-api\` (control API: \`${e.restUrl}/wcs-mock/\`)` : 'No REST port.',
           `Hooks go to ${escapeMd(e.backend)}`,
         ].join('\n\n'),
@@ -111,16 +122,17 @@ export function presentWcs(node: WcsNode): WcsItemPresentation {
     }
     case 'session': {
       const s = node.session;
-      const who = s.sipLogin ? `${oneLine(s.sipLogin, 40)} · ` : '';
       const counts = [s.streams.length > 0 ? plural(s.streams.length, 'stream') : '', s.calls.length > 0 ? plural(s.calls.length, 'call') : ''].filter(Boolean);
+      // The SIP login is what a developer recognises; without one, the app and the client's address.
+      const label = s.sipLogin ? oneLine(s.sipLogin, 40) : `${oneLine(s.appKey, 40)}${s.remoteAddress ? ` · ${oneLine(s.remoteAddress, 60)}` : ''}`;
       return {
         id: `wcs-session:${s.sessionId}`,
-        label: `${who}${oneLine(s.appKey, 40)}${s.remoteAddress ? ` · ${oneLine(s.remoteAddress, 60)}` : ''}`,
-        description: [s.state.toUpperCase(), ...counts].join(' · '),
+        label,
+        description: [s.state.toUpperCase(), ...counts, ...(s.sipLogin ? [oneLine(s.appKey, 40)] : [])].join(' · '),
         tooltip: [
           `**Session** ${escapeMd(s.sessionId)}`,
           `App ${escapeMd(s.appKey)}${s.sipLogin ? ` · SIP login ${escapeMd(s.sipLogin)}` : ''} · ${s.state}`,
-          `Opened ${new Date(s.openedAt).toISOString().slice(11, 19)} UTC${s.origin ? ` from ${escapeMd(s.origin)}` : ''}`,
+          `Opened ${new Date(s.openedAt).toISOString().slice(11, 19)} UTC${s.remoteAddress ? ` by ${escapeMd(s.remoteAddress)}` : ''}${s.origin ? ` from a page on ${escapeMd(s.origin)}` : ''}`,
         ].join('\n\n'),
         iconId: 'plug',
         colorId: sessionColor(s.state),

@@ -131,7 +131,7 @@ describe('The fake WCS run from VS Code', () => {
     await until(async () => (await hookMethods(session.session.sessionId)).includes('StreamStatusEvent'), 'StreamStatusEvent FAILED in the hook view');
 
     // An incoming call to this session, from its context menu: OnCallEvent is held until the tree answers it.
-    const ringing = c.waitFor((f) => f.message === 'notifyIncomingCall' || f.message === 'ring', 'the incoming call');
+    const ringing = c.waitFor((f) => f.message === 'notifyIncomingCall', 'the incoming call');
     const call = (await vscode.commands.executeCommand('wcsHookMock.wcs.incomingCall', session, 'host-bob')) as { callId: string; offered: boolean };
     assert.ok(call?.offered, JSON.stringify(call));
     await ringing;

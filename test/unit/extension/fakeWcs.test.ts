@@ -60,10 +60,11 @@ describe('fake WCS in the extension: the view', () => {
     });
     const [ep, sn] = rootChildren(endpoint, [s]);
     assert.equal(presentWcs(ep!).label, 'ws://127.0.0.1:8080');
-    assert.match(presentWcs(ep!).description!, /1 session · hooks → http:\/\/127\.0\.0\.1:9091\/EchoApp/);
+    assert.equal(presentWcs(ep!).description, 'REST :8081 · hooks → :9091/EchoApp');
     const p = presentWcs(sn!);
-    assert.equal(p.label, '1001 · defaultApp · 127.0.0.1');
-    assert.equal(p.description, 'ESTABLISHED · 1 stream · 1 call');
+    assert.equal(p.label, '1001');
+    assert.equal(p.description, 'ESTABLISHED · 1 stream · 1 call · defaultApp');
+    assert.equal(presentWcs({ kind: 'session', session: session({ sipLogin: undefined }) }).label, 'defaultApp · 127.0.0.1');
     assert.equal(p.collapsible, 'expanded');
     const [st, call] = sessionChildren(s).map(presentWcs);
     assert.deepEqual([st!.label, st!.description, st!.iconId], ['cam1', 'publishing · PUBLISHING', 'device-camera-video']);
