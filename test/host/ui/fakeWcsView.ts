@@ -59,7 +59,7 @@ export async function fakeWcsFromTheView(opts: { extensionRoot: string; resultsD
     await sideBarRows(page, /publishStream/).first().waitFor({ state: 'visible', timeout: 15_000 }).catch(() => undefined);
     mkdirSync(opts.resultsDir, { recursive: true });
     const view = join(opts.resultsDir, 'fake-wcs-view.png');
-    await page.mouse.move(0, 0);
+    await page.mouse.move(800, 600);
     await page.screenshot({ path: view });
 
     step('the session row\'s context menu');
@@ -77,8 +77,10 @@ export async function fakeWcsFromTheView(opts: { extensionRoot: string; resultsD
     await input.fill('bob');
     await input.press('Enter');
     const rang = await ring.then(() => true, () => false);
-    await page.mouse.move(0, 0);
     await sideBarRows(page, /bob → /).filter({ hasText: /incoming/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    // A tooltip left over from the menu would cover the call row: move off the side bar and let it close.
+    await page.mouse.move(800, 600);
+    await page.locator('.workbench-hover, .monaco-hover').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
     const call = join(opts.resultsDir, 'fake-wcs-call.png');
     await page.screenshot({ path: call });
     return { screenshots: { view, menu, call }, rang, log };
