@@ -229,7 +229,8 @@ export class FakeWcs implements vscode.Disposable {
         if (log.logLevel === vscode.LogLevel.Trace) log.trace(terminalSafe(`fake WCS: ${formatWcsLogEntry(e)}`));
         return;
       }
-      if (e.kind === 'session' || e.kind === 'rest' || e.kind === 'warning') log.info(terminalSafe(`fake WCS: ${formatWcsLogEntry(e)}`));
+      // Levers and session changes at Info; a backend polling the REST API would flood it, so REST calls at Debug.
+      if (e.kind === 'session' || e.kind === 'warning' || (e.kind === 'rest' && e.api === 'control')) log.info(terminalSafe(`fake WCS: ${formatWcsLogEntry(e)}`));
       else if (log.logLevel !== vscode.LogLevel.Off && log.logLevel <= vscode.LogLevel.Debug) log.debug(terminalSafe(`fake WCS: ${formatWcsLogEntry(e)}`));
     });
     return [onSession, onLog];

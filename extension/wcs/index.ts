@@ -62,7 +62,6 @@ export function setupFakeWcs(d: { readonly controller: ServerController; readonl
     const n = fake.sessions().length;
     void vscode.commands.executeCommand('setContext', 'wcsHookMock.wcsRunning', s.kind === 'running');
     treeView.description = s.kind === 'running' ? `:${new URL(s.endpoint.wsUrl).port} · ${n} session${n === 1 ? '' : 's'}` : s.kind;
-    treeView.badge = undefined;
     if (s.kind === 'running') {
       item.text = `$(broadcast) fake WCS :${new URL(s.endpoint.wsUrl).port}${n > 0 ? ` · ${n}` : ''}`;
       item.tooltip = `Fake WCS on ${s.endpoint.wsUrl} (${n} session${n === 1 ? '' : 's'}); REST ${s.endpoint.restUrl ?? 'off'}; hooks to ${s.endpoint.backend}\nClick to copy the ws:// URL`;
