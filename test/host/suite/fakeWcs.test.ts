@@ -182,6 +182,14 @@ describe('The fake WCS run from VS Code', () => {
       return api.wcs.fake.state.kind === 'running';
     }, 'the fake WCS to run again on a free port (the way out the error offers)');
 
+    // The hook server restarts on another free port: the fake WCS's hooks follow it.
+    await vscode.commands.executeCommand('wcsHookMock.restartServer');
+    await until(async () => {
+      await api.whenIdle();
+      const s = api.wcs.fake.state;
+      return api.url() !== undefined && s.kind === 'running' && s.endpoint.backend === `${api.url()}/EchoApp`;
+    }, 'the fake WCS to post to the restarted hook server');
+
     await vscode.commands.executeCommand('wcsHookMock.wcs.stop');
     assert.equal(api.wcs.fake.state.kind, 'stopped');
     assert.equal(api.wcs.statusBar().visible, false);
