@@ -13,7 +13,7 @@ import { packageVsix } from '../../../scripts/vscode-host/vsix';
 import type { ScriptedClient } from '../../../mock-server/wcs/scriptedClient';
 import { wsClient } from '../../unit/wcs-rest/wsLink';
 import { waitForListener } from './http';
-import { openViewContainer, sideBarRows, waitForWorkbench } from './workbench';
+import { expandRows, openViewContainer, sideBarRows, waitForWorkbench } from './workbench';
 
 export const INCOMING_CALL_TITLE = 'Incoming call to this session…';
 
@@ -56,7 +56,9 @@ export async function fakeWcsFromTheView(opts: { extensionRoot: string; resultsD
     await client.connect({ sip: { login: 'alice-1001' } });
     await client.publish('alice-cam');
     await sideBarRows(page, /alice-cam/).filter({ hasText: /PUBLISHING/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
-    await sideBarRows(page, /publishStream/).first().waitFor({ state: 'visible', timeout: 15_000 }).catch(() => undefined);
+    // The same session's hooks in the Hooks view above, from the fake WCS through the hook server.
+    await expandRows(page, /defaultApp · 127\.0\.0\.1/);
+    await sideBarRows(page, /publishStream/).first().waitFor({ state: 'visible', timeout: 15_000 });
     mkdirSync(opts.resultsDir, { recursive: true });
     const view = join(opts.resultsDir, 'fake-wcs-view.png');
     await page.mouse.move(800, 600);
