@@ -58,8 +58,8 @@ export async function fakeWcsFromTheView(opts: { extensionRoot: string; resultsD
     await sideBarRows(page, /alice-cam/).filter({ hasText: /PUBLISHING/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
     // The same session's hooks in the Hooks view above, from the fake WCS through the hook server.
     await expandRows(page, /defaultApp · 127\.0\.0\.1/);
-    await sideBarRows(page, /alice-cam published/).first().waitFor({ state: 'visible', timeout: 15_000 });
-    await expandRows(page, /alice-cam published/);
+    await sideBarRows(page, /alice-cam\s*published/).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await expandRows(page, /alice-cam\s*published/);
     await sideBarRows(page, /publishStream/).first().waitFor({ state: 'visible', timeout: 15_000 });
     mkdirSync(opts.resultsDir, { recursive: true });
     const view = join(opts.resultsDir, 'fake-wcs-view.png');
