@@ -96,6 +96,16 @@ export function setupFakeWcs(d: { readonly controller: ServerController; readonl
     });
   };
 
+  /** A bad value falls back to its default with one warning, as the hook server's settings do. */
+  const reportProblems = () => {
+    const { problems } = read();
+    for (const p of problems) log.warn(p);
+    if (problems.length > 0) {
+      void vscode.window.showWarningMessage(`WCS Hook Mock: ${problems.join('; ')}`, 'Open Settings').then((pick) => {
+        if (pick) void vscode.commands.executeCommand('workbench.action.openSettings', SECTION);
+      });
+    }
+  };
   const autoStart = () => {
     if (settings().autoStart && !stoppedByUser && fake.state.kind === 'stopped' && controller.state.kind === 'running') void fake.start();
   };
@@ -112,9 +122,7 @@ export function setupFakeWcs(d: { readonly controller: ServerController; readonl
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (!e.affectsConfiguration(SECTION)) return;
-      const { problems } = read();
-      for (const p of problems) log.warn(p);
-      if (problems.length > 0) void vscode.window.showWarningMessage(`WCS Hook Mock: ${problems.join('; ')}`);
+      reportProblems();
       const k = fake.state.kind;
       if (WCS_RESTART_KEYS.some((key) => e.affectsConfiguration(`${SECTION}.${key}`)) && (k === 'running' || k === 'failed')) {
         log.info('fake WCS settings changed: restarting it (connected clients are closed)');
@@ -124,6 +132,7 @@ export function setupFakeWcs(d: { readonly controller: ServerController; readonl
     }),
   );
   update();
+  reportProblems();
   autoStart();
 
   return {
