@@ -11,7 +11,7 @@ import { needs } from '../support/skip';
 import { fakeWcsFromTheView } from './ui/fakeWcsView';
 
 describe('UI in code-server (Chromium): the fake WCS', function () {
-  this.timeout(180_000);
+  this.timeout(240_000);
 
   it('shows a connected client in the Fake WCS view and rings it from the session context menu', async function () {
     const missing = missingPrerequisite();

@@ -55,12 +55,12 @@ export async function fakeWcsFromTheView(opts: { extensionRoot: string; resultsD
     client = wsClient(`ws://127.0.0.1:${wsPort}`);
     await client.connect({ sip: { login: 'alice-1001' } });
     await client.publish('alice-cam');
-    await sideBarRows(page, /alice-cam/).filter({ hasText: /PUBLISHING/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await sideBarRows(page, /alice-cam/).filter({ hasText: /PUBLISHING/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
     // The same session's hooks in the Hooks view above, from the fake WCS through the hook server.
     await expandRows(page, /defaultApp · 127\.0\.0\.1/);
-    await sideBarRows(page, /alice-cam\s*published/).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await sideBarRows(page, /alice-cam\s*published/).first().waitFor({ state: 'visible', timeout: 30_000 });
     await expandRows(page, /alice-cam\s*published/);
-    await sideBarRows(page, /publishStream/).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await sideBarRows(page, /publishStream/).first().waitFor({ state: 'visible', timeout: 30_000 });
     mkdirSync(opts.resultsDir, { recursive: true });
     const view = join(opts.resultsDir, 'fake-wcs-view.png');
     await page.mouse.move(800, 600);
@@ -69,7 +69,7 @@ export async function fakeWcsFromTheView(opts: { extensionRoot: string; resultsD
     step('the session row\'s context menu');
     await sideBarRows(page, /alice-1001/).first().click({ button: 'right' });
     const entry = page.locator('.context-view .action-label', { hasText: INCOMING_CALL_TITLE }).first();
-    await entry.waitFor({ state: 'visible', timeout: 10_000 });
+    await entry.waitFor({ state: 'visible', timeout: 20_000 });
     const menu = join(opts.resultsDir, 'fake-wcs-menu.png');
     await page.screenshot({ path: menu });
     const ring = client.waitFor((f) => f.message === 'notifyIncomingCall', 'the incoming call');
@@ -77,11 +77,11 @@ export async function fakeWcsFromTheView(opts: { extensionRoot: string; resultsD
     await entry.click();
     step('answering the caller prompt');
     const input = page.locator('.quick-input-widget input').first();
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.waitFor({ state: 'visible', timeout: 20_000 });
     await input.fill('bob');
     await input.press('Enter');
     const rang = await ring.then(() => true, () => false);
-    await sideBarRows(page, /bob → /).filter({ hasText: /incoming/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await sideBarRows(page, /bob → /).filter({ hasText: /incoming/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
     // A tooltip left over from the menu would cover the call row: move off the side bar and let it close.
     await page.mouse.move(800, 600);
     await page.locator('.workbench-hover, .monaco-hover').first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => undefined);
