@@ -8,8 +8,19 @@
  * web streams, an AbortSignal each), node:http with a keep-alive Agent about 77 µs, undici's Pool 50–57 µs.
  * `dispatch` also hands over the server's reason phrase, which WCS shows the client and `request()` drops.
  */
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import type { HookTransport, TransportRequest, TransportResult } from './backend';
+
+type Undici = typeof import('undici');
+let undici: Undici | undefined;
+let loading: Promise<Undici> | undefined;
+/**
+ * undici is loaded on the first hook, not when the package is imported: loading it takes a second or more on
+ * a busy machine, which every CLI command and every `import 'wcs-hook-mock'` would otherwise pay.
+ */
+function loadUndici(): Promise<Undici> {
+  return (loading ??= import('undici').then((m) => (undici = m)));
+}
 
 /**
  * Connections kept open per backend (origin). Hooks beyond it wait for a free connection, as in a pooled
@@ -111,29 +122,32 @@ export function pooledHookTransport(opts: PooledTransportOptions = {}): PooledHo
     let pool = pools.get(origin);
     if (!pool) {
       // Our own deadline covers the whole answer (as WCS's read timeout does); undici's own timers are off.
-      pool = new Pool(origin, { connections, pipelining: 1, headersTimeout: 0, bodyTimeout: 0 });
+      pool = new undici!.Pool(origin, { connections, pipelining: 1, headersTimeout: 0, bodyTimeout: 0 });
       pools.set(origin, pool);
     }
     return pool;
   };
+  const send = (req: TransportRequest): Promise<TransportResult> =>
+    new Promise<TransportResult>((resolve) => {
+      const ex = new HookExchange(resolve);
+      let target: { origin: string; path: string };
+      let pool: Pool;
+      try {
+        target = splitUrl(req.url);
+        pool = poolFor(target.origin);
+      } catch (err) {
+        // An origin undici cannot use (not http/https): no connection to make.
+        ex.finish({ failure: 'unreachable', detail: (err as Error).message });
+        return;
+      }
+      if (req.timeoutMs > 0) ex.timer = setTimeout(() => ex.cancel('timeout'), req.timeoutMs);
+      ex.unregister = req.register?.(() => ex.cancel('aborted'));
+      pool.dispatch({ origin: target.origin, path: target.path, method: 'POST', headers: req.headers, body: req.body }, ex);
+    });
   return {
     post(req: TransportRequest): Promise<TransportResult> {
-      return new Promise<TransportResult>((resolve) => {
-        const ex = new HookExchange(resolve);
-        let target: { origin: string; path: string };
-        let pool: Pool;
-        try {
-          target = splitUrl(req.url);
-          pool = poolFor(target.origin);
-        } catch (err) {
-          // An origin undici cannot use (not http/https): no connection to make.
-          ex.finish({ failure: 'unreachable', detail: (err as Error).message });
-          return;
-        }
-        if (req.timeoutMs > 0) ex.timer = setTimeout(() => ex.cancel('timeout'), req.timeoutMs);
-        ex.unregister = req.register?.(() => ex.cancel('aborted'));
-        pool.dispatch({ origin: target.origin, path: target.path, method: 'POST', headers: req.headers, body: req.body }, ex);
-      });
+      if (!undici) return loadUndici().then(() => send(req));
+      return send(req);
     },
     stats() {
       const out: Record<string, { connected: number; running: number; pending: number }> = {};
