@@ -10,10 +10,11 @@ import { HookView, type ModelNode } from '../mock-server/view';
 import { registerCommands } from './commands';
 import { RESTART_KEYS, SECTION, readSettings, type Settings } from './config';
 import { ANSWER_SCHEME, AnswerFileSystem, EXCHANGE_SCHEME, ExchangeDocuments } from './documents';
+import { ExchangeSheetColours } from './exchangeSheetView';
 import { RulesFileManager } from './rulesFile';
 import { ServerController, type RulesStatus } from './serverController';
 import { StatusBar } from './statusBar';
-import { HooksTreeProvider } from './tree';
+import { HooksTreeProvider, openFilterBox } from './tree';
 import { POLICY_LABELS } from './config';
 
 export const VIEW_ID = 'wcsHookMock.hooks';
@@ -35,6 +36,8 @@ export interface WcsHookMockApi {
   rules(): RulesStatus;
   /** What deactivate() does: closes the server, answering every held hook with the fallback. */
   shutdown(): Promise<void>;
+  /** The Hooks view's type-to-filter box while it is open. */
+  filterBox(): vscode.InputBox | undefined;
 }
 
 let shutdown: (() => Promise<void>) | undefined;
@@ -88,6 +91,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
     exchangeDocs,
     answerFs,
     vscode.workspace.registerTextDocumentContentProvider(EXCHANGE_SCHEME, exchangeDocs),
+    new ExchangeSheetColours(exchangeDocs),
     vscode.workspace.registerFileSystemProvider(ANSWER_SCHEME, answerFs, { isCaseSensitive: true }),
   );
 
@@ -152,6 +156,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
     whenIdle: () => controller.idle(),
     rules: () => controller.rulesStatus,
     shutdown: () => controller.stop(),
+    filterBox: openFilterBox,
   };
 }
 

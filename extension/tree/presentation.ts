@@ -6,7 +6,7 @@
 import { explainDecline, isBlockable, lookupMethod, methodType } from '../../mock-server/protocol';
 import type { Exchange } from '../../mock-server/hooks';
 import {
-  answerLabel, answeredBy, clock, keyFields, timeLeft,
+  answerLabel, answeredBy, clock, formatLatency, keyFields, timeLeft,
   type CallNode, type ExchangeNode, type ModelNode, type MoreNode, type SessionNode, type StreamNode, type WaitingNode,
 } from '../../mock-server/view';
 
@@ -27,8 +27,6 @@ export interface ItemPresentation {
 export interface PresentationContext {
   /** Epoch ms, for the time left on held exchanges. */
   readonly now: number;
-  /** The flat timeline shows the arrival time in front of each exchange. */
-  readonly timeline?: boolean;
   /** Formats an epoch ms as a clock time; the default is local HH:MM:SS. */
   readonly formatTime?: (ms: number) => string;
 }
@@ -61,11 +59,16 @@ function exchangeIcon(ex: Exchange): { iconId: string; colorId?: string } {
   return { iconId: 'pass', colorId: 'testing.iconPassed' };
 }
 
+/**
+ * Countdown, arrival time, latency, key fields, answer, issues — in that order: a default-width sidebar cuts
+ * the end of a description off, so what changes while you look (the countdown) and when it came and how long
+ * it took go first, in the compact forms of view/labels ("12:00:01 · 85ms").
+ */
 function exchangeDescription(ex: Exchange, ctx: PresentationContext): string {
   const parts: string[] = [];
-  // The countdown comes first: a narrow sidebar cuts the end of the description off.
   if (ex.state === 'pending') parts.push(`held${timeLeft(ex, ctx.now) ? ` · ${timeLeft(ex, ctx.now)}` : ''}`);
-  if (ctx.timeline) parts.push((ctx.formatTime ?? clock)(ex.receivedAt));
+  parts.push((ctx.formatTime ?? clock)(ex.receivedAt));
+  if (ex.state !== 'pending' && ex.latencyMs !== undefined) parts.push(formatLatency(ex.latencyMs));
   const keys = keyFields(ex);
   if (keys) parts.push(keys);
   if (ex.state === 'aborted') parts.push('client went away');

@@ -31,7 +31,7 @@ export class HooksTreeProvider implements vscode.TreeDataProvider<ModelNode>, vs
   }
 
   getTreeItem(node: ModelNode): vscode.TreeItem {
-    const p = present(node, { now: this.now(), timeline: this.model.mode === 'timeline' });
+    const p = present(node, { now: this.now() });
     const item = new vscode.TreeItem(p.label, COLLAPSIBLE[p.collapsible]);
     item.id = p.id;
     item.description = p.description;
@@ -80,7 +80,7 @@ export class HooksTreeProvider implements vscode.TreeDataProvider<ModelNode>, vs
   private tick(): void {
     const waiting = this.model.roots().find((n) => n.kind === 'waiting');
     if (!waiting) return this.updateTicker();
-    const ctx = { now: this.now(), timeline: this.model.mode === 'timeline' };
+    const ctx = { now: this.now() };
     const candidates: { id: string; node: ModelNode; description: string | undefined }[] = [];
     const add = (n: ModelNode) => candidates.push({ id: n.id, node: n, description: present(n, ctx).description });
     for (const copy of this.model.children(waiting)) {

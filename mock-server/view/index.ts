@@ -6,3 +6,4 @@ export * from './nodes';
 export { HookView, type ExchangeSource, type HookViewEvents, type HookViewOptions } from './hookView';
 export type { JournalReader } from './entries';
 export * from './labels';
+export * from './httpSheet';

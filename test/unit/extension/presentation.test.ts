@@ -15,9 +15,9 @@ describe('tree presentation', () => {
   describe('exchanges', () => {
     it('shows a held blockable hook with its key fields, the time left and pending flags', () => {
       const ex = exchange('OnCallEvent', undefined, { holdDeadline: 1_000_000 + 8_200 });
-      const p = present(node(ex), { now: 1_000_000 });
+      const p = present(node(ex), { now: 1_000_000, formatTime: () => '12:00:01' });
       assert.equal(p.label, 'OnCallEvent');
-      assert.equal(p.description, 'held · 9 s left · PENDING 1002→1001', 'the countdown first, where a narrow sidebar does not cut it off');
+      assert.equal(p.description, 'held · 9 s left · 12:00:01 · PENDING 1002→1001', 'the countdown first, where a narrow sidebar does not cut it off');
       assert.equal(p.iconId, 'bell-dot');
       assert.equal(p.colorId, 'charts.yellow');
       assert.equal(p.contextValue, 'wcsHook:exchange+pending+blockable+type-incoming');
@@ -27,8 +27,8 @@ describe('tree presentation', () => {
 
     it('shows the answer and who gave it, and loses the pending flag once answered', () => {
       const ex = answered(exchange('call'), 'forbid', 'developer');
-      const p = present(node(ex), { now: 0 });
-      assert.equal(p.description, 'PENDING 1001→1002 · 403 (you)');
+      const p = present(node(ex), { now: 0, formatTime: () => '12:00:01' });
+      assert.equal(p.description, '12:00:01 · 5ms · PENDING 1001→1002 · 403 (you)', 'arrival time and latency before the rest');
       assert.equal(p.iconId, 'circle-slash');
       assert.equal(p.colorId, 'testing.iconFailed');
       assert.doesNotMatch(p.contextValue, PENDING_WHEN, 'no answer actions on an answered hook');
@@ -59,9 +59,15 @@ describe('tree presentation', () => {
       assert.equal(icon(exchange('call', undefined, { state: 'aborted' })), 'debug-disconnect');
     });
 
-    it('puts the arrival time first in the timeline', () => {
-      const p = present(node(answered(exchange('connect'))), { now: 0, timeline: true, formatTime: () => '12:00:01' });
-      assert.match(p.description!, /^12:00:01 · /);
+    it('shows the arrival time and the latency, compact, in tree and timeline alike', () => {
+      const ex = answered(exchange('connect'));
+      const p = present(node(ex), { now: 0 });
+      assert.match(p.description!, /^\d\d:\d\d:\d\d · 5ms · /, 'local HH:MM:SS by default');
+      assert.match(present(node({ ...ex, latencyMs: 12_040 }), { now: 0 }).description!, /^\d\d:\d\d:\d\d · 12\.0s · /);
+      const slow = answered(exchange('connect'), 'echo', 'timeout');
+      assert.match(present(node({ ...slow, latencyMs: 12_000 }), { now: 0, formatTime: () => '12:00:01' }).description!, /^12:00:01 · 12\.0s · .*200 echo \(hold timeout\)$/);
+      // No latency while held: the countdown says what matters then.
+      assert.doesNotMatch(present(node(exchange('connect', undefined, { holdDeadline: 9_000 })), { now: 0 }).description!, /ms/);
     });
 
     it('marks bad bodies and validation issues', () => {
