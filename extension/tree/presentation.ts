@@ -66,7 +66,8 @@ function exchangeIcon(ex: Exchange): { iconId: string; colorId?: string } {
  */
 function exchangeDescription(ex: Exchange, ctx: PresentationContext): string {
   const parts: string[] = [];
-  if (ex.state === 'pending') parts.push(`held${timeLeft(ex, ctx.now) ? ` · ${timeLeft(ex, ctx.now)}` : ''}`);
+  // The bell icon says held; the countdown says how long, in the fewest characters.
+  if (ex.state === 'pending') parts.push(timeLeft(ex, ctx.now) ?? 'held');
   parts.push((ctx.formatTime ?? clock)(ex.receivedAt));
   if (ex.state !== 'pending' && ex.latencyMs !== undefined) parts.push(formatLatency(ex.latencyMs));
   const keys = keyFields(ex);
@@ -103,7 +104,11 @@ export function exchangeTooltip(ex: Exchange, now: number): string {
   const type = spec ? spec.type : 'not in the catalog';
   lines.push(`**${escapeMarkdown(ex.method)}** · ${type}${ex.app ? ` · \`${ex.app.replace(/`/g, "'")}\`` : ''}`);
   lines.push('');
-  if (ex.state === 'pending') lines.push(`Held for you${timeLeft(ex, now) ? ` (${timeLeft(ex, now)})` : ''}.`);
+  if (ex.state === 'pending') {
+    // The row's countdown keeps still while this shows (a repaint would close it): say the deadline too.
+    const left = timeLeft(ex, now);
+    lines.push(left && ex.holdDeadline !== undefined ? `Held for you: ${left}, the hold timeout answers at ${clock(ex.holdDeadline)}.` : 'Held for you.');
+  }
   else if (ex.state === 'aborted') lines.push('The client went away before it was answered.');
   else if (ex.answer) {
     lines.push(

@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { ModelNode, HookView } from '../../mock-server/view';
-import { present, type ItemPresentation } from './presentation';
+import { exchangeTooltip, present, type ItemPresentation } from './presentation';
 import { CountdownTracker } from './countdown';
 
 const COLLAPSIBLE: Record<ItemPresentation['collapsible'], vscode.TreeItemCollapsibleState> = {
@@ -38,10 +38,22 @@ export class HooksTreeProvider implements vscode.TreeDataProvider<ModelNode>, vs
     if (node.kind === 'exchange' && node.exchange.state === 'pending') this.countdown.rendered(node.id, p.description);
     item.iconPath = new vscode.ThemeIcon(p.iconId, p.colorId ? new vscode.ThemeColor(p.colorId) : undefined);
     item.contextValue = p.contextValue;
-    if (p.tooltip) item.tooltip = new vscode.MarkdownString(p.tooltip);
+    // A held row's tooltip is made when it opens (resolveTreeItem), which is how the countdown learns
+    // which row not to repaint; other rows carry theirs from the start.
+    const held = node.kind === 'exchange' && node.exchange.state === 'pending';
+    if (p.tooltip && !held) item.tooltip = new vscode.MarkdownString(p.tooltip);
     if (node.kind === 'exchange') {
       // Clicking opens the exchange; answering is always an explicit action.
       item.command = { command: 'wcsHookMock.openExchange', title: 'Open Exchange', arguments: [node] };
+    }
+    return item;
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: ModelNode): vscode.TreeItem {
+    if (node.kind === 'exchange' && item.tooltip === undefined) {
+      const now = this.now();
+      item.tooltip = new vscode.MarkdownString(exchangeTooltip(node.exchange, now));
+      if (node.exchange.state === 'pending') this.countdown.hovered(node.id, now);
     }
     return item;
   }
@@ -90,8 +102,8 @@ export class HooksTreeProvider implements vscode.TreeDataProvider<ModelNode>, vs
         if (own) add(own);
       }
     }
-    // Only rows whose shown text changes: a repaint closes the row's tooltip.
-    const due = this.countdown.due(candidates);
+    // Only rows whose shown text changes, and not the one whose tooltip is open: a repaint closes it.
+    const due = this.countdown.due(candidates, ctx.now);
     if (due.length > 0) this.changed.fire(due);
   }
 }

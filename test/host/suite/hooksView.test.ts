@@ -26,7 +26,7 @@ describe('WCS Hooks view: the server, the tree and the answers', () => {
     const node = await heldNode(api, 'OnCallEvent', ['marker', sent.marker]);
     const item = await api.tree.getTreeItem(node);
     assert.equal(item.label, 'OnCallEvent');
-    assert.match(String(item.description), /^held · \d+ s left · .*1001→1002/, 'the countdown first');
+    assert.match(String(item.description), /^\d+ s left · \d\d:\d\d:\d\d · .*1001→1002/, 'the countdown first, then the arrival time');
     assert.match(String(item.contextValue), /^wcsHook:exchange\+pending\+blockable/);
     assert.equal(item.command?.command, 'wcsHookMock.openExchange', 'a click opens, never answers');
     await until(() => /\$\(bell-dot\) \d+ held/.test(api.statusBar().text), 'the status bar to count the held hook');

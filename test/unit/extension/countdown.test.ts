@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { HookView, type ExchangeNode } from '../../../mock-server/view';
-import { CountdownTracker } from '../../../extension/tree/countdown';
+import { CountdownTracker, TOOLTIP_HOLD_MS } from '../../../extension/tree/countdown';
 import { present } from '../../../extension/tree/presentation';
 import { exchange } from '../view/exchanges';
 
@@ -37,6 +37,22 @@ describe('countdown repaint', () => {
     assert.deepEqual(t.due(candidates([a, b], 2000)), [a], 'b was never drawn');
     t.due(candidates([b], 3000));
     assert.equal(t.size, 0, 'a is no longer among the held rows');
+  });
+
+  it('keeps the row whose tooltip opened still, while the others tick, until another tooltip opens or time passes', () => {
+    const t = new CountdownTracker();
+    const a = node(exchange('OnCallEvent', undefined, { state: 'pending', holdDeadline: 60_000 }));
+    const b = node(exchange('call', undefined, { state: 'pending', holdDeadline: 60_000 }));
+    for (const n of [a, b]) t.rendered(n.id, present(n, { now: 0 }).description);
+    t.hovered(a.id, 500);
+    assert.deepEqual(t.due(candidates([a, b], 1500), 1500), [b], 'a repaint would close the tooltip of a');
+    t.rendered(b.id, present(b, { now: 1500 }).description);
+    assert.deepEqual(t.due(candidates([a, b], 2500), 2500), [b], 'two ticks, a still untouched');
+    t.hovered(b.id, 2600);
+    assert.deepEqual(t.due(candidates([a, b], 3500), 3500), [a], 'the tooltip moved to b: a catches up');
+    t.rendered(a.id, present(a, { now: 3500 }).description);
+    const late = 2600 + TOOLTIP_HOLD_MS;
+    assert.deepEqual(t.due(candidates([a, b], late), late), [a, b], 'after the hold both count again');
   });
 
   it('works on the nodes of a real view', () => {
