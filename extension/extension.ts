@@ -72,6 +72,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
   const tree = new HooksTreeProvider(model);
   const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(tree, treeView);
+  tree.showCountdownIn((text) => (treeView.message = text));
 
   const exchangeDocs = new ExchangeDocuments(model);
   const sendEdited = (key: string, ex: Exchange, body: unknown): string | undefined => {

@@ -60,15 +60,16 @@ function exchangeIcon(ex: Exchange): { iconId: string; colorId?: string } {
 }
 
 /**
- * Countdown, arrival time, latency, key fields, answer, issues — in that order: a default-width sidebar cuts
- * the end of a description off, so what changes while you look (the countdown) and when it came and how long
- * it took go first, in the compact forms of view/labels ("12:00:01 · 85ms").
+ * Arrival time, latency, key fields, answer, issues — in that order: a default-width sidebar cuts the end of a
+ * description off, so when it came and how long it took go first, in the compact forms of view/labels
+ * ("12:00:01 · 85ms"). A held row says until when instead: a fixed time, so the row is never repainted
+ * while it waits (a repaint closes its tooltip); the countdown is the view's message (countdownMessage).
  */
 function exchangeDescription(ex: Exchange, ctx: PresentationContext): string {
   const parts: string[] = [];
-  // The bell icon says held; the countdown says how long, in the fewest characters.
-  if (ex.state === 'pending') parts.push(timeLeft(ex, ctx.now) ?? 'held');
-  parts.push((ctx.formatTime ?? clock)(ex.receivedAt));
+  const time = ctx.formatTime ?? clock;
+  if (ex.state === 'pending') parts.push(ex.holdDeadline !== undefined ? `held until ${time(ex.holdDeadline)}` : 'held');
+  else parts.push(time(ex.receivedAt));
   if (ex.state !== 'pending' && ex.latencyMs !== undefined) parts.push(formatLatency(ex.latencyMs));
   const keys = keyFields(ex);
   if (keys) parts.push(keys);
@@ -77,6 +78,20 @@ function exchangeDescription(ex: Exchange, ctx: PresentationContext): string {
   if (ex.error !== undefined) parts.push('bad body');
   else if (ex.issues.length > 0) parts.push(`${ex.issues.length} issue${ex.issues.length > 1 ? 's' : ''}`);
   return parts.join(' · ');
+}
+
+/**
+ * The line above the tree while hooks are held: the one whose hold timeout comes first and how long is left.
+ * Undefined when nothing held has a deadline. Its text changes every second; the rows do not.
+ */
+export function countdownMessage(held: readonly Exchange[], now: number): string | undefined {
+  let first: Exchange | undefined;
+  for (const ex of held) {
+    if (ex.state === 'pending' && ex.holdDeadline !== undefined && (!first || ex.holdDeadline < first.holdDeadline!)) first = ex;
+  }
+  if (!first) return undefined;
+  const others = held.length - 1;
+  return `${first.method} #${first.id}: ${timeLeft(first, now)}, then the hold timeout answers it${others > 0 ? ` (${others} more held)` : ''}`;
 }
 
 /** What a 200 echo means to WCS for this method. */
@@ -98,17 +113,14 @@ function whatEchoDoes(method: string): string {
 }
 
 /** Markdown: what the method is, what each answer makes WCS do, the state and any validation issues. */
-export function exchangeTooltip(ex: Exchange, now: number): string {
+export function exchangeTooltip(ex: Exchange): string {
   const spec = lookupMethod(ex.method);
   const lines: string[] = [];
   const type = spec ? spec.type : 'not in the catalog';
   lines.push(`**${escapeMarkdown(ex.method)}** · ${type}${ex.app ? ` · \`${ex.app.replace(/`/g, "'")}\`` : ''}`);
   lines.push('');
-  if (ex.state === 'pending') {
-    // The row's countdown keeps still while this shows (a repaint would close it): say the deadline too.
-    const left = timeLeft(ex, now);
-    lines.push(left && ex.holdDeadline !== undefined ? `Held for you: ${left}, the hold timeout answers at ${clock(ex.holdDeadline)}.` : 'Held for you.');
-  }
+  // A deadline, not a countdown: the row is not repainted while it waits, so neither is this.
+  if (ex.state === 'pending') lines.push(ex.holdDeadline !== undefined ? `Held for you until ${clock(ex.holdDeadline)}, then the hold timeout answers it.` : 'Held for you.');
   else if (ex.state === 'aborted') lines.push('The client went away before it was answered.');
   else if (ex.answer) {
     lines.push(
@@ -147,7 +159,7 @@ export function presentExchange(node: ExchangeNode, ctx: PresentationContext): I
     description: exchangeDescription(ex, ctx),
     ...exchangeIcon(ex),
     contextValue: exchangeContextValue(ex, node.held),
-    tooltip: exchangeTooltip(ex, ctx.now),
+    tooltip: exchangeTooltip(ex),
     collapsible: 'none',
   };
 }
