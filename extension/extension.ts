@@ -16,6 +16,7 @@ import { ServerController, type RulesStatus } from './serverController';
 import { StatusBar } from './statusBar';
 import { HooksTreeProvider, openFilterBox } from './tree';
 import { POLICY_LABELS } from './config';
+import { setupFakeWcs, type FakeWcsApi } from './wcs';
 
 export const VIEW_ID = 'wcsHookMock.hooks';
 
@@ -38,6 +39,8 @@ export interface WcsHookMockApi {
   shutdown(): Promise<void>;
   /** The Hooks view's type-to-filter box while it is open. */
   filterBox(): vscode.InputBox | undefined;
+  /** The fake WCS (extension/wcs): its controller, view and status bar item. */
+  readonly wcs: FakeWcsApi;
 }
 
 let shutdown: (() => Promise<void>) | undefined;
@@ -144,6 +147,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
   );
 
   shutdown = () => controller.stop();
+  // The fake WCS (extension/wcs): its own view, status bar item, commands and wcsHookMock.wcs.* settings.
+  const fakeWcs = setupFakeWcs({ controller, log });
+  context.subscriptions.push(fakeWcs);
+  const stopHookServer = shutdown;
+  shutdown = () => fakeWcs.shutdown(stopHookServer);
   reportSettingProblems();
   if (settings().autoStart) void controller.start();
 
@@ -158,6 +166,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
     rules: () => controller.rulesStatus,
     shutdown: () => controller.stop(),
     filterBox: openFilterBox,
+    wcs: fakeWcs.api,
   };
 }
 
