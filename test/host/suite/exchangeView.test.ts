@@ -110,23 +110,32 @@ describe('Exchanges shown like a REST client, row times and the type-to-filter b
       api.model.flush();
       return (await treeChildren(api)).flatMap((n) => (n.kind === 'session' ? [n.sessionId] : []));
     };
-    async function open(text: string): Promise<Promise<unknown>> {
+    // The command's promise is wrapped: an async function returning it would wait for it (promises flatten).
+    async function open(text: string): Promise<{ done: Promise<unknown> }> {
       const done = Promise.resolve(vscode.commands.executeCommand('wcsHookMock.filterText'));
       await until(() => api.filterBox() !== undefined, 'the filter box to open');
       assert.equal(api.filterBox()!.title, 'Filter hooks');
       api.filterBox()!.value = text;
+      return { done };
+    }
+    /** Runs a workbench command on the box until the box has closed (the box shows asynchronously). */
+    async function untilClosed(done: Promise<unknown>, command: string): Promise<unknown> {
+      let settled = false;
+      void done.finally(() => (settled = true));
+      await until(async () => {
+        if (!settled) await vscode.commands.executeCommand(command);
+        return settled;
+      }, `the filter box to close on ${command}`);
       return done;
     }
     try {
       const dismissed = await open(String(hit.marker));
-      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-      assert.equal(await dismissed, undefined);
+      assert.equal(await untilClosed(dismissed.done, 'workbench.action.closeQuickOpen'), undefined);
       assert.deepEqual(api.model.filter, {}, 'Escape puts back the filter that was there');
       assert.ok((await shownSessions()).includes(String(miss.sessionId)));
 
       const kept = await open(String(miss.marker));
-      await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-      assert.equal(await kept, String(miss.marker));
+      assert.equal(await untilClosed(kept.done, 'workbench.action.acceptSelectedQuickOpenItem'), String(miss.marker));
       assert.equal(api.model.filter.text, String(miss.marker).toLowerCase(), 'Enter keeps it');
       assert.deepEqual(await shownSessions(), [String(miss.sessionId)], 'only the matching session stays');
     } finally {
