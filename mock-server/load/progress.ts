@@ -73,12 +73,13 @@ export class LiveProgress {
 
   start(): this {
     if (!this.out.isTTY) return this;
-    this.timer = setInterval(() => this.draw(), 1000 / PROGRESS_REDRAWS_PER_SECOND);
+    this.timer = setInterval(() => this.redraw(), 1000 / PROGRESS_REDRAWS_PER_SECOND);
     this.timer.unref?.();
     return this;
   }
 
-  private draw(): void {
+  /** Draws the line now (the timer calls this). */
+  redraw(): void {
     const s = this.snapshot();
     const t = this.now();
     const rate = t > this.lastAt ? ((s.hooks - this.lastHooks) * 1000) / (t - this.lastAt) : 0;
