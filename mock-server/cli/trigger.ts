@@ -45,7 +45,7 @@ function positiveNumber(flag: string, text: string): number {
 }
 
 /** --sessions/--concurrency (closed: N sessions, C at once) or --rate/--duration (open: R a second for S seconds). */
-function planFromFlags(values: { sessions?: string; concurrency?: string; rate?: string; duration?: string }): LoadPlan {
+export function planFromFlags(values: { sessions?: string; concurrency?: string; rate?: string; duration?: string }): LoadPlan {
   if (values.rate === undefined && values.duration === undefined) {
     return { kind: 'count', sessions: positiveInt('sessions', values.sessions, 1), concurrency: positiveInt('concurrency', values.concurrency, 1) };
   }

@@ -20,23 +20,32 @@ export function summaryLine(r: LoadResult): string {
   );
 }
 
-/** The end of the output: each session's story (when asked for and not already streamed), summary, report. */
+/**
+ * The end of the output. `streamed`: the single session's log is already on the screen, so only what the
+ * client saw follows; otherwise the header, and each session's story when there is one or `verbose`.
+ */
 export function humanResult(r: LoadResult, opts: { verbose: boolean; streamed: boolean }): string {
   const out: string[] = [];
-  const stories = opts.streamed ? [] : r.sessions === 1 || opts.verbose ? r.transcripts : [];
-  if (!opts.streamed) out.push(`trigger ${r.scenario} → ${terminalSafe(r.backend)}`);
-  for (const [i, t] of stories.entries()) {
-    out.push('', `session ${i + 1}: ${t.sessionId ?? '?'}`);
-    for (const e of t.log) {
-      if (e.kind === 'session' && e.event === 'opened') continue;
-      out.push(`  ${terminalSafe(formatWcsLogEntry(e))}`);
+  let storiesShown: boolean;
+  if (opts.streamed) {
+    for (const t of r.transcripts.slice(0, 1)) out.push(...sdkLines(t));
+    storiesShown = r.transcripts.length > 0;
+  } else {
+    out.push(`trigger ${r.scenario} → ${terminalSafe(r.backend)}`);
+    const stories = r.sessions === 1 || opts.verbose ? r.transcripts : [];
+    storiesShown = stories.length > 0;
+    for (const [i, t] of stories.entries()) {
+      out.push('', `session ${i + 1}: ${t.sessionId ?? '?'}`);
+      for (const e of t.log) {
+        if (e.kind === 'session' && e.event === 'opened') continue;
+        out.push(`  ${terminalSafe(formatWcsLogEntry(e))}`);
+      }
+      out.push(...sdkLines(t));
     }
-    out.push(...sdkLines(t));
   }
-  if (opts.streamed) for (const t of r.transcripts.slice(0, 1)) out.push(...sdkLines(t));
   out.push('', summaryLine(r));
-  if (stories.length === 0 && !opts.streamed) for (const s of r.stopped) out.push(`stopped: ${terminalSafe(s)}`);
-  if (opts.streamed) for (const s of r.stopped) out.push(`stopped: ${terminalSafe(s)}`);
+  // A story already says why its session stopped.
+  if (!storiesShown) for (const s of r.stopped) out.push(`stopped: ${terminalSafe(s)}`);
   for (const e of r.errors) out.push(`error: ${terminalSafe(e)}`);
   out.push(...reportLines(r, r.schedule));
   return out.join('\n');

@@ -6,7 +6,9 @@
 import { strict as assert } from 'node:assert';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LiveProgress, progressLine } from '../../../mock-server/load';
+import { DEFAULT_MAX_IN_FLIGHT, LiveProgress, progressLine } from '../../../mock-server/load';
+import { isUsageError } from '../../../mock-server/cli/flags';
+import { planFromFlags } from '../../../mock-server/cli/trigger';
 import { runCli } from './process';
 
 interface Held {
@@ -115,20 +117,23 @@ describe('wcs-hook-mock trigger as a load test (CLI)', function () {
     assert.doesNotMatch(run.stdout() + run.stderr(), /\n\s+at /);
   });
 
-  it('usage errors for --rate and --duration', async () => {
-    const cases: [string[], RegExp][] = [
-      [['--rate', '10'], /--rate goes with --duration/],
-      [['--duration', '5'], /--duration goes with --rate/],
-      [['--rate', '0', '--duration', '5'], /--rate needs a number > 0, got '0'/],
-      [['--rate', '5', '--duration', 'soon'], /--duration needs a number > 0/],
-      [['--rate', '5', '--duration', '5', '--sessions', '3'], /--sessions or --rate\/--duration, not both/],
+  it('usage errors for --rate and --duration: one line, exit 2', async () => {
+    const cases: [Parameters<typeof planFromFlags>[0], RegExp][] = [
+      [{ rate: '10' }, /--rate goes with --duration/],
+      [{ duration: '5' }, /--duration goes with --rate/],
+      [{ rate: '0', duration: '5' }, /--rate needs a number > 0, got '0'/],
+      [{ rate: '5', duration: 'soon' }, /--duration needs a number > 0/],
+      [{ rate: '5', duration: '5', sessions: '3' }, /--sessions or --rate\/--duration, not both/],
+      [{ rate: '5', duration: '5', concurrency: '0' }, /--concurrency needs an integer ≥ 1/],
     ];
-    for (const [args, re] of cases) {
-      const run = runCli(['trigger', 'connect', '--backend', 'http://127.0.0.1:9/app', ...args]);
-      const { code } = await run.exited;
-      assert.equal(code, 2, args.join(' '));
-      assert.match(run.stderr(), re);
-    }
+    for (const [flags, re] of cases) assert.throws(() => planFromFlags(flags), (err: Error) => isUsageError(err) && re.test(err.message), JSON.stringify(flags));
+    assert.deepEqual(planFromFlags({ rate: '0.5', duration: '90' }), { kind: 'rate', rate: 0.5, durationMs: 90_000, maxInFlight: DEFAULT_MAX_IN_FLIGHT });
+    assert.deepEqual(planFromFlags({}), { kind: 'count', sessions: 1, concurrency: 1 });
+    // And as a user sees it: one line and exit 2.
+    const run = runCli(['trigger', 'connect', '--backend', 'http://127.0.0.1:9/app', '--rate', '10']);
+    const { code } = await run.exited;
+    assert.equal(code, 2);
+    assert.match(run.stderr(), /^wcs-hook-mock trigger: --rate goes with --duration SECONDS\nRun `wcs-hook-mock trigger --help` for the options.\n$/);
   });
 
   it('the progress line: redrawn in place on a terminal, erased at the end, silent off a terminal', () => {
