@@ -3,7 +3,7 @@
  * arguments (reason, status, URL, target file) let tests and keybindings run them without prompts.
  */
 import * as vscode from 'vscode';
-import { POLICIES, type AnswerSpec, type Exchange, type Policy, type RuleAnswer } from '../mock-server/hooks';
+import { POLICIES, isForwardAnswer, type AnswerSpec, type Exchange, type Policy, type RuleAnswer } from '../mock-server/hooks';
 import { toCurl, toHttpFile } from '../mock-server/hooks';
 import { answerLabel, answeredBy, counted, type ExchangeNode, type ModelNode, type HookView } from '../mock-server/view';
 import { ANY_HOOK_TYPES, type AnyHookType } from '../mock-server/protocol';
@@ -223,7 +223,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
         return undefined;
       }
       await controller.reloadRules();
-      if (t.ex.state === 'pending' && chosen !== 'hold') send(t, chosen);
+      if (t.ex.state === 'pending' && chosen !== 'hold' && !isForwardAnswer(chosen)) send(t, chosen);
       void vscode.window.showInformationMessage(`${t.ex.method} is now always answered by a rule in ${vscode.workspace.asRelativePath(uri)}.`, 'Open Rules File').then((p) => {
         if (p) void vscode.window.showTextDocument(uri);
       });

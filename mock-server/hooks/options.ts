@@ -5,6 +5,7 @@
  */
 import { DEFAULT_JOURNAL_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, EXCHANGE_OVERHEAD_BYTES, MAX_JOURNAL_LIMIT } from './journal';
 import type { RulesFile } from './rules';
+import type { ForwardOptions } from './forward';
 import type { Policy } from './types';
 import { POLICIES } from './types';
 
@@ -43,6 +44,8 @@ export interface HookServerOptions {
    * page gets no CORS headers, and a hook posted by it is refused (WCS itself sends no Origin).
    */
   allowOrigins?: readonly string[];
+  /** Forward mode: hooks no rule answers (and rules that say `{"forward": URL}`) go to a backend. */
+  forward?: ForwardOptions;
 }
 
 export const DEFAULT_PORT = 9091;

@@ -8,11 +8,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { finished } from 'node:stream/promises';
 import { TypedEmitter } from '../util';
 import { AccessGate, type RefusedCounts } from './access';
-import { describeAnswer, parseAnswerSpec, renderAnswer, type AnswerSpec } from './answer';
+import { describeAnswer, isForwardAnswer, parseAnswerSpec, renderAnswer, type AnswerSpec, type WireAnswer } from './answer';
+import { Forwarder, type BackendReply, type ForwardRun } from './forward';
 import { ExchangeRecord } from './exchange';
 import { isJson } from './jsonCheck';
 import { Journal, JournalWriter } from './journal';
-import { checkPolicy, listenFailure, resolveOptions, type HookServerOptions, type ResolvedOptions } from './options';
+import { checkPolicy, DEFAULT_HOLD_TIMEOUT_MS, listenFailure, resolveOptions, type HookServerOptions, type ResolvedOptions } from './options';
 import { splitHookPath } from './path';
 import { decide, type RulesFile } from './rules';
 import type { AnsweredBy, Exchange, HookServerEvents, Policy } from './types';
@@ -35,6 +36,8 @@ interface Pending {
   readonly res: ServerResponse;
   readonly raw: Buffer;
   timer?: NodeJS.Timeout;
+  /** Forward mode: the backend leg under way. */
+  forward?: ForwardRun;
 }
 
 function urlFor(host: string, port: number): string {
@@ -58,6 +61,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
   private rules: RulesFile | undefined;
   private currentPolicy: Policy;
   private readonly access: AccessGate;
+  private readonly forwarder?: Forwarder;
   private readonly writer?: JournalWriter;
   private nextId = 1;
   private address?: ListenAddress;
@@ -76,6 +80,13 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
       (m) => this.emit('warning', m),
     );
     this.journal = new Journal(o.journalLimit, o.journalMaxBytes);
+    if (options.forward) {
+      this.forwarder = new Forwarder(options.forward, o.maxBodyBytes, {
+        backendAnswered: (ex, reply) => this.passBackendAnswer(this.held.get(ex.id), reply),
+        backendFailed: (ex) => this.settleHeld(ex.id, this.opts.fallback, 'fallback'),
+        heldAfter: (ex) => this.emit('held', ex),
+      });
+    }
     if (options.journalFile) this.writer = new JournalWriter(options.journalFile, (m) => this.emit('warning', m));
 
     this.server = http.createServer(
@@ -155,10 +166,28 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     return this.settle(p, parseAnswerSpec(answer), 'developer');
   }
 
-  /** Held exchanges, oldest first. */
+  /**
+   * Lets a forwarded exchange held at a breakpoint go on. Before the backend: it is sent, with `edited` as
+   * its body when given. After: the backend's answer goes to WCS as it came (an edited answer is an
+   * ordinary `answer()`). False when the exchange is not held at a forward breakpoint.
+   */
+  pass(id: string, edited?: string): boolean {
+    const p = this.held.get(id);
+    const run = p?.forward;
+    if (!p || !run) return false;
+    if (run.leg.stage === 'before') {
+      const body = edited === undefined ? p.raw : Buffer.from(edited, 'utf8');
+      this.forwarder!.send(p.ex, run, body, edited !== undefined, this.deadline(p.ex));
+      return true;
+    }
+    if (run.leg.stage === 'after' && run.reply) return this.passBackendAnswer(p, run.reply);
+    return false;
+  }
+
+  /** Exchanges waiting for the developer, oldest first (a forwarded one only while a breakpoint holds it). */
   pending(): Exchange[] {
     const out: Exchange[] = [];
-    for (const p of this.held.values()) out.push(p.ex);
+    for (const p of this.held.values()) if (!p.forward || p.forward.leg.stage !== 'sending') out.push(p.ex);
     return out;
   }
 
@@ -190,6 +219,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
         setTimeout(() => this.server.closeAllConnections(), 2000).unref();
       });
     }
+    this.forwarder?.close();
     await this.writer?.close();
     this.emit('closed');
   }
@@ -277,23 +307,70 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
       this.respond(ex, res, raw, this.opts.fallback, 'shutdown');
       return;
     }
-    const d = decide(this.rules, this.currentPolicy, ex);
+    const d = decide(this.rules, this.currentPolicy, ex, this.forwarder?.target);
+    if (isForwardAnswer(d.answer)) {
+      this.forward(ex, res, raw, d.answer.forward);
+      return;
+    }
     if (d.answer !== 'hold') {
       this.respond(ex, res, raw, d.answer, 'rule', d.ruleIndex);
       return;
     }
-    const p: Pending = { ex, res, raw };
-    this.held.set(ex.id, p);
-    const ms = this.opts.holdTimeoutMs;
-    if (ms > 0) {
-      ex.holdDeadline = ex.receivedAt + ms;
-      // unref: a held hook alone must not keep a process alive whose server is gone.
-      p.timer = setTimeout(() => this.settle(p, this.opts.fallback, 'timeout'), ms).unref();
-    }
-    res.on('close', () => {
-      if (ex.state === 'pending') this.abort(p);
-    });
+    this.hold({ ex, res, raw }, this.opts.holdTimeoutMs);
     this.emit('received', ex);
+  }
+
+  private hold(p: Pending, ms: number): void {
+    this.held.set(p.ex.id, p);
+    if (ms > 0) {
+      p.ex.holdDeadline = p.ex.receivedAt + ms;
+      // unref: a held hook alone must not keep a process alive whose server is gone.
+      p.timer = setTimeout(() => this.onDeadline(p), ms).unref();
+    }
+    p.res.on('close', () => {
+      if (p.ex.state === 'pending') this.abort(p);
+    });
+  }
+
+  private onDeadline(p: Pending): void {
+    const run = p.forward;
+    // Still with the backend: it did not answer in time, and the fallback says so.
+    if (run?.leg.stage === 'sending') {
+      this.forwarder!.giveUp(run, `no answer from the backend within the ${this.opts.holdTimeoutMs || DEFAULT_HOLD_TIMEOUT_MS} ms hold timeout`);
+      this.settle(p, this.opts.fallback, 'fallback');
+    } else this.settle(p, this.opts.fallback, 'timeout');
+  }
+
+  /**
+   * Forward mode: the exchange waits while the backend has it. The hold timeout covers the whole round trip
+   * (both breakpoints and the backend), so WCS's own timeout is never reached; with holding unlimited
+   * (0), the backend still gets no longer than the default hold timeout.
+   */
+  private forward(ex: ExchangeRecord, res: ServerResponse, raw: Buffer, target: string): void {
+    const p: Pending = { ex, res, raw };
+    this.hold(p, this.opts.holdTimeoutMs || DEFAULT_HOLD_TIMEOUT_MS);
+    p.forward = this.forwarder!.start(ex, target, this.deadline(ex));
+    this.emit('received', ex);
+  }
+
+  private deadline(ex: Exchange): number {
+    return ex.holdDeadline ?? ex.receivedAt + DEFAULT_HOLD_TIMEOUT_MS;
+  }
+
+  private settleHeld(id: string, spec: AnswerSpec, by: AnsweredBy): boolean {
+    const p = this.held.get(id);
+    return p ? this.settle(p, spec, by) : false;
+  }
+
+  /** The backend's status, content type and exact bytes, to WCS. */
+  private passBackendAnswer(p: Pending | undefined, reply: BackendReply): boolean {
+    if (!p) return false;
+    // An echo is kept as one: the record then holds no second copy of the body.
+    const same = reply.body.equals(p.raw);
+    const body = same ? p.raw : reply.body;
+    const wire: WireAnswer = { status: reply.status, headers: reply.contentType !== undefined ? { 'Content-Type': reply.contentType } : {}, body };
+    const spec: AnswerSpec = same && reply.status === 200 ? 'echo' : { status: reply.status, body: body.toString('utf8') };
+    return this.settle(p, spec, 'backend', wire);
   }
 
   /** First answer to a fresh exchange: written, then announced as received and answered. */
@@ -315,7 +392,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
   }
 
   /** The one way a held exchange is answered. */
-  private settle(p: Pending, spec: AnswerSpec, by: AnsweredBy): boolean {
+  private settle(p: Pending, spec: AnswerSpec, by: AnsweredBy, wire?: WireAnswer): boolean {
     if (p.ex.state !== 'pending') return false;
     if (p.res.destroyed || p.res.writableEnded) {
       this.abort(p);
@@ -323,7 +400,12 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     }
     if (p.timer) clearTimeout(p.timer);
     this.held.delete(p.ex.id);
-    this.write(p.ex, p.res, p.raw, spec, by, undefined, false);
+    if (p.forward) {
+      // Answered while the backend still had it (developer, shutdown): its late answer is not wanted.
+      if (p.forward.leg.stage === 'sending' && by !== 'backend' && by !== 'fallback') this.forwarder!.giveUp(p.forward, `answered by ${by} before the backend did`);
+      p.forward.leg.stage = 'done';
+    }
+    this.write(p.ex, p.res, p.raw, spec, by, undefined, false, wire);
     this.emit('answered', p.ex);
     p.ex.forgetBody();
     this.journal.settled(p.ex);
@@ -334,6 +416,10 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     if (p.ex.state !== 'pending') return;
     if (p.timer) clearTimeout(p.timer);
     this.held.delete(p.ex.id);
+    if (p.forward) {
+      if (p.forward.leg.stage === 'sending') this.forwarder!.giveUp(p.forward, 'WCS closed the connection before the backend answered');
+      p.forward.leg.stage = 'done';
+    }
     p.ex.state = 'aborted';
     p.ex.latencyMs = Date.now() - p.ex.receivedAt;
     this.writer?.write(p.ex);
@@ -349,11 +435,12 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     by: AnsweredBy,
     ruleIndex: number | undefined,
     closeConnection: boolean,
+    prepared?: WireAnswer,
   ): void {
     // Only a merge needs the parsed body; echo must not pay for parsing it.
-    let wire;
+    let wire = prepared;
     try {
-      wire = renderAnswer(spec, raw, typeof spec === 'object' && 'merge' in spec ? ex.body : undefined);
+      wire ??= renderAnswer(spec, raw, typeof spec === 'object' && 'merge' in spec ? ex.body : undefined);
     } catch (err) {
       // A body nested thousands of levels deep parses but cannot be serialised again (the stack runs out):
       // the hook is refused instead of taking the server down.
@@ -363,7 +450,8 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
       ruleIndex = undefined;
       wire = renderAnswer(spec, raw, undefined);
     }
-    const json = wire.headers['Content-Type'] !== undefined;
+    const contentType = wire.headers['Content-Type'];
+    const json = contentType !== undefined;
     const close = closeConnection || this.stopping;
     const at = Date.now();
     // Recorded before writing: whatever happens below, this exchange can never be answered twice.
@@ -378,7 +466,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
       closeConnection: close,
       at,
     });
-    const headers: string[] = json ? ['Content-Type', 'application/json'] : [];
+    const headers: string[] = json ? ['Content-Type', contentType] : [];
     headers.push('Content-Length', String(wire.body.length));
     const cors = this.access.cors(res);
     if (cors.length) headers.push(...cors);
