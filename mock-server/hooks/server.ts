@@ -61,7 +61,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
   private rules: RulesFile | undefined;
   private currentPolicy: Policy;
   private readonly access: AccessGate;
-  private readonly forwarder?: Forwarder;
+  private readonly forwarder: Forwarder;
   private readonly writer?: JournalWriter;
   private nextId = 1;
   private address?: ListenAddress;
@@ -80,13 +80,12 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
       (m) => this.emit('warning', m),
     );
     this.journal = new Journal(o.journalLimit, o.journalMaxBytes);
-    if (options.forward) {
-      this.forwarder = new Forwarder(options.forward, o.maxBodyBytes, {
-        backendAnswered: (ex, reply) => this.passBackendAnswer(this.held.get(ex.id), reply),
-        backendFailed: (ex) => this.settleHeld(ex.id, this.opts.fallback, 'fallback'),
-        heldAfter: (ex) => this.emit('held', ex),
-      });
-    }
+    // Also without a forward target: a rule may forward (its agents are made on first use).
+    this.forwarder = new Forwarder(options.forward ?? {}, o.maxBodyBytes, {
+      backendAnswered: (ex, reply) => this.passBackendAnswer(this.held.get(ex.id), reply),
+      backendFailed: (ex) => this.settleHeld(ex.id, this.opts.fallback, 'fallback'),
+      heldAfter: (ex) => this.emit('held', ex),
+    });
     if (options.journalFile) this.writer = new JournalWriter(options.journalFile, (m) => this.emit('warning', m));
 
     this.server = http.createServer(
@@ -177,7 +176,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     if (!p || !run) return false;
     if (run.leg.stage === 'before') {
       const body = edited === undefined ? p.raw : Buffer.from(edited, 'utf8');
-      this.forwarder!.send(p.ex, run, body, edited !== undefined, this.deadline(p.ex));
+      this.forwarder.send(p.ex, run, body, edited !== undefined, this.deadline(p.ex));
       return true;
     }
     if (run.leg.stage === 'after' && run.reply) return this.passBackendAnswer(p, run.reply);
@@ -219,7 +218,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
         setTimeout(() => this.server.closeAllConnections(), 2000).unref();
       });
     }
-    this.forwarder?.close();
+    this.forwarder.close();
     await this.writer?.close();
     this.emit('closed');
   }
@@ -307,7 +306,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
       this.respond(ex, res, raw, this.opts.fallback, 'shutdown');
       return;
     }
-    const d = decide(this.rules, this.currentPolicy, ex, this.forwarder?.target);
+    const d = decide(this.rules, this.currentPolicy, ex, this.forwarder.target);
     if (isForwardAnswer(d.answer)) {
       this.forward(ex, res, raw, d.answer.forward);
       return;
@@ -336,7 +335,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     const run = p.forward;
     // Still with the backend: it did not answer in time, and the fallback says so.
     if (run?.leg.stage === 'sending') {
-      this.forwarder!.giveUp(run, `no answer from the backend within the ${this.opts.holdTimeoutMs || DEFAULT_HOLD_TIMEOUT_MS} ms hold timeout`);
+      this.forwarder.giveUp(run, `no answer from the backend within the ${this.opts.holdTimeoutMs || DEFAULT_HOLD_TIMEOUT_MS} ms hold timeout`);
       this.settle(p, this.opts.fallback, 'fallback');
     } else this.settle(p, this.opts.fallback, 'timeout');
   }
@@ -349,7 +348,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
   private forward(ex: ExchangeRecord, res: ServerResponse, raw: Buffer, target: string): void {
     const p: Pending = { ex, res, raw };
     this.hold(p, this.opts.holdTimeoutMs || DEFAULT_HOLD_TIMEOUT_MS);
-    p.forward = this.forwarder!.start(ex, target, this.deadline(ex));
+    p.forward = this.forwarder.start(ex, target, this.deadline(ex));
     this.emit('received', ex);
   }
 
@@ -402,7 +401,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     this.held.delete(p.ex.id);
     if (p.forward) {
       // Answered while the backend still had it (developer, shutdown): its late answer is not wanted.
-      if (p.forward.leg.stage === 'sending' && by !== 'backend' && by !== 'fallback') this.forwarder!.giveUp(p.forward, `answered by ${by} before the backend did`);
+      if (p.forward.leg.stage === 'sending' && by !== 'backend' && by !== 'fallback') this.forwarder.giveUp(p.forward, `answered by ${by} before the backend did`);
       p.forward.leg.stage = 'done';
     }
     this.write(p.ex, p.res, p.raw, spec, by, undefined, false, wire);
@@ -417,7 +416,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     if (p.timer) clearTimeout(p.timer);
     this.held.delete(p.ex.id);
     if (p.forward) {
-      if (p.forward.leg.stage === 'sending') this.forwarder!.giveUp(p.forward, 'WCS closed the connection before the backend answered');
+      if (p.forward.leg.stage === 'sending') this.forwarder.giveUp(p.forward, 'WCS closed the connection before the backend answered');
       p.forward.leg.stage = 'done';
     }
     p.ex.state = 'aborted';
