@@ -184,7 +184,8 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     interactive: values['no-interactive'] ? false : values.interactive ? true : undefined,
     watchRules: !values['no-watch'],
     allowOrigins,
-    forward,
+    // Only when asked for: a config without forwarding has no such key at all.
+    ...(forward ? { forward } : {}),
     help: values.help ?? false,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * The mock backend: receives WCS REST hooks over HTTP/1.1 keep-alive, turns each into an exchange, and
- * answers it by rule, by the developer, by the hold timeout or at shutdown. Every request gets exactly one
- * answer: all writes go through `settle()`, which only acts on a pending exchange.
+ * answers it by rule, by the developer, by the hold timeout or at shutdown, or (forward mode, `forward/`)
+ * with the answer of the developer's own backend. Every request gets exactly one answer: all writes go
+ * through `settle()`, which only acts on a pending exchange.
  */
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -9,24 +10,20 @@ import { finished } from 'node:stream/promises';
 import { TypedEmitter } from '../util';
 import { AccessGate, type RefusedCounts } from './access';
 import { describeAnswer, isForwardAnswer, parseAnswerSpec, renderAnswer, type AnswerSpec, type WireAnswer } from './answer';
-import { Forwarder, type BackendReply, type ForwardRun } from './forward';
+import { backendWire, Forwarder, type BackendReply, type ForwardRun } from './forward';
 import { ExchangeRecord } from './exchange';
-import { isJson } from './jsonCheck';
+import { isJson, jsonSyntaxProblem } from './jsonCheck';
+import { readBody } from './body';
 import { Journal, JournalWriter } from './journal';
-import { checkPolicy, DEFAULT_HOLD_TIMEOUT_MS, listenFailure, resolveOptions, type HookServerOptions, type ResolvedOptions } from './options';
+import { checkPolicy, DEFAULT_HOLD_TIMEOUT_MS, listenOn, resolveOptions, type HookServerOptions, type ListenAddress, type ResolvedOptions } from './options';
 import { splitHookPath } from './path';
 import { decide, type RulesFile } from './rules';
 import type { AnsweredBy, Exchange, HookServerEvents, Policy } from './types';
 
 export type { Policy } from './types';
 export type { RefusedCounts } from './access';
-export { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, type HookServerOptions } from './options';
+export { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, type HookServerOptions, type ListenAddress } from './options';
 
-export interface ListenAddress {
-  readonly host: string;
-  readonly port: number;
-  readonly url: string;
-}
 
 const EMPTY = Buffer.alloc(0);
 
@@ -38,19 +35,6 @@ interface Pending {
   timer?: NodeJS.Timeout;
   /** Forward mode: the backend leg under way. */
   forward?: ForwardRun;
-}
-
-function urlFor(host: string, port: number): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-}
-
-/** The Content-Length a request declares, read from rawHeaders (the header object is built lazily). */
-function declaredLength(raw: readonly string[]): number | undefined {
-  for (let i = 0; i < raw.length; i += 2) {
-    const n = raw[i]!;
-    if (n.length === 14 && n.toLowerCase() === 'content-length') return Number(raw[i + 1]);
-  }
-  return undefined;
 }
 
 export class HookServer extends TypedEmitter<HookServerEvents> {
@@ -83,7 +67,10 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     // Also without a forward target: a rule may forward (its agents are made on first use).
     this.forwarder = new Forwarder(options.forward ?? {}, o.maxBodyBytes, {
       backendAnswered: (ex, reply) => this.passBackendAnswer(this.held.get(ex.id), reply),
-      backendFailed: (ex) => this.settleHeld(ex.id, this.opts.fallback, 'fallback'),
+      backendFailed: (ex) => {
+        const p = this.held.get(ex.id);
+        if (p) this.settle(p, this.opts.fallback, 'fallback');
+      },
       heldAfter: (ex) => this.emit('held', ex),
     });
     if (options.journalFile) this.writer = new JournalWriter(options.journalFile, (m) => this.emit('warning', m));
@@ -139,21 +126,10 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     if (this.closing) return Promise.reject(new Error('the hook server was closed'));
     if (this.address) return Promise.resolve(this.address);
     const { host, port } = this.opts;
-    return new Promise((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException) => {
-        const e = new Error(listenFailure(err, host, port)) as NodeJS.ErrnoException;
-        e.code = err.code;
-        reject(e);
-      };
-      this.server.once('error', onError);
-      this.server.listen(port, host, () => {
-        this.server.off('error', onError);
-        const a = this.server.address();
-        const boundPort = a && typeof a === 'object' ? a.port : port;
-        this.address = { host, port: boundPort, url: urlFor(host, boundPort) };
-        this.emit('listening', this.address);
-        resolve(this.address);
-      });
+    return listenOn(this.server, host, port).then((address) => {
+      this.address = address;
+      this.emit('listening', address);
+      return address;
     });
   }
 
@@ -176,7 +152,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     if (!p || !run) return false;
     if (run.leg.stage === 'before') {
       const body = edited === undefined ? p.raw : Buffer.from(edited, 'utf8');
-      this.forwarder.send(p.ex, run, body, edited !== undefined, this.deadline(p.ex));
+      this.forwarder.send(p.ex, run, body, edited !== undefined, p.ex.holdDeadline!);
       return true;
     }
     if (run.leg.stage === 'after' && run.reply) return this.passBackendAnswer(p, run.reply);
@@ -225,31 +201,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
 
   private readonly onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     if (!this.access.admit(req, res)) return;
-    const max = this.opts.maxBodyBytes;
-    const declared = declaredLength(req.rawHeaders);
-    if (declared !== undefined && declared > max) {
-      this.tooLarge(req, res, declared);
-      return;
-    }
-    let first: Buffer | undefined;
-    let chunks: Buffer[] | undefined;
-    let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > max) {
-        over = true;
-        this.tooLarge(req, res, size);
-        return;
-      }
-      if (!first) first = chunk;
-      else (chunks ??= [first]).push(chunk);
-    });
-    req.on('end', () => {
-      if (over) return;
-      this.onBody(req, res, chunks ? Buffer.concat(chunks, size) : (first ?? Buffer.alloc(0)));
-    });
+    readBody(req, this.opts.maxBodyBytes, (raw) => this.onBody(req, res, raw), (size) => this.tooLarge(req, res, size));
   };
 
   private tooLarge(req: IncomingMessage, res: ServerResponse, size: number): void {
@@ -290,13 +242,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     // Checked without building the tree: an auto-answered hook never needs it, and rules, merge answers
     // and the UI parse it on first read.
     if (!isJson(raw)) {
-      let why = 'not JSON';
-      try {
-        JSON.parse(raw.toString('utf8'));
-      } catch (err) {
-        why = (err as Error).message;
-      }
-      const error = `malformed JSON: ${why}`;
+      const error = `malformed JSON: ${jsonSyntaxProblem(raw)}`;
       const ex = this.record(req, raw, undefined, error);
       this.respond(ex, res, raw, { status: 400, body: { error } }, 'server');
       return;
@@ -348,27 +294,14 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
   private forward(ex: ExchangeRecord, res: ServerResponse, raw: Buffer, target: string): void {
     const p: Pending = { ex, res, raw };
     this.hold(p, this.opts.holdTimeoutMs || DEFAULT_HOLD_TIMEOUT_MS);
-    p.forward = this.forwarder.start(ex, target, this.deadline(ex));
+    p.forward = this.forwarder.start(ex, target, ex.holdDeadline!);
     this.emit('received', ex);
-  }
-
-  private deadline(ex: Exchange): number {
-    return ex.holdDeadline ?? ex.receivedAt + DEFAULT_HOLD_TIMEOUT_MS;
-  }
-
-  private settleHeld(id: string, spec: AnswerSpec, by: AnsweredBy): boolean {
-    const p = this.held.get(id);
-    return p ? this.settle(p, spec, by) : false;
   }
 
   /** The backend's status, content type and exact bytes, to WCS. */
   private passBackendAnswer(p: Pending | undefined, reply: BackendReply): boolean {
     if (!p) return false;
-    // An echo is kept as one: the record then holds no second copy of the body.
-    const same = reply.body.equals(p.raw);
-    const body = same ? p.raw : reply.body;
-    const wire: WireAnswer = { status: reply.status, headers: reply.contentType !== undefined ? { 'Content-Type': reply.contentType } : {}, body };
-    const spec: AnswerSpec = same && reply.status === 200 ? 'echo' : { status: reply.status, body: body.toString('utf8') };
+    const { spec, wire } = backendWire(reply, p.raw);
     return this.settle(p, spec, 'backend', wire);
   }
 

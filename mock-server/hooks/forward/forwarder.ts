@@ -4,6 +4,7 @@
  * its failure) back to the server, which alone writes answers to WCS. One `ForwardRun` per exchange.
  */
 import { backendAnswerWarnings } from '../../protocol';
+import type { AnswerSpec, WireAnswer } from '../answer';
 import type { ExchangeRecord } from '../exchange';
 import { ForwardClient, type BackendResult } from './client';
 import { backendHeaders, headerRecord } from './headers';
@@ -54,6 +55,17 @@ function matcher(methods: readonly string[] | undefined): (method: string) => bo
 /** `<target>/<method>`, with exactly one slash between them. */
 export function forwardUrl(target: string, method: string): string {
   return `${target.replace(/\/+$/, '')}/${encodeURIComponent(method)}`;
+}
+
+/**
+ * The backend's answer as the server writes it: its status, content type and exact bytes. An echo is kept as
+ * one (the record then holds no second copy of the body); any other answer is recorded as status and body.
+ */
+export function backendWire(reply: BackendReply, raw: Buffer): { spec: AnswerSpec; wire: WireAnswer } {
+  const same = reply.body.equals(raw);
+  const body = same ? raw : reply.body;
+  const wire: WireAnswer = { status: reply.status, headers: reply.contentType !== undefined ? { 'Content-Type': reply.contentType } : {}, body };
+  return { spec: same && reply.status === 200 ? 'echo' : { status: reply.status, body: body.toString('utf8') }, wire };
 }
 
 export class Forwarder {
