@@ -9,6 +9,7 @@ import { SCENARIOS, SCENARIO_SUMMARIES, isScenario, runScenario, type ScenarioRe
 import type { Command } from './command';
 import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, isUsageError, parseFarEnd, positiveInt } from './flags';
 import { terminalSafe } from '../util';
+import { runReplay } from './replay';
 
 export const TRIGGER_USAGE = `Usage: wcs-hook-mock trigger <scenario> --backend URL [options]
 
@@ -28,7 +29,9 @@ ${BACKEND_USAGE}
   -h, --help             show this help
 
 Exit code: 0 when every session ran (declines included), 1 when hooks failed to get an answer, 2 on
-usage errors.`;
+usage errors.
+
+Replay a recorded journal instead: wcs-hook-mock trigger --from-journal FILE --help`;
 
 function rate(n: number, ms: number): string {
   return ms > 0 ? (n / (ms / 1000)).toFixed(1) : '∞';
@@ -59,6 +62,8 @@ function human(r: ScenarioResult, verbose: boolean): string {
 }
 
 export async function runTrigger(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // Replaying a recorded journal is its own mode with its own flags (replay.ts).
+  if (argv.some((a) => a === '--from-journal' || a.startsWith('--from-journal='))) return runReplay(argv, env);
   let result: ScenarioResult;
   let json: boolean;
   let verbose: boolean;
