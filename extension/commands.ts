@@ -153,6 +153,16 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       const ts = await targets(arg, selection);
       return ts.length > 0 && ts.map((t) => send(t, 'forbid')).every(Boolean);
     },
+    // Forward mode: a hook held at a breakpoint goes on (to the backend, or the backend's held answer to WCS).
+    'wcsHookMock.passThrough': async (arg?: unknown, selection?: unknown) => {
+      const ts = await targets(arg, selection);
+      return ts.length > 0 && ts.map(({ ex }) => {
+        const ok = controller.server?.pass(ex.id) ?? false;
+        if (!ok) void vscode.window.showInformationMessage(`${ex.method} #${ex.id} is not a forwarded hook held at a breakpoint (see wcsHookMock.forward).`);
+        else log.info(`#${ex.id} ${ex.method} let through`);
+        return ok;
+      }).every(Boolean);
+    },
     // From a menu the second argument is the tree selection; from code it may be the reason.
     'wcsHookMock.answerForbidWithReason': async (arg?: unknown, selectionOrReason?: unknown) => {
       const ts = await targets(arg, selectionOrReason);
