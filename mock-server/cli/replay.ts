@@ -37,8 +37,8 @@ export function formatReplay(file: string, report: ReplayReport): string {
   }
   const c = report.counts;
   out.push('', `${report.results.length} recorded: ${c.same} same, ${c.differs} differ, ${c.failed} failed, ${c.skipped} skipped`);
-  // Bodies and messages come from the network and the file.
-  return terminalSafe(out.join('\n'));
+  // Bodies and messages come from the network and the file: each line made safe, the line breaks kept.
+  return out.map((l) => terminalSafe(l)).join('\n');
 }
 
 export async function runReplay(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
