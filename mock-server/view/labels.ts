@@ -47,7 +47,7 @@ export function clip(text: string, max = 40): string {
 export function answerLabel(answer: SentAnswer, register: Register = 'person'): string {
   const spec = answer.spec;
   // Forward mode: the backend's own answer, passed on as it came; its status is the whole story.
-  if (answer.by === 'backend') return register === 'log' ? `${answer.status}` : `${answer.status} from backend`;
+  if (answer.by === 'backend') return `${answer.status}`;
   if (register === 'log') {
     const text = describeAnswer(spec);
     // Show the status actually sent (a server error answer's spec already says it, echo is always 200).
