@@ -15,6 +15,7 @@ import { ServerController, type RulesStatus } from './serverController';
 import { StatusBar } from './statusBar';
 import { HooksTreeProvider } from './tree';
 import { POLICY_LABELS } from './config';
+import { setupFakeWcs, type FakeWcsApi } from './wcs';
 
 export const VIEW_ID = 'wcsHookMock.hooks';
 
@@ -35,6 +36,8 @@ export interface WcsHookMockApi {
   rules(): RulesStatus;
   /** What deactivate() does: closes the server, answering every held hook with the fallback. */
   shutdown(): Promise<void>;
+  /** The fake WCS (extension/wcs): its controller, view and status bar item. */
+  readonly wcs: FakeWcsApi;
 }
 
 let shutdown: (() => Promise<void>) | undefined;
@@ -139,6 +142,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
   );
 
   shutdown = () => controller.stop();
+  // The fake WCS (extension/wcs): its own view, status bar item, commands and wcsHookMock.wcs.* settings.
+  const fakeWcs = setupFakeWcs({ controller, log });
+  context.subscriptions.push(fakeWcs);
+  const stopHookServer = shutdown;
+  shutdown = () => fakeWcs.shutdown(stopHookServer);
   reportSettingProblems();
   if (settings().autoStart) void controller.start();
 
@@ -152,6 +160,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
     whenIdle: () => controller.idle(),
     rules: () => controller.rulesStatus,
     shutdown: () => controller.stop(),
+    wcs: fakeWcs.api,
   };
 }
 
