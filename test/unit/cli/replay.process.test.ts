@@ -35,7 +35,7 @@ describe('trigger --from-journal (subprocess)', function () {
     const { code } = await run.exited;
     assert.equal(code, 0, run.stderr());
     assert.match(run.stdout(), /✔ #1 connect: same \(200, \d+ms\)/);
-    assert.match(run.stdout(), /\n  ✔ #2 call: same/, 'one line per hook');
+    assert.match(run.stdout(), /\n {2}✔ #2 call: same/, 'one line per hook');
     assert.match(run.stdout(), /2 recorded: 2 same, 0 differ, 0 failed, 0 skipped/);
     assert.deepEqual(backend.got.map((g) => g.url), ['/wcs/connect', '/wcs/call'], 'sent again in the recorded order, to the recorded target');
     assert.equal(backend.got[1]!.body.toString('utf8'), '{"callId":"c1","sessionId":"s1"}');
