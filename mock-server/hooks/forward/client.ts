@@ -114,7 +114,9 @@ export class ForwardClient {
         const kind = failureKind(err);
         fail(kind === 'error' ? 'reset' : kind, describe(kind === 'error' ? 'reset' : kind, err, target));
       });
-      res.on('aborted', () => fail('reset', `the backend at ${target.host} closed the connection in the middle of its answer`));
+      res.on('close', () => {
+        if (!res.complete) fail('reset', `the backend at ${target.host} closed the connection in the middle of its answer`);
+      });
       res.on('end', () => {
         if (finished) return;
         finished = true;
