@@ -10,10 +10,11 @@ import { HookView, type ModelNode } from '../mock-server/view';
 import { registerCommands } from './commands';
 import { RESTART_KEYS, SECTION, readSettings, type Settings } from './config';
 import { ANSWER_SCHEME, AnswerFileSystem, EXCHANGE_SCHEME, ExchangeDocuments } from './documents';
+import { ExchangeSheetColours } from './exchangeSheetView';
 import { RulesFileManager } from './rulesFile';
 import { ServerController, type RulesStatus } from './serverController';
 import { StatusBar } from './statusBar';
-import { HooksTreeProvider } from './tree';
+import { HooksTreeProvider, openFilterBox } from './tree';
 import { POLICY_LABELS } from './config';
 import { setupFakeWcs, type FakeWcsApi } from './wcs';
 
@@ -36,6 +37,8 @@ export interface WcsHookMockApi {
   rules(): RulesStatus;
   /** What deactivate() does: closes the server, answering every held hook with the fallback. */
   shutdown(): Promise<void>;
+  /** The Hooks view's type-to-filter box while it is open. */
+  filterBox(): vscode.InputBox | undefined;
   /** The fake WCS (extension/wcs): its controller, view and status bar item. */
   readonly wcs: FakeWcsApi;
 }
@@ -72,6 +75,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
   const tree = new HooksTreeProvider(model);
   const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(tree, treeView);
+  tree.showCountdownIn((text) => (treeView.message = text));
 
   const exchangeDocs = new ExchangeDocuments(model);
   const sendEdited = (key: string, ex: Exchange, body: unknown): string | undefined => {
@@ -91,6 +95,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
     exchangeDocs,
     answerFs,
     vscode.workspace.registerTextDocumentContentProvider(EXCHANGE_SCHEME, exchangeDocs),
+    new ExchangeSheetColours(exchangeDocs),
     vscode.workspace.registerFileSystemProvider(ANSWER_SCHEME, answerFs, { isCaseSensitive: true }),
   );
 
@@ -160,6 +165,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
     whenIdle: () => controller.idle(),
     rules: () => controller.rulesStatus,
     shutdown: () => controller.stop(),
+    filterBox: openFilterBox,
     wcs: fakeWcs.api,
   };
 }
