@@ -74,14 +74,10 @@ describe('forward mode: wcsHookMock.forward', () => {
     assert.match(String(item.description), /200 \(your backend\)/);
 
     const uri = (await vscode.commands.executeCommand('wcsHookMock.openExchange', node)) as vscode.Uri;
-    const doc = JSON.parse((await vscode.workspace.openTextDocument(uri)).getText()) as {
-      request: { body: unknown };
-      backend: { request: { url: string }; answer: { status: number; body: Record<string, unknown> } };
-      answer: { by: string };
-    };
-    assert.deepEqual(doc.request.body, sent, 'what WCS sent');
-    assert.equal(doc.backend.request.url, `${target}/connect`, 'what the backend got');
-    assert.equal(doc.backend.answer.body.seenBy, 'backend', 'what the backend answered');
-    assert.equal(doc.answer.by, 'backend', 'what WCS got, and from whom');
+    const text = (await vscode.workspace.openTextDocument(uri)).getText();
+    assert.match(text, /### WCS → hook mock\n\nPOST \/EchoApp\/connect HTTP\/1\.1/, 'what WCS sent');
+    assert.match(text, /### hook mock → backend\n\nPOST http:\/\/127\.0\.0\.1:\d+\/wcs\/connect HTTP\/1\.1/, 'what the backend got');
+    assert.match(text, /"seenBy": "backend"/, 'what the backend answered (and WCS got)');
+    assert.match(text, /by your backend/, 'who answered WCS');
   });
 });
