@@ -3,7 +3,7 @@
  * arguments (reason, status, URL, target file) let tests and keybindings run them without prompts.
  */
 import * as vscode from 'vscode';
-import { POLICIES, type AnswerSpec, type Exchange, type Policy, type RuleAnswer } from '../mock-server/hooks';
+import { POLICIES, isForwardAnswer, type AnswerSpec, type Exchange, type Policy, type RuleAnswer } from '../mock-server/hooks';
 import { toCurl, toHttpFile } from '../mock-server/hooks';
 import { answerLabel, answeredBy, counted, type ExchangeNode, type ModelNode, type HookView } from '../mock-server/view';
 import { ANY_HOOK_TYPES, type AnyHookType } from '../mock-server/protocol';
@@ -167,6 +167,16 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       const ts = await targets(arg, selection);
       return ts.length > 0 && ts.map((t) => send(t, 'forbid')).every(Boolean);
     },
+    // Forward mode: a hook held at a breakpoint goes on (to the backend, or the backend's held answer to WCS).
+    'wcsHookMock.passThrough': async (arg?: unknown, selection?: unknown) => {
+      const ts = await targets(arg, selection);
+      return ts.length > 0 && ts.map(({ ex }) => {
+        const ok = controller.server?.pass(ex.id) ?? false;
+        if (!ok) void vscode.window.showInformationMessage(`${ex.method} #${ex.id} is not a forwarded hook held at a breakpoint (see wcsHookMock.forward).`);
+        else log.info(`#${ex.id} ${ex.method} let through`);
+        return ok;
+      }).every(Boolean);
+    },
     // From a menu the second argument is the tree selection; from code it may be the reason.
     'wcsHookMock.answerForbidWithReason': async (arg?: unknown, selectionOrReason?: unknown) => {
       const ts = await targets(arg, selectionOrReason);
@@ -237,7 +247,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
         return undefined;
       }
       await controller.reloadRules();
-      if (t.ex.state === 'pending' && chosen !== 'hold') send(t, chosen);
+      if (t.ex.state === 'pending' && chosen !== 'hold' && !isForwardAnswer(chosen)) send(t, chosen);
       void vscode.window.showInformationMessage(`${t.ex.method} is now always answered by a rule in ${vscode.workspace.asRelativePath(uri)}.`, 'Open Rules File').then((p) => {
         if (p) void vscode.window.showTextDocument(uri);
       });

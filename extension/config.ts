@@ -3,7 +3,7 @@
  * WorkspaceConfiguration so it is unit-tested without VS Code; bad values fall back to the default with a
  * message, never a crash.
  */
-import { POLICIES, type Policy } from '../mock-server/hooks';
+import { POLICIES, forwardTargetProblem, type Policy } from '../mock-server/hooks';
 import { DEFAULT_JOURNAL_LIMIT } from '../mock-server/hooks';
 import { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_PORT, type HookServerOptions } from '../mock-server/hooks';
 import { isLoopback as isLoopbackHost, normalizeOrigin } from '../mock-server/util';
@@ -24,6 +24,8 @@ export interface Settings {
   readonly policy: Policy;
   /** Web page origins allowed to post hooks besides loopback pages (`--allow-origin`). */
   readonly allowOrigins: readonly string[];
+  /** Forward mode's target (`serve --forward`); '' when the mock answers. */
+  readonly forward: string;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -36,10 +38,11 @@ export const DEFAULT_SETTINGS: Settings = {
   rulesFile: '.vscode/wcs-hooks.json',
   policy: 'hold-blockable',
   allowOrigins: [],
+  forward: '',
 };
 
 /** The settings whose change needs a server restart (all but autoStart and rulesFile, which reload live). */
-export const RESTART_KEYS: readonly (keyof Settings)[] = ['host', 'port', 'holdTimeoutSeconds', 'fallback', 'journalSize', 'allowOrigins'];
+export const RESTART_KEYS: readonly (keyof Settings)[] = ['host', 'port', 'holdTimeoutSeconds', 'fallback', 'journalSize', 'allowOrigins', 'forward'];
 
 export function readSettings(get: (key: keyof Settings) => unknown): { settings: Settings; problems: string[] } {
   const problems: string[] = [];
@@ -66,8 +69,9 @@ export function readSettings(get: (key: keyof Settings) => unknown): { settings:
       (v) => Array.isArray(v) && v.every((o) => typeof o === 'string' && normalizeOrigin(o) !== undefined),
       'a list of origins like "https://app.example.com"',
     ),
+    forward: pick('forward', (v) => typeof v === 'string' && (v.trim() === '' || forwardTargetProblem(v.trim()) === undefined), 'empty or an http:// or https:// URL like "http://127.0.0.1:3000/wcs"'),
   };
-  return { settings: { ...settings, host: settings.host.trim(), rulesFile: settings.rulesFile.trim() }, problems };
+  return { settings: { ...settings, host: settings.host.trim(), rulesFile: settings.rulesFile.trim(), forward: settings.forward.trim() }, problems };
 }
 
 /** Whether only this machine can reach a server bound to `host` (settings may carry stray spaces). */
@@ -84,6 +88,7 @@ export function serverOptions(s: Settings): HookServerOptions {
     fallback: s.fallback,
     journalLimit: s.journalSize,
     allowOrigins: s.allowOrigins,
+    ...(s.forward ? { forward: { target: s.forward } } : {}),
   };
 }
 

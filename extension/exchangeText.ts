@@ -30,6 +30,18 @@ export function exchangeDocument(ex: Exchange): string {
       headers: ex.headers,
       body: ex.body !== undefined ? ex.body : ex.rawBody,
     },
+    // Forward mode: what the backend got and answered, between what WCS sent and what WCS got.
+    ...(ex.forward
+      ? {
+          backend: {
+            stage: ex.forward.stage,
+            request: ex.forward.request && { url: ex.forward.request.url, headers: ex.forward.request.headers, ...(ex.forward.request.body !== undefined ? { editedBody: parsedOrText(ex.forward.request.body) } : {}) },
+            answer: ex.forward.response && { status: ex.forward.response.status, latencyMs: ex.forward.response.latencyMs, headers: ex.forward.response.headers, body: parsedOrText(ex.forward.response.body) },
+            ...(ex.forward.failure ? { failure: ex.forward.failure } : {}),
+            ...(ex.forward.warnings ? { warnings: ex.forward.warnings } : {}),
+          },
+        }
+      : {}),
     ...(ex.error !== undefined ? { error: ex.error } : {}),
     issues: ex.issues,
     answer: ex.answer
@@ -48,8 +60,16 @@ export function exchangeDocument(ex: Exchange): string {
   return JSON.stringify(doc, null, 2) + '\n';
 }
 
-/** The answer draft: the echo body, pretty-printed (the raw text when it is not JSON). */
+/**
+ * The answer draft: the echo body, pretty-printed (the raw text when it is not JSON); for a backend answer
+ * held at a forward breakpoint, that answer, so an edit starts from what the backend said.
+ */
 export function answerDraft(ex: Exchange): string {
+  const held = ex.forward?.stage === 'after' ? ex.forward.response?.body : undefined;
+  if (held !== undefined) {
+    const parsed = parsedOrText(held);
+    return typeof parsed === 'string' ? held : JSON.stringify(parsed, null, 2) + '\n';
+  }
   return ex.body !== undefined ? JSON.stringify(ex.body, null, 2) + '\n' : ex.rawBody;
 }
 

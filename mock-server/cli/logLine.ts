@@ -8,7 +8,7 @@
  * unchanged; only the way it is built is.
  */
 import type { Exchange, SentAnswer } from '../hooks';
-import { answerLabel, answeredBy, formatLatency, keyFieldsWithIds } from '../view';
+import { answerLabel, answeredBy, backendFailure, backendLegLabel, formatLatency, keyFieldsWithIds } from '../view';
 import { terminalSafe } from '../util';
 
 let isoSecond = NaN;
@@ -39,6 +39,15 @@ export function formatLogLine(ex: Exchange): string {
     const a = ex.answer;
     if (a) line += answerPart(a, ex.latencyMs);
     else line += ex.holdDeadline !== undefined ? `held (fallback after ${Math.round((ex.holdDeadline - ex.receivedAt) / 1000)}s)` : 'held';
+  }
+  // Forwarded exchanges only: the backend leg, why it failed, and what WCS would not expect of its answer.
+  const forward = ex.forward;
+  if (forward) {
+    const leg = backendLegLabel(forward);
+    if (leg) line += ` ${leg}`;
+    const failure = backendFailure(forward);
+    if (failure) line += ` (${failure})`;
+    for (const w of forward.warnings ?? []) line += ` ! backend: ${w}`;
   }
   const keys = keyFieldsWithIds(ex);
   if (keys) line += ` [${keys}]`;

@@ -79,6 +79,7 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
       maxBodyBytes: config.maxBodyBytes,
       basicAuth: config.basicAuth,
       signingSecret: config.signingSecret,
+      forward: config.forward,
     });
   } catch (err) {
     if (err instanceof RangeError) return fail(err.message, 2);
@@ -100,6 +101,9 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
     config.journalFile ? `journal ${config.journalFile}` : undefined,
     config.basicAuth ? 'basic auth' : undefined,
     config.signingSecret ? 'signature check' : undefined,
+    config.forward?.target ? `forward to ${config.forward.target}${config.forward.secret ? ' (re-signed)' : ''}` : undefined,
+    config.forward?.breakBefore ? `break before ${config.forward.breakBefore.join(',')}` : undefined,
+    config.forward?.breakAfter ? `break after ${config.forward.breakAfter.join(',')}` : undefined,
   ].filter(Boolean);
   // Scripts wait for this exact phrase; keep "listening on <url>" stable.
   io.stdout.write(`wcs-hook-mock listening on ${address.url} · ${settings.join(' · ')}\n`);
@@ -151,8 +155,10 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
       // Held hooks (only when rules or --policy ask for it here) get a line when held and one when answered,
       // so a script can tell a slow answer from a lost one.
       server.on('received', (ex) => {
-        if (ex.state === 'pending') lines.line(formatLogLine(ex));
+        // A forwarded hook on its way to the backend gets its one line with the answer.
+        if (ex.state === 'pending' && ex.forward?.stage !== 'sending') lines.line(formatLogLine(ex));
       });
+      server.on('held', (ex) => lines.line(formatLogLine(ex)));
       server.on('answered', (ex) => lines.line(formatLogLine(ex)));
       server.on('aborted', (ex) => lines.line(formatLogLine(ex)));
       server.on('warning', (m) => io.stderr.write(`${PREFIX}: warning: ${terminalSafe(m)}\n`));

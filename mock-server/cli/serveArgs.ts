@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_PORT, MAX_JOURNAL_LIMIT } from '../hooks';
 import { isLoopback, normalizeOrigin } from '../util';
-import { POLICIES, type Policy } from '../hooks';
+import { POLICIES, forwardTargetProblem, type ForwardOptions, type Policy } from '../hooks';
 import { UsageError } from './flags';
 
 export interface ServeConfig {
@@ -27,6 +27,8 @@ export interface ServeConfig {
   /** `interactive`: force the terminal UI off (`--no-interactive`) or leave it to TTY detection. */
   readonly interactive?: boolean;
   readonly watchRules: boolean;
+  /** Forward mode (`--forward`, `--forward-secret`, `--break-before`, `--break-after`); undefined when off. */
+  readonly forward?: ForwardOptions;
   readonly help: boolean;
 }
 
@@ -59,10 +61,20 @@ Options:
                          (pages on localhost, 127.0.0.1 and [::1] are always allowed, others never)
   --allow-unauthenticated
                          with a --host that is not loopback, start even without --secret or --user
+
+Forward mode (docs/forward.md):
+  --forward URL          send hooks that no rule answers to URL/<method> (your backend) and its answers
+                         back to WCS; a rule can do the same with "answer": {"forward": URL}
+  --forward-secret S     sign what the backend gets with S (Authorization: WCS <HMAC-MD5>), for a backend
+                         with its own secret (or env WCS_HOOK_MOCK_FORWARD_SECRET)
+  --break-before M,N     hold these methods before they go to the backend ('*' for all): g sends,
+                         d edits then sends, e/f/r answer WCS yourself
+  --break-after M,N      hold the backend's answer to these methods before WCS gets it: g passes it,
+                         d edits it, f/r replace it with 403
   -h, --help             show this help
 
 On a terminal, held hooks are answered with single keys: e echo, f forbid, r forbid with a reason,
-d edit the body in $EDITOR, n/p select, ? help, q quit.`;
+d edit the body in $EDITOR, g let a forwarded hook go on, n/p select, ? help, q quit.`;
 
 function number(flag: string, text: string | undefined, opts: { min: number; max?: number; integer?: boolean }): number | undefined {
   if (text === undefined) return undefined;
@@ -111,6 +123,10 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
         'no-watch': { type: 'boolean' },
         'allow-origin': { type: 'string', multiple: true },
         'allow-unauthenticated': { type: 'boolean' },
+        forward: { type: 'string' },
+        'forward-secret': { type: 'string' },
+        'break-before': { type: 'string', multiple: true },
+        'break-after': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -150,6 +166,7 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     if (n === undefined) throw new UsageError(`--allow-origin needs an origin like https://app.example.com, got '${o}'`);
     return n;
   });
+  const forward = forwardFlags(values, env);
   const holdSeconds = number('hold-timeout', values['hold-timeout'], { min: 0, max: 2_000_000 });
   return {
     host,
@@ -167,8 +184,36 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     interactive: values['no-interactive'] ? false : values.interactive ? true : undefined,
     watchRules: !values['no-watch'],
     allowOrigins,
+    // Only when asked for: a config without forwarding has no such key at all.
+    ...(forward ? { forward } : {}),
     help: values.help ?? false,
   };
+}
+
+/** Method lists: comma-separated, the flag repeatable; `*` stands for every method. */
+function methodList(flag: string, lists: readonly string[] | undefined): string[] | undefined {
+  if (lists === undefined) return undefined;
+  const methods = lists.flatMap((l) => l.split(',')).map((m) => m.trim()).filter(Boolean);
+  if (methods.length === 0) throw new UsageError(`--${flag} needs method names (connect,call) or '*'`);
+  return methods;
+}
+
+function forwardFlags(
+  values: { forward?: string; 'forward-secret'?: string; 'break-before'?: string[]; 'break-after'?: string[] },
+  env: NodeJS.ProcessEnv,
+): ForwardOptions | undefined {
+  const target = values.forward;
+  if (target !== undefined) {
+    const problem = forwardTargetProblem(target);
+    if (problem) throw new UsageError(`--forward ${problem}`);
+  }
+  const secret = values['forward-secret'] ?? env.WCS_HOOK_MOCK_FORWARD_SECRET;
+  if (secret !== undefined && secret === '') throw new UsageError('--forward-secret needs a non-empty secret');
+  const breakBefore = methodList('break-before', values['break-before']);
+  const breakAfter = methodList('break-after', values['break-after']);
+  // Rules may forward without --forward, so the other flags stand on their own.
+  if (target === undefined && secret === undefined && !breakBefore && !breakAfter) return undefined;
+  return { target, secret, breakBefore, breakAfter };
 }
 
 export { isLoopback } from '../util';

@@ -11,6 +11,7 @@ import type { Command } from './command';
 import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, isUsageError, parseFarEnd, positiveInt } from './flags';
 import { LiveTranscript, humanResult } from './triggerOutput';
 import { terminalSafe } from '../util';
+import { runReplay } from './replay';
 
 export const TRIGGER_USAGE = `Usage: wcs-hook-mock trigger <scenario> --backend URL [options]
 
@@ -36,7 +37,9 @@ the backend's answer latency per hook method (p50/p95/p99/max) and failed hooks 
 (timeout, refused, reset, HTTP status under its restOnError). Ctrl-C stops starting sessions and reports.
 
 Exit code: 0 when every session ran (declines included), 1 when hooks failed to get an answer, 2 on
-usage errors.`;
+usage errors.
+
+Replay a recorded journal instead: wcs-hook-mock trigger --from-journal FILE --help`;
 
 function positiveNumber(flag: string, text: string): number {
   const n = Number(text);
@@ -61,6 +64,8 @@ export function planFromFlags(values: { sessions?: string; concurrency?: string;
 }
 
 export async function runTrigger(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // Replaying a recorded journal is its own mode with its own flags (replay.ts).
+  if (argv.some((a) => a === '--from-journal' || a.startsWith('--from-journal='))) return runReplay(argv, env);
   let result: LoadResult;
   let json: boolean;
   let verbose: boolean;

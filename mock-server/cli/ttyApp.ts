@@ -30,6 +30,8 @@ export class InteractiveConsole {
   private selected: string | undefined;
   /** Ids shown as HELD, so their answer gets its own line. */
   private readonly shownHeld = new Set<string>();
+  /** Forwarded hooks with the backend: shown once, with both legs, when WCS gets its answer. */
+  private readonly withBackend = new Set<string>();
   private readonly subscriptions: Disposable[] = [];
   private ticker?: NodeJS.Timeout;
   private stopped = false;
@@ -50,6 +52,11 @@ export class InteractiveConsole {
     input.resume();
     this.subscriptions.push(
       this.server.on('received', (ex) => this.onReceived(ex)),
+      this.server.on('held', (ex) => {
+        this.withBackend.delete(ex.id);
+        this.shownHeld.add(ex.id);
+        this.log(...formatArrival(ex, this.style));
+      }),
       this.server.on('answered', (ex) => this.onSettled(ex)),
       this.server.on('aborted', (ex) => this.onSettled(ex)),
       this.server.on('warning', (m) => this.log(paint(this.style, 'red', `warning: ${terminalSafe(m)}`))),
@@ -102,11 +109,19 @@ export class InteractiveConsole {
   }
 
   private onReceived(ex: Exchange): void {
+    if (ex.state === 'pending' && ex.forward?.stage === 'sending') {
+      this.withBackend.add(ex.id);
+      return;
+    }
     if (ex.state === 'pending') this.shownHeld.add(ex.id);
     this.log(...formatArrival(ex, this.style));
   }
 
   private onSettled(ex: Exchange): void {
+    if (this.withBackend.delete(ex.id)) {
+      this.log(...formatArrival(ex, this.style));
+      return;
+    }
     if (!this.shownHeld.delete(ex.id)) return; // answered on arrival: already on its arrival line
     if (this.mode.kind === 'reason' && this.mode.id === ex.id) {
       this.mode = { kind: 'keys' };
@@ -167,19 +182,27 @@ export class InteractiveConsole {
       return;
     }
     if (action.kind === 'answer') this.server.answer(id, action.answer);
+    else if (action.kind === 'pass') {
+      if (!this.server.pass(id)) this.log(paint(this.style, 'dim', `#${id} is not a forwarded hook held at a breakpoint (g lets those go on)`));
+    }
     else if (action.kind === 'reason') {
       this.mode = { kind: 'reason', id, text: '' };
       this.drawStatus();
     } else if (action.kind === 'edit') void this.edit(id);
   }
 
-  /** Opens the body in $VISUAL/$EDITOR; saving valid JSON and quitting the editor sends it with 200. */
+  /**
+   * Opens the body in $VISUAL/$EDITOR; saving valid JSON and quitting the editor sends it with 200. On a
+   * forwarded hook held before the backend, the edited body goes to the backend; held after, the editor
+   * starts from the backend's answer and the edit goes to WCS with the backend's status.
+   */
   private async edit(id: string): Promise<void> {
     const ex = this.server.get(id);
     if (!ex) return;
+    const leg = ex.forward;
     const file = join(tmpdir(), `wcs-hook-mock-${process.pid}-${id}.json`);
     // An earlier attempt that did not parse is kept, so the developer continues from their own text.
-    if (!existsSync(file)) await writeFile(file, ex.rawBody);
+    if (!existsSync(file)) await writeFile(file, leg?.stage === 'after' && leg.response ? leg.response.body : ex.rawBody);
     const editor = this.io.env.VISUAL || this.io.env.EDITOR || 'vi';
     this.mode = { kind: 'editor' };
     const { input, output } = this.io;
@@ -209,7 +232,11 @@ export class InteractiveConsole {
     }
     await unlink(file).catch(() => undefined);
     const current = this.server.get(id);
-    if (!this.server.answer(id, { status: 200, body: text })) {
+    const sent =
+      leg?.stage === 'before' ? this.server.pass(id, text)
+      : leg?.stage === 'after' && leg.response ? this.server.answer(id, { status: leg.response.status, body: text })
+      : this.server.answer(id, { status: 200, body: text });
+    if (!sent) {
       this.log(paint(this.style, 'yellow', `#${id} was already answered (${current?.answer?.by ?? current?.state}) while you edited; your edit was not sent`));
     }
   }

@@ -5,7 +5,7 @@
  */
 import type { Exchange, Policy } from '../hooks';
 import { WCS_REST_REQUEST_TIMEOUT_MS } from '../protocol';
-import { answerLabel, answeredBy, clock, formatLatency, keyFieldsWithIds, remainingSeconds } from '../view';
+import { answerLabel, answeredBy, backendFailure, backendLegLabel, clock, formatLatency, keyFieldsWithIds, remainingSeconds } from '../view';
 import { terminalSafe } from '../util';
 
 export interface Style {
@@ -47,10 +47,15 @@ export function formatArrival(ex: Exchange, style: Style, opts: { maxIssues?: nu
     terminalSafe(keyFieldsWithIds(ex)),
   ].filter((s) => s !== '');
   let line = head.join(' ');
+  const leg = backendLegLabel(ex.forward);
+  if (leg) line += ' ' + paint(style, ex.forward?.failure ? 'red' : 'dim', terminalSafe(leg));
   if (ex.state === 'pending') line += ' ' + paint(style, 'yellow', 'HELD');
-  else if (ex.state === 'answered') line += ` → ${answerText(style, ex)} ${paint(style, 'dim', `(${whoAnswered(ex)})`)}`;
+  else if (ex.state === 'answered') line += ` → ${answerText(style, ex)} ${paint(style, 'dim', `(${whoAnswered(ex)}${ex.forward ? `, ${formatLatency(ex.latencyMs)}` : ''})`)}`;
   const lines = [line];
   if (ex.error) lines.push(`    ${paint(style, 'red', terminalSafe(ex.error))}`);
+  const failure = backendFailure(ex.forward);
+  if (failure) lines.push(`    ${paint(style, 'red', terminalSafe(failure))}`);
+  for (const w of ex.forward?.warnings ?? []) lines.push(`    ${paint(style, 'magenta', '!')} ${terminalSafe(`backend: ${w}`)}`);
   const max = opts.maxIssues ?? 3;
   const issues = ex.issues;
   for (const i of issues.slice(0, max)) lines.push(`    ${paint(style, 'magenta', '!')} ${terminalSafe(`${i.path || '(body)'}: ${i.message}`)}`);
@@ -62,7 +67,8 @@ export function formatArrival(ex: Exchange, style: Style, opts: { maxIssues?: nu
 export function formatSettled(ex: Exchange, style: Style): string {
   const head = `${paint(style, 'dim', clock(ex.answer?.at ?? Date.now(), true))} ${paint(style, 'bold', `#${ex.id}`)} ${terminalSafe(ex.method)}`;
   if (ex.state === 'aborted') return `${head} ${paint(style, 'red', 'aborted')}: WCS closed the connection after ${formatLatency(ex.latencyMs)}`;
-  return `${head} → ${answerText(style, ex)} ${paint(style, 'dim', `(${whoAnswered(ex)}, ${formatLatency(ex.latencyMs)})`)}`;
+  const leg = backendLegLabel(ex.forward);
+  return `${head}${leg ? ` ${paint(style, 'dim', terminalSafe(leg))}` : ''} → ${answerText(style, ex)} ${paint(style, 'dim', `(${whoAnswered(ex)}, ${formatLatency(ex.latencyMs)})`)}`;
 }
 
 /** The log line for pipes and files lives with its writer (logLine.ts); re-exported for the views' tests. */
@@ -92,7 +98,8 @@ export function formatStatus(input: StatusInput, style: Style): string {
     if (ex.id === selectedId) return paint(style, 'inverse', `▶${text}`);
     return left !== undefined && left < 4 ? paint(style, 'red', text) : text;
   });
-  const keys = paint(style, 'dim', ' · e echo f forbid r reason d edit n/p next/prev ? help');
+  const forwarded = held.find((ex) => ex.id === selectedId)?.forward;
+  const keys = paint(style, 'dim', ` · ${forwarded ? `g ${forwarded.stage === 'after' ? 'pass answer' : 'send'} ` : ''}e echo f forbid r reason d edit n/p next/prev ? help`);
   const head = paint(style, 'yellow', `${held.length} held: `);
   return truncate(head + items.join('  ') + keys, width);
 }
@@ -122,6 +129,8 @@ export const HELP_LINES = [
   '  e  echo: 200 with the received body        f  forbid: 403, empty body',
   '  r  forbid with a reason WCS shows the client ({"status":403,"reason":"…"})',
   '  d  edit the body in $EDITOR, then send it with 200 (E works too)',
+  '  g  forward mode: send a hook held before the backend / pass the backend\'s held answer to WCS',
+  '     (d on such a hook edits what the backend gets / the backend\'s answer)',
   '  n/p or ↓/↑  select the next/previous held hook    a  echo every held hook',
   '  m  switch policy: hold-blockable → hold-all (step through everything) → echo-all',
   '  ?  this help    q or Ctrl-C  quit (held hooks get the fallback answer first)',
@@ -132,6 +141,7 @@ export type KeyAction =
   | { readonly kind: 'answer'; readonly answer: 'echo' | 'forbid' }
   | { readonly kind: 'reason' }
   | { readonly kind: 'edit' }
+  | { readonly kind: 'pass' }
   | { readonly kind: 'select'; readonly delta: 1 | -1 }
   | { readonly kind: 'echoAll' }
   | { readonly kind: 'cyclePolicy' }
@@ -151,6 +161,8 @@ export function keyAction(key: string): KeyAction {
     case 'd':
     case 'E':
       return { kind: 'edit' };
+    case 'g':
+      return { kind: 'pass' };
     case 'n':
     case 'j':
     case '\x1b[B':

@@ -21,8 +21,32 @@ export type AnswerSpec =
   | { readonly status: number; readonly merge: Readonly<Record<string, unknown>> }
   | { readonly status: number; readonly body?: unknown };
 
-/** What a rule (or the default) may say: an answer, or hold the hook for the developer. */
-export type RuleAnswer = AnswerSpec | 'hold';
+/** A rule's decision to send the hook on to a backend of the developer's (forward mode): its answer goes back to WCS. */
+export interface ForwardAnswer {
+  /** The target the hook's method is appended to: `http://127.0.0.1:3000/wcs` gets `…/wcs/connect`. */
+  readonly forward: string;
+}
+
+/** What a rule (or the default) may say: an answer, hold the hook for the developer, or forward it. */
+export type RuleAnswer = AnswerSpec | 'hold' | ForwardAnswer;
+
+/** Whether a rule's decision is to forward the hook. */
+export function isForwardAnswer(a: RuleAnswer): a is ForwardAnswer {
+  return typeof a === 'object' && 'forward' in a;
+}
+
+/** Undefined when `text` is a forward target (an absolute http:// or https:// URL); otherwise what is wrong. */
+export function forwardTargetProblem(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return `not a URL: "${text}"`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `must be an http:// or https:// URL, got "${text}"`;
+  if (url.search || url.hash) return `must not have a query or fragment (the hook's method is appended to the path), got "${text}"`;
+  return undefined;
+}
 
 const StatusSchema = z
   .number()
@@ -63,7 +87,18 @@ const KeywordSchema = z
   .enum(['echo', 'forbid', 'hold'])
   .describe('"echo": 200 with the received body; "forbid": 403 empty; "hold": wait for the developer.');
 
-export const RuleAnswerSchema = z.union([KeywordSchema, ObjectAnswerSchema]);
+const ForwardAnswerSchema = z
+  .strictObject({
+    forward: z
+      .string()
+      .superRefine((v, ctx) => {
+        const problem = forwardTargetProblem(v);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      })
+      .describe('Send the hook to this URL + "/<method>" and pass the backend\'s answer back to WCS (forward mode).'),
+  });
+
+export const RuleAnswerSchema = z.union([KeywordSchema, ObjectAnswerSchema, ForwardAnswerSchema]);
 
 /** Checks an answer given at run time (by the extension or CLI), with the same messages as a rules file. */
 export function parseAnswerSpec(value: unknown): AnswerSpec {
@@ -73,6 +108,7 @@ export function parseAnswerSpec(value: unknown): AnswerSpec {
     throw new TypeError(`invalid answer${first.path.length ? ` at ${formatPath(first.path)}` : ''}: ${first.message}`);
   }
   if (r.data === 'hold') throw new TypeError('invalid answer: "hold" is a rule decision, not an answer');
+  if (isForwardAnswer(r.data)) throw new TypeError('invalid answer: "forward" is a rule decision, not an answer');
   return r.data as AnswerSpec;
 }
 

@@ -14,6 +14,7 @@
 import { ExchangeRecord } from './exchange';
 import type { AnswerSpec } from './answer';
 import type { AnsweredBy, ExchangeState } from './types';
+import type { ForwardLeg } from './forward';
 
 /** Bytes per slot: the auto-echo example (856 bytes of body plus its request line and headers) fits twice. */
 export const SLOT_BYTES = 2048;
@@ -22,7 +23,7 @@ const CHUNK_SLOTS = 1024;
 /** Strings are length-prefixed with 16 bits; 0xffff marks "undefined". */
 const NO_STRING = 0xffff;
 
-const BY: readonly AnsweredBy[] = ['developer', 'rule', 'timeout', 'shutdown', 'server'];
+const BY: readonly AnsweredBy[] = ['developer', 'rule', 'timeout', 'shutdown', 'server', 'backend', 'fallback'];
 const STATES: readonly ExchangeState[] = ['pending', 'answered', 'aborted'];
 const FLAG_JSON = 4;
 const FLAG_CLOSE = 8;
@@ -51,6 +52,7 @@ interface Fields {
   _closeConnection: boolean;
   _answeredAt: number;
   _latency: number;
+  _forward: ForwardLeg | undefined;
 }
 
 /** What a slot cannot hold as numbers or bytes. */
@@ -60,6 +62,7 @@ interface Extra {
   spec?: AnswerSpec;
   answerBody?: string;
   holdDeadline?: number;
+  forward?: ForwardLeg;
 }
 
 /**
@@ -159,6 +162,7 @@ export class ExchangeArena {
     if (f.error !== undefined) (extra ??= {}).error = f.error;
     if (f._answerBody !== undefined) (extra ??= {}).answerBody = f._answerBody;
     if (f.holdDeadline !== undefined) (extra ??= {}).holdDeadline = f.holdDeadline;
+    if (f._forward !== undefined) (extra ??= {}).forward = f._forward;
     this.extras[slot] = extra;
 
     const n = slot * 4;
@@ -240,6 +244,7 @@ export class ExchangeArena {
     f._latency = this.nums[n + 3]!;
     f.state = STATES[flags & 3]!;
     f.holdDeadline = extra?.holdDeadline;
+    f._forward = extra?.forward;
     return rec;
   }
 }

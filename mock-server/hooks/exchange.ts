@@ -15,6 +15,7 @@ import { correlationKeys, validateBody, type CorrelationKeys, type ValidationIss
 import type { AnyHookType } from '../protocol';
 import { splitHookPath } from './path';
 import type { AnswerSpec } from './answer';
+import type { ForwardLeg } from './forward';
 import type { AnsweredBy, Exchange, ExchangeState, SentAnswer } from './types';
 
 /** Times are kept as small integers relative to this, so they fit V8's unboxed small-integer range. */
@@ -94,6 +95,8 @@ export class ExchangeRecord implements Exchange {
   private declare _closeConnection: boolean;
   private declare _answeredAt: number;
   private declare _latency: number;
+  /** Forward mode's backend leg; one empty slot for every other exchange. */
+  private declare _forward: ForwardLeg | undefined;
 
   constructor(init: ExchangeInit, parsedBody?: unknown) {
     // Catalog names are shared constants; only unknown names cost a string per record.
@@ -120,6 +123,7 @@ export class ExchangeRecord implements Exchange {
     this._closeConnection = false;
     this._answeredAt = 0;
     this._latency = -1;
+    this._forward = undefined;
   }
 
   /** The body as UTF-8 text, decoded on read. */
@@ -210,6 +214,19 @@ export class ExchangeRecord implements Exchange {
     }
   }
 
+  get forward(): ForwardLeg | undefined {
+    return this._forward;
+  }
+
+  set forward(leg: ForwardLeg | undefined) {
+    this._forward = leg;
+  }
+
+  /** The request headers as Node received them (name, value, name, value…). */
+  get rawHeaders(): readonly string[] {
+    return this._rawHeaders;
+  }
+
   get latencyMs(): number | undefined {
     return this._latency < 0 ? undefined : this._latency;
   }
@@ -221,7 +238,9 @@ export class ExchangeRecord implements Exchange {
   get answer(): SentAnswer | undefined {
     if (this._by === undefined) return undefined;
     const headers: Record<string, string> = {};
-    if (this._answerJson) headers['Content-Type'] = 'application/json';
+    // A backend's answer goes to WCS with the backend's own content type.
+    const backendType = this._by === 'backend' ? this._forward?.response?.headers['content-type'] : undefined;
+    if (this._answerJson) headers['Content-Type'] = typeof backendType === 'string' ? backendType : 'application/json';
     headers['Content-Length'] = String(this._answerBytes);
     if (this._closeConnection) headers['Connection'] = 'close';
     return {
@@ -292,6 +311,7 @@ export class ExchangeRecord implements Exchange {
       answer,
       latencyMs: this.latencyMs,
       holdDeadline: this.holdDeadline,
+      forward: this._forward,
     };
     for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
     return o as unknown as Exchange;

@@ -9,6 +9,7 @@ import { redactCredentials } from './auth';
 import { ExchangeArena, SLOT_BYTES } from './arena';
 import { ExchangeRecord } from './exchange';
 import type { Exchange } from './types';
+import { legBytes } from './forward';
 
 /** Exchanges kept in memory unless told otherwise; the tree, exports and the CLI read them back. */
 export const DEFAULT_JOURNAL_LIMIT = 10_000;
@@ -29,6 +30,7 @@ export const EXCHANGE_OVERHEAD_BYTES = SLOT_BYTES;
 export function exchangeBytes(ex: Exchange): number {
   const f = ex as unknown as { _raw?: Buffer; _url?: string; _rawHeaders?: readonly string[]; _answerBody?: string };
   let n = EXCHANGE_OVERHEAD_BYTES;
+  if (ex.forward) n += legBytes(ex.forward);
   if (f._raw instanceof Buffer) {
     n += f._raw.length + (f._url?.length ?? 0) + (f._answerBody?.length ?? 0);
     for (const h of f._rawHeaders ?? []) n += h.length;
@@ -276,13 +278,26 @@ const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization'];
 /** The record with credentials redacted from its headers: a journal file outlives the session. */
 function redacted(rec: Exchange): Exchange {
   const h = rec.headers as Record<string, string | string[]> | undefined;
-  if (!h || !CREDENTIAL_HEADERS.some((n) => h[n] !== undefined)) return rec;
-  const headers = { ...h };
+  const leg = rec.forward;
+  const sent = leg?.request?.headers;
+  const credentials = (hs: Readonly<Record<string, string | string[]>> | undefined) => !!hs && CREDENTIAL_HEADERS.some((n) => hs[n] !== undefined);
+  if (!credentials(h) && !credentials(sent)) return rec;
+  const out = { ...rec };
+  if (h && credentials(h)) (out as { headers: unknown }).headers = redactHeaders(h);
+  // What the backend got carries the (re-signed) credentials too.
+  if (leg?.request && sent && credentials(sent)) {
+    (out as { forward: unknown }).forward = { ...leg, request: { ...leg.request, headers: redactHeaders(sent) } };
+  }
+  return out;
+}
+
+function redactHeaders<T extends string | string[]>(h: Readonly<Record<string, T>>): Record<string, T> {
+  const headers: Record<string, string | string[]> = { ...h };
   for (const n of CREDENTIAL_HEADERS) {
     const v = headers[n];
     if (v !== undefined) headers[n] = Array.isArray(v) ? v.map(redactCredentials) : redactCredentials(v);
   }
-  return { ...rec, headers };
+  return headers as Record<string, T>;
 }
 
 /**

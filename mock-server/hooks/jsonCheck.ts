@@ -154,3 +154,13 @@ export function isJson(b: Uint8Array): boolean {
     }
   }
 }
+
+/** What JSON.parse says is wrong with a body `isJson` refused (one line, for the exchange's error). */
+export function jsonSyntaxProblem(raw: Buffer): string {
+  try {
+    JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    return (err as Error).message;
+  }
+  return 'not JSON';
+}

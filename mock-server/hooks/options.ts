@@ -1,10 +1,12 @@
 /**
  * The hook server's settings: what each defaults to and the bounds it is checked against, so a bad value is
- * refused with its name when the server is made rather than misbehaving later; and what a failure to listen
- * on the configured address means, in words.
+ * refused with its name when the server is made rather than misbehaving later; and listening on the
+ * configured address, with what a failure to listen means in words.
  */
+import type { Server } from 'node:http';
 import { DEFAULT_JOURNAL_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, EXCHANGE_OVERHEAD_BYTES, MAX_JOURNAL_LIMIT } from './journal';
 import type { RulesFile } from './rules';
+import type { ForwardOptions } from './forward';
 import type { Policy } from './types';
 import { POLICIES } from './types';
 
@@ -43,6 +45,8 @@ export interface HookServerOptions {
    * page gets no CORS headers, and a hook posted by it is refused (WCS itself sends no Origin).
    */
   allowOrigins?: readonly string[];
+  /** Forward mode: hooks no rule answers (and rules that say `{"forward": URL}`) go to a backend. */
+  forward?: ForwardOptions;
 }
 
 export const DEFAULT_PORT = 9091;
@@ -98,6 +102,16 @@ export function resolveOptions(options: HookServerOptions): ResolvedOptions {
   };
 }
 
+export interface ListenAddress {
+  readonly host: string;
+  readonly port: number;
+  readonly url: string;
+}
+
+function urlFor(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 /** Why the server could not listen on `host:port`, in words a user can act on. */
 export function listenFailure(err: NodeJS.ErrnoException, host: string, port: number): string {
   const where = `${host}:${port}`;
@@ -106,4 +120,22 @@ export function listenFailure(err: NodeJS.ErrnoException, host: string, port: nu
   if (err.code === 'EADDRNOTAVAIL') return `address ${host} is not an address of this machine`;
   if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return `cannot resolve host ${host}`;
   return `cannot listen on ${where}: ${err.message}`;
+}
+
+/** Listens on `host:port`; a failure is rejected with `listenFailure`'s words and the system's error code. */
+export function listenOn(server: Server, host: string, port: number): Promise<ListenAddress> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      const e = new Error(listenFailure(err, host, port)) as NodeJS.ErrnoException;
+      e.code = err.code;
+      reject(e);
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const a = server.address();
+      const boundPort = a && typeof a === 'object' ? a.port : port;
+      resolve({ host, port: boundPort, url: urlFor(host, boundPort) });
+    });
+  });
 }

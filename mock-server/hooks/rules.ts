@@ -193,11 +193,12 @@ export function policyAnswer(policy: Policy, method: string): RuleAnswer {
   return isBlockable(method) ? 'hold' : 'echo';
 }
 
-/** Rules first, then the rules file's default, then the server policy. */
+/** Rules first, then the rules file's default, then the forward target if there is one, then the server policy. */
 export function decide(
   rules: RulesFile | undefined,
   policy: Policy,
   ex: HookFacts,
+  forwardTarget?: string,
 ): { answer: RuleAnswer; ruleIndex?: number } {
   if (rules) {
     const list = rules.rules;
@@ -206,5 +207,6 @@ export function decide(
     }
     if (rules.default !== undefined) return { answer: rules.default };
   }
+  if (forwardTarget !== undefined) return { answer: { forward: forwardTarget } };
   return { answer: policyAnswer(policy, ex.method) };
 }

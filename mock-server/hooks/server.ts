@@ -1,31 +1,29 @@
 /**
  * The mock backend: receives WCS REST hooks over HTTP/1.1 keep-alive, turns each into an exchange, and
- * answers it by rule, by the developer, by the hold timeout or at shutdown. Every request gets exactly one
- * answer: all writes go through `settle()`, which only acts on a pending exchange.
+ * answers it by rule, by the developer, by the hold timeout or at shutdown, or (forward mode, `forward/`)
+ * with the answer of the developer's own backend. Every request gets exactly one answer: all writes go
+ * through `settle()`, which only acts on a pending exchange.
  */
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { finished } from 'node:stream/promises';
 import { TypedEmitter } from '../util';
 import { AccessGate, type RefusedCounts } from './access';
-import { describeAnswer, parseAnswerSpec, renderAnswer, type AnswerSpec } from './answer';
+import { describeAnswer, isForwardAnswer, parseAnswerSpec, renderAnswer, type AnswerSpec, type WireAnswer } from './answer';
+import { backendWire, Forwarder, type BackendReply, type ForwardRun } from './forward';
 import { ExchangeRecord } from './exchange';
-import { isJson } from './jsonCheck';
+import { isJson, jsonSyntaxProblem } from './jsonCheck';
+import { readBody } from './body';
 import { Journal, JournalWriter } from './journal';
-import { checkPolicy, listenFailure, resolveOptions, type HookServerOptions, type ResolvedOptions } from './options';
+import { checkPolicy, DEFAULT_HOLD_TIMEOUT_MS, listenOn, resolveOptions, type HookServerOptions, type ListenAddress, type ResolvedOptions } from './options';
 import { splitHookPath } from './path';
 import { decide, type RulesFile } from './rules';
 import type { AnsweredBy, Exchange, HookServerEvents, Policy } from './types';
 
 export type { Policy } from './types';
 export type { RefusedCounts } from './access';
-export { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, type HookServerOptions } from './options';
+export { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, type HookServerOptions, type ListenAddress } from './options';
 
-export interface ListenAddress {
-  readonly host: string;
-  readonly port: number;
-  readonly url: string;
-}
 
 const EMPTY = Buffer.alloc(0);
 
@@ -35,19 +33,8 @@ interface Pending {
   readonly res: ServerResponse;
   readonly raw: Buffer;
   timer?: NodeJS.Timeout;
-}
-
-function urlFor(host: string, port: number): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-}
-
-/** The Content-Length a request declares, read from rawHeaders (the header object is built lazily). */
-function declaredLength(raw: readonly string[]): number | undefined {
-  for (let i = 0; i < raw.length; i += 2) {
-    const n = raw[i]!;
-    if (n.length === 14 && n.toLowerCase() === 'content-length') return Number(raw[i + 1]);
-  }
-  return undefined;
+  /** Forward mode: the backend leg under way. */
+  forward?: ForwardRun;
 }
 
 export class HookServer extends TypedEmitter<HookServerEvents> {
@@ -58,6 +45,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
   private rules: RulesFile | undefined;
   private currentPolicy: Policy;
   private readonly access: AccessGate;
+  private readonly forwarder: Forwarder;
   private readonly writer?: JournalWriter;
   private nextId = 1;
   private address?: ListenAddress;
@@ -76,6 +64,15 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
       (m) => this.emit('warning', m),
     );
     this.journal = new Journal(o.journalLimit, o.journalMaxBytes);
+    // Also without a forward target: a rule may forward (its agents are made on first use).
+    this.forwarder = new Forwarder(options.forward ?? {}, o.maxBodyBytes, {
+      backendAnswered: (ex, reply) => this.passBackendAnswer(this.held.get(ex.id), reply),
+      backendFailed: (ex) => {
+        const p = this.held.get(ex.id);
+        if (p) this.settle(p, this.opts.fallback, 'fallback');
+      },
+      heldAfter: (ex) => this.emit('held', ex),
+    });
     if (options.journalFile) this.writer = new JournalWriter(options.journalFile, (m) => this.emit('warning', m));
 
     this.server = http.createServer(
@@ -129,21 +126,10 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     if (this.closing) return Promise.reject(new Error('the hook server was closed'));
     if (this.address) return Promise.resolve(this.address);
     const { host, port } = this.opts;
-    return new Promise((resolve, reject) => {
-      const onError = (err: NodeJS.ErrnoException) => {
-        const e = new Error(listenFailure(err, host, port)) as NodeJS.ErrnoException;
-        e.code = err.code;
-        reject(e);
-      };
-      this.server.once('error', onError);
-      this.server.listen(port, host, () => {
-        this.server.off('error', onError);
-        const a = this.server.address();
-        const boundPort = a && typeof a === 'object' ? a.port : port;
-        this.address = { host, port: boundPort, url: urlFor(host, boundPort) };
-        this.emit('listening', this.address);
-        resolve(this.address);
-      });
+    return listenOn(this.server, host, port).then((address) => {
+      this.address = address;
+      this.emit('listening', address);
+      return address;
     });
   }
 
@@ -155,10 +141,28 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     return this.settle(p, parseAnswerSpec(answer), 'developer');
   }
 
-  /** Held exchanges, oldest first. */
+  /**
+   * Lets a forwarded exchange held at a breakpoint go on. Before the backend: it is sent, with `edited` as
+   * its body when given. After: the backend's answer goes to WCS as it came (an edited answer is an
+   * ordinary `answer()`). False when the exchange is not held at a forward breakpoint.
+   */
+  pass(id: string, edited?: string): boolean {
+    const p = this.held.get(id);
+    const run = p?.forward;
+    if (!p || !run) return false;
+    if (run.leg.stage === 'before') {
+      const body = edited === undefined ? p.raw : Buffer.from(edited, 'utf8');
+      this.forwarder.send(p.ex, run, body, edited !== undefined, p.ex.holdDeadline!);
+      return true;
+    }
+    if (run.leg.stage === 'after' && run.reply) return this.passBackendAnswer(p, run.reply);
+    return false;
+  }
+
+  /** Exchanges waiting for the developer, oldest first (a forwarded one only while a breakpoint holds it). */
   pending(): Exchange[] {
     const out: Exchange[] = [];
-    for (const p of this.held.values()) out.push(p.ex);
+    for (const p of this.held.values()) if (!p.forward || p.forward.leg.stage !== 'sending') out.push(p.ex);
     return out;
   }
 
@@ -190,37 +194,14 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
         setTimeout(() => this.server.closeAllConnections(), 2000).unref();
       });
     }
+    this.forwarder.close();
     await this.writer?.close();
     this.emit('closed');
   }
 
   private readonly onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     if (!this.access.admit(req, res)) return;
-    const max = this.opts.maxBodyBytes;
-    const declared = declaredLength(req.rawHeaders);
-    if (declared !== undefined && declared > max) {
-      this.tooLarge(req, res, declared);
-      return;
-    }
-    let first: Buffer | undefined;
-    let chunks: Buffer[] | undefined;
-    let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > max) {
-        over = true;
-        this.tooLarge(req, res, size);
-        return;
-      }
-      if (!first) first = chunk;
-      else (chunks ??= [first]).push(chunk);
-    });
-    req.on('end', () => {
-      if (over) return;
-      this.onBody(req, res, chunks ? Buffer.concat(chunks, size) : (first ?? Buffer.alloc(0)));
-    });
+    readBody(req, this.opts.maxBodyBytes, (raw) => this.onBody(req, res, raw), (size) => this.tooLarge(req, res, size));
   };
 
   private tooLarge(req: IncomingMessage, res: ServerResponse, size: number): void {
@@ -261,13 +242,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     // Checked without building the tree: an auto-answered hook never needs it, and rules, merge answers
     // and the UI parse it on first read.
     if (!isJson(raw)) {
-      let why = 'not JSON';
-      try {
-        JSON.parse(raw.toString('utf8'));
-      } catch (err) {
-        why = (err as Error).message;
-      }
-      const error = `malformed JSON: ${why}`;
+      const error = `malformed JSON: ${jsonSyntaxProblem(raw)}`;
       const ex = this.record(req, raw, undefined, error);
       this.respond(ex, res, raw, { status: 400, body: { error } }, 'server');
       return;
@@ -277,23 +252,57 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
       this.respond(ex, res, raw, this.opts.fallback, 'shutdown');
       return;
     }
-    const d = decide(this.rules, this.currentPolicy, ex);
+    const d = decide(this.rules, this.currentPolicy, ex, this.forwarder.target);
+    if (isForwardAnswer(d.answer)) {
+      this.forward(ex, res, raw, d.answer.forward);
+      return;
+    }
     if (d.answer !== 'hold') {
       this.respond(ex, res, raw, d.answer, 'rule', d.ruleIndex);
       return;
     }
-    const p: Pending = { ex, res, raw };
-    this.held.set(ex.id, p);
-    const ms = this.opts.holdTimeoutMs;
-    if (ms > 0) {
-      ex.holdDeadline = ex.receivedAt + ms;
-      // unref: a held hook alone must not keep a process alive whose server is gone.
-      p.timer = setTimeout(() => this.settle(p, this.opts.fallback, 'timeout'), ms).unref();
-    }
-    res.on('close', () => {
-      if (ex.state === 'pending') this.abort(p);
-    });
+    this.hold({ ex, res, raw }, this.opts.holdTimeoutMs);
     this.emit('received', ex);
+  }
+
+  private hold(p: Pending, ms: number): void {
+    this.held.set(p.ex.id, p);
+    if (ms > 0) {
+      p.ex.holdDeadline = p.ex.receivedAt + ms;
+      // unref: a held hook alone must not keep a process alive whose server is gone.
+      p.timer = setTimeout(() => this.onDeadline(p), ms).unref();
+    }
+    p.res.on('close', () => {
+      if (p.ex.state === 'pending') this.abort(p);
+    });
+  }
+
+  private onDeadline(p: Pending): void {
+    const run = p.forward;
+    // Still with the backend: it did not answer in time, and the fallback says so.
+    if (run?.leg.stage === 'sending') {
+      this.forwarder.giveUp(run, `no answer from the backend within the ${this.opts.holdTimeoutMs || DEFAULT_HOLD_TIMEOUT_MS} ms hold timeout`);
+      this.settle(p, this.opts.fallback, 'fallback');
+    } else this.settle(p, this.opts.fallback, 'timeout');
+  }
+
+  /**
+   * Forward mode: the exchange waits while the backend has it. The hold timeout covers the whole round trip
+   * (both breakpoints and the backend), so WCS's own timeout is never reached; with holding unlimited
+   * (0), the backend still gets no longer than the default hold timeout.
+   */
+  private forward(ex: ExchangeRecord, res: ServerResponse, raw: Buffer, target: string): void {
+    const p: Pending = { ex, res, raw };
+    this.hold(p, this.opts.holdTimeoutMs || DEFAULT_HOLD_TIMEOUT_MS);
+    p.forward = this.forwarder.start(ex, target, ex.holdDeadline!);
+    this.emit('received', ex);
+  }
+
+  /** The backend's status, content type and exact bytes, to WCS. */
+  private passBackendAnswer(p: Pending | undefined, reply: BackendReply): boolean {
+    if (!p) return false;
+    const { spec, wire } = backendWire(reply, p.raw);
+    return this.settle(p, spec, 'backend', wire);
   }
 
   /** First answer to a fresh exchange: written, then announced as received and answered. */
@@ -315,7 +324,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
   }
 
   /** The one way a held exchange is answered. */
-  private settle(p: Pending, spec: AnswerSpec, by: AnsweredBy): boolean {
+  private settle(p: Pending, spec: AnswerSpec, by: AnsweredBy, wire?: WireAnswer): boolean {
     if (p.ex.state !== 'pending') return false;
     if (p.res.destroyed || p.res.writableEnded) {
       this.abort(p);
@@ -323,7 +332,12 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     }
     if (p.timer) clearTimeout(p.timer);
     this.held.delete(p.ex.id);
-    this.write(p.ex, p.res, p.raw, spec, by, undefined, false);
+    if (p.forward) {
+      // Answered while the backend still had it (developer, shutdown): its late answer is not wanted.
+      if (p.forward.leg.stage === 'sending' && by !== 'backend' && by !== 'fallback') this.forwarder.giveUp(p.forward, `answered by ${by} before the backend did`);
+      p.forward.leg.stage = 'done';
+    }
+    this.write(p.ex, p.res, p.raw, spec, by, undefined, false, wire);
     this.emit('answered', p.ex);
     p.ex.forgetBody();
     this.journal.settled(p.ex);
@@ -334,6 +348,10 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     if (p.ex.state !== 'pending') return;
     if (p.timer) clearTimeout(p.timer);
     this.held.delete(p.ex.id);
+    if (p.forward) {
+      if (p.forward.leg.stage === 'sending') this.forwarder.giveUp(p.forward, 'WCS closed the connection before the backend answered');
+      p.forward.leg.stage = 'done';
+    }
     p.ex.state = 'aborted';
     p.ex.latencyMs = Date.now() - p.ex.receivedAt;
     this.writer?.write(p.ex);
@@ -349,11 +367,12 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     by: AnsweredBy,
     ruleIndex: number | undefined,
     closeConnection: boolean,
+    prepared?: WireAnswer,
   ): void {
     // Only a merge needs the parsed body; echo must not pay for parsing it.
-    let wire;
+    let wire = prepared;
     try {
-      wire = renderAnswer(spec, raw, typeof spec === 'object' && 'merge' in spec ? ex.body : undefined);
+      wire ??= renderAnswer(spec, raw, typeof spec === 'object' && 'merge' in spec ? ex.body : undefined);
     } catch (err) {
       // A body nested thousands of levels deep parses but cannot be serialised again (the stack runs out):
       // the hook is refused instead of taking the server down.
@@ -363,7 +382,8 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
       ruleIndex = undefined;
       wire = renderAnswer(spec, raw, undefined);
     }
-    const json = wire.headers['Content-Type'] !== undefined;
+    const contentType = wire.headers['Content-Type'];
+    const json = contentType !== undefined;
     const close = closeConnection || this.stopping;
     const at = Date.now();
     // Recorded before writing: whatever happens below, this exchange can never be answered twice.
@@ -378,7 +398,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
       closeConnection: close,
       at,
     });
-    const headers: string[] = json ? ['Content-Type', 'application/json'] : [];
+    const headers: string[] = json ? ['Content-Type', contentType] : [];
     headers.push('Content-Length', String(wire.body.length));
     const cors = this.access.cors(res);
     if (cors.length) headers.push(...cors);

@@ -5,6 +5,7 @@
 import type { AnyHookType } from '../protocol';
 import type { CorrelationKeys, ValidationIssue } from '../protocol';
 import type { AnswerSpec } from './answer';
+import type { ForwardLeg } from './forward';
 
 /**
  * What happens to a hook no rule answers: `hold-blockable` holds connect, direct and incoming invocations
@@ -14,8 +15,11 @@ export type Policy = 'hold-blockable' | 'echo-all' | 'hold-all';
 
 export const POLICIES: readonly Policy[] = ['hold-blockable', 'echo-all', 'hold-all'];
 
-/** Who gave an exchange its answer. */
-export type AnsweredBy = 'developer' | 'rule' | 'timeout' | 'shutdown' | 'server';
+/**
+ * Who gave an exchange its answer. `backend`: a forwarded hook's backend (forward mode); `fallback`: the
+ * configured fallback because the backend could not answer (the exchange's `forward.failure` says why).
+ */
+export type AnsweredBy = 'developer' | 'rule' | 'timeout' | 'shutdown' | 'server' | 'backend' | 'fallback';
 
 export type ExchangeState = 'pending' | 'answered' | 'aborted';
 
@@ -68,6 +72,8 @@ export interface Exchange {
   latencyMs?: number;
   /** For held exchanges: epoch ms when the hold timeout will answer it. */
   holdDeadline?: number;
+  /** Forward mode: the backend leg (what the backend got and answered); undefined when not forwarded. */
+  readonly forward?: ForwardLeg;
 }
 
 export interface HookServerEvents {
@@ -75,6 +81,12 @@ export interface HookServerEvents {
   received: [exchange: Exchange];
   /** An exchange got its answer (any `by`). */
   answered: [exchange: Exchange];
+  /**
+   * A forwarded exchange stopped at a breakpoint on the backend's answer (`exchange.forward.stage` is
+   * `after`); it waits for the developer like a held hook. A breakpoint before the backend is announced by
+   * `received` (stage `before`).
+   */
+  held: [exchange: Exchange];
   /** A held exchange's client went away before it was answered. */
   aborted: [exchange: Exchange];
   listening: [address: { host: string; port: number; url: string }];

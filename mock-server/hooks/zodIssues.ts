@@ -21,7 +21,7 @@ export function flattenIssue(issue: z.core.$ZodIssue, input: unknown, base: Prop
     let at: unknown = input;
     for (const p of path) at = at !== null && typeof at === 'object' ? (at as Record<PropertyKey, unknown>)[p] : undefined;
     if (typeof at === 'string' && path[path.length - 1] !== 'method') {
-      return { path, message: `expected "echo", "forbid", "hold" or an object {status, ...}; got "${at}"` };
+      return { path, message: `expected "echo", "forbid", "hold", an object {status, ...} or {forward: URL}; got "${at}"` };
     }
     const candidates = issue.errors.map((branch) => branch.map((i) => flattenIssue(i, input, path)));
     // Prefer the branch whose first problem is deepest: it got furthest before failing.

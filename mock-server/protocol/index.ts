@@ -7,3 +7,4 @@ export * from './errorSemantics';
 export * from './validate';
 export * from './sessionFacts';
 export * from './timing';
+export * from './answerConformance';

@@ -11,7 +11,7 @@
 import { STATUS_CODES } from 'node:http';
 import { structuredPatch } from 'diff';
 import type { Exchange } from '../hooks';
-import { answerLabel, answeredBy, clock, formatLatency } from './labels';
+import { answerLabel, answeredBy, backendFailure, clock, formatLatency } from './labels';
 
 /** How a response line is coloured: by what happened, not only by its number (a timeout's 200 is no success). */
 export type StatusTone = 'success' | 'declined' | 'error' | 'timeout' | 'held' | 'aborted';
@@ -132,6 +132,31 @@ function hookResponse(ex: Exchange): SheetResponse {
   return { line: statusLine(a.status), tone, notes, headers: headerList(a.headers), body: prettyBody(a.body) };
 }
 
+/** Forward mode: the leg this mock → the backend, what the backend got and what it answered (or why not). */
+export function backendLeg(ex: Exchange): SheetLeg {
+  const leg = ex.forward!;
+  const req = leg.request;
+  const request: SheetRequest = {
+    line: `POST ${req?.url ?? leg.target} HTTP/1.1`,
+    notes: req
+      ? [`sent ${clock(req.at, true)}${req.body !== undefined ? ' · body edited at a breakpoint' : ''}${req.resigned ? ' · signed again with the target secret' : ''}`]
+      : ['not sent: held before the backend'],
+    headers: req ? headerList(req.headers) : [],
+    body: req ? prettyBody(req.body ?? ex.rawBody) : '',
+  };
+  const res = leg.response;
+  const warnings = (leg.warnings ?? []).map((w) => `! ${w}`);
+  let response: SheetResponse;
+  if (res) {
+    const held = leg.stage === 'after' ? ['held before WCS gets it'] : [];
+    response = { line: statusLine(res.status), tone: res.status >= 200 && res.status < 300 ? 'success' : res.status >= 500 ? 'error' : 'declined', notes: [`in ${formatLatency(res.latencyMs)}`, ...held, ...warnings], headers: headerList(res.headers), body: prettyBody(res.body) };
+  } else {
+    const failure = backendFailure(leg);
+    response = { tone: failure ? 'error' : 'held', notes: [failure ?? 'no answer yet'], headers: [], body: '' };
+  }
+  return { title: 'hook mock → backend', request, response };
+}
+
 /** Unified-diff lines of the received body vs the body sent, when the answer changed it (edited or merged). */
 export function answerDiff(ex: Exchange): string[] | undefined {
   const a = ex.answer;
@@ -161,7 +186,7 @@ export function exchangeSheet(ex: Exchange): ExchangeSheet {
   const state = ex.state === 'pending' ? 'held' : ex.state === 'aborted' ? 'client went away' : answerLabel(ex.answer!);
   return {
     title: [`${ex.method} #${ex.id}`, ex.app || undefined, state].filter(Boolean).join(' · '),
-    legs: [hookLeg(ex)],
+    legs: ex.forward ? [hookLeg(ex), backendLeg(ex)] : [hookLeg(ex)],
     issues: issueLines(ex),
     diff: answerDiff(ex),
   };

@@ -10,7 +10,7 @@
  * - the tree, tooltips and messages say what happened, for a person ("403", "200 merged", "200 edited",
  *   answered by "you", "hold timeout").
  */
-import { describeAnswer, type AnsweredBy, type Exchange, type SentAnswer } from '../hooks';
+import { describeAnswer, type AnsweredBy, type Exchange, type ForwardLeg, type SentAnswer } from '../hooks';
 import { recordOr, str } from '../util';
 
 export type Register = 'log' | 'person';
@@ -21,6 +21,8 @@ const WHO: Readonly<Record<Exclude<AnsweredBy, 'rule'>, Readonly<Record<Register
   timeout: { log: 'timeout', person: 'hold timeout' },
   shutdown: { log: 'shutdown', person: 'shutdown' },
   server: { log: 'server', person: 'server' },
+  backend: { log: 'backend', person: 'your backend' },
+  fallback: { log: 'fallback', person: 'fallback' },
 };
 
 export function answeredBy(answer: SentAnswer, register: Register = 'person'): string {
@@ -44,6 +46,8 @@ export function clip(text: string, max = 40): string {
  */
 export function answerLabel(answer: SentAnswer, register: Register = 'person'): string {
   const spec = answer.spec;
+  // Forward mode: the backend's own answer, passed on as it came; its status is the whole story.
+  if (answer.by === 'backend') return `${answer.status}`;
   if (register === 'log') {
     const text = describeAnswer(spec);
     // Show the status actually sent (a server error answer's spec already says it, echo is always 200).
@@ -55,6 +59,39 @@ export function answerLabel(answer: SentAnswer, register: Register = 'person'): 
   if ('merge' in spec && spec.merge !== undefined) return `${spec.status} merged`;
   if ('body' in spec && spec.body !== undefined) return `${spec.status} edited`;
   return `${spec.status}`;
+}
+
+/** How a forward failure kind reads: "refused", "timeout", "reset", "bad status line"… */
+const FAILURE_WORDS: Readonly<Record<NonNullable<ForwardLeg['failure']>['kind'], string>> = {
+  refused: 'refused',
+  timeout: 'timeout',
+  reset: 'reset',
+  'bad-response': 'bad status line',
+  unreachable: 'unreachable',
+  'too-large': 'answer too large',
+  error: 'error',
+};
+
+/**
+ * The backend leg of a forwarded exchange in a few words: "→ backend 200 12ms", "→ backend refused 3ms",
+ * "→ backend held before sending", "→ backend 200 12ms, held before WCS gets it". Undefined when not forwarded.
+ */
+export function backendLegLabel(leg: ForwardLeg | undefined): string | undefined {
+  if (!leg) return undefined;
+  const edited = leg.request?.body !== undefined ? ' (edited)' : '';
+  if (leg.failure) return `→ backend ${FAILURE_WORDS[leg.failure.kind]} ${formatLatency(leg.failure.latencyMs)}${edited}`;
+  if (leg.response) {
+    const text = `→ backend ${leg.response.status} ${formatLatency(leg.response.latencyMs)}${edited}`;
+    return leg.stage === 'after' ? `${text}, held before WCS gets it` : text;
+  }
+  if (leg.stage === 'before') return '→ backend: held before sending';
+  if (leg.stage === 'sending') return '→ backend …';
+  return '→ backend: not sent';
+}
+
+/** Why the backend gave no answer, in a sentence (for the line under a forwarded exchange). */
+export function backendFailure(leg: ForwardLeg | undefined): string | undefined {
+  return leg?.failure ? `backend ${FAILURE_WORDS[leg.failure.kind]}: ${leg.failure.message}` : undefined;
 }
 
 /** `HH:MM:SS` local time, or `HH:MM:SS.mmm` with milliseconds. */

@@ -7,7 +7,7 @@
  * Bodies are the catalog's samples with a fresh envelope, plus one field no WCS build sends, to see that
  * unknown fields are echoed rather than dropped (§ "pass-through").
  */
-import { CONNECT_OVERRIDE_FIELDS, METHODS, WCS_REST_REQUEST_TIMEOUT_MS, RestClientConfigSchema, isBlockable, lookupMethod, sampleBody } from '../protocol';
+import { CONNECT_OVERRIDE_FIELDS, METHODS, echoDiff, isJsonContentType as isJsonType, WCS_REST_REQUEST_TIMEOUT_MS, RestClientConfigSchema, isBlockable, lookupMethod, sampleBody } from '../protocol';
 import { customReason, deliverHook, describeBackend, serializeHookBody, type Backend, type HookResponse } from './backend';
 import { nodeId as makeNodeId, sessionId as makeSessionId, uuid } from './ids';
 import { isRecord } from '../util';
@@ -54,25 +54,10 @@ export const PROBE_FIELD = 'wcsHookMockProbe';
 /** Not in the catalog: PROTOCOL.md §2.2 advises answering unknown methods with a 200 echo. */
 export const UNKNOWN_METHOD_PROBE = 'WcsHookMockUnknownEvent';
 
-const isJsonType = (ct: string | undefined) => !!ct && /^application\/(?:[\w.+-]*\+)?json\b/i.test(ct.trim());
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const ms = (n: number) => `${Math.round(n)} ms`;
 
 function list(names: readonly string[], max = 6): string {
   return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
-}
-
-/** Mirroring: every sent field comes back unchanged, except `allowed` ones. */
-function echoDiff(sent: Record<string, unknown>, got: Record<string, unknown>, allowed: ReadonlySet<string>) {
-  const missing: string[] = [];
-  const changed: string[] = [];
-  const overridden: string[] = [];
-  for (const [k, v] of Object.entries(sent)) {
-    if (!(k in got)) missing.push(k);
-    else if (!same(got[k], v)) (allowed.has(k) ? overridden : changed).push(k);
-  }
-  const added = Object.keys(got).filter((k) => !(k in sent) && k !== 'restClientConfig');
-  return { missing, changed, overridden, added };
 }
 
 async function send(opts: ConformanceOptions, timeoutMs: number, method: string, body: Record<string, unknown>): Promise<HookResponse> {
