@@ -34,6 +34,8 @@ export interface WcsHookMockApi {
   whenIdle(): Promise<void>;
   /** What the last read of the rules file found (after a broken edit: the error, and the rules still in force). */
   rules(): RulesStatus;
+  /** The status bar marker shown while the rules file is broken. */
+  rulesMarker(): { text: string; tooltip: string; visible: boolean };
   /** What deactivate() does: closes the server, answering every held hook with the fallback. */
   shutdown(): Promise<void>;
 }
@@ -161,6 +163,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
     statusBar: () => ({ text: statusBar.item.text, tooltip: String(statusBar.item.tooltip ?? '') }),
     whenIdle: () => controller.idle(),
     rules: () => controller.rulesStatus,
+    rulesMarker: () => rules.marker(),
     shutdown: () => controller.stop(),
   };
 }

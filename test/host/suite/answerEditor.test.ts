@@ -19,16 +19,30 @@ function ours(uri: vscode.Uri): vscode.Diagnostic[] {
   return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'WCS Hook Mock');
 }
 
-describe('Edit and answer', () => {
+/**
+ * Closes every editor without a "Save changes?" dialog (in the test workbench a dialog never gets an answer):
+ * a draft a failed test left changed is reverted first.
+ */
+async function closeAll(): Promise<void> {
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
+    await vscode.window.showTextDocument(doc);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}
+
+/** Waits long enough for a loaded 2-core machine, where the extension host stalls for seconds at a time. */
+const SLOW = 40_000;
+
+describe('Edit and answer', function () {
+  this.timeout(120_000);
   let api: WcsHookMockApi;
 
   before(async () => {
     api = await hookMock();
   });
 
-  afterEach(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-  });
+  afterEach(closeAll);
 
   it('opens the echo body in a readable editor that says what saving does; saving sends the text exactly as typed', async () => {
     const sent = body('connect');
@@ -44,14 +58,14 @@ describe('Edit and answer', () => {
     await until(async () => {
       titles = await lenses(uri);
       return titles.length === 2;
-    }, 'the line above the draft');
+    }, 'the line above the draft', SLOW);
     assert.match(titles[0]!, /Save sends 200 · \d+ s left/);
     assert.equal(titles[1], 'Cancel');
 
     // Compact, odd spacing and a key typed twice: sent byte for byte, not re-serialised.
     const typed = JSON.stringify(sent).replace(/}$/, ',  "restClientConfig" : {"publishStream":{"restOnError":"FAIL"}}, "note": 1, "note": 2}');
     await replaceAll(doc, typed);
-    await until(() => ours(uri).length === 1, 'the warning about the key typed twice');
+    await until(() => ours(uri).length === 1, 'the warning about the key typed twice', SLOW);
     const warning = ours(uri)[0]!;
     assert.equal(warning.severity, vscode.DiagnosticSeverity.Warning);
     assert.equal(doc.getText(warning.range), '"note"');
@@ -63,7 +77,7 @@ describe('Edit and answer', () => {
     assert.equal(res.status, 200);
     assert.equal(res.body, typed);
     assert.equal(node.exchange.answer?.by, 'developer');
-    await until(() => !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString())), 'the sent draft to close');
+    await until(() => !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString())), 'the sent draft to close', SLOW);
   });
 
   it('shows what is wrong while typing; a draft with errors is kept, sends nothing and raises no save error', async () => {
@@ -74,11 +88,11 @@ describe('Edit and answer', () => {
     const doc = await vscode.workspace.openTextDocument(uri);
 
     await replaceAll(doc, JSON.stringify({ ...sent, callId: 5 }, null, 2));
-    await until(() => ours(uri).some((d) => /callId/.test(d.message)), 'a live diagnostic on callId');
+    await until(() => ours(uri).some((d) => /callId/.test(d.message)), 'a live diagnostic on callId', SLOW);
     const bad = ours(uri).find((d) => /callId/.test(d.message))!;
     assert.equal(bad.severity, vscode.DiagnosticSeverity.Error);
     assert.equal(doc.getText(bad.range), '5', 'the exact value');
-    await until(async () => /Fix 1 problem to send/.test((await lenses(uri))[0] ?? ''), 'the line above the draft to say it cannot send');
+    await until(async () => /Fix 1 problem to send/.test((await lenses(uri))[0] ?? ''), 'the line above the draft to say it cannot send', SLOW);
 
     // Saving (auto-save or File > Save) a draft with errors keeps it and sends nothing, with no save error.
     await doc.save();
@@ -87,11 +101,11 @@ describe('Edit and answer', () => {
     assert.equal(await vscode.commands.executeCommand('wcsHookMock.sendAnswerDraft', uri), false, 'Ctrl+S sends nothing either');
     assert.ok(vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString() && !d.isClosed), 'the draft stays open');
     await replaceAll(doc, '{ "callId": ');
-    await until(() => ours(uri).some((d) => /Not valid JSON/.test(d.message)), 'a live JSON syntax diagnostic');
+    await until(() => ours(uri).some((d) => /Not valid JSON/.test(d.message)), 'a live JSON syntax diagnostic', SLOW);
 
     const fixed = JSON.stringify({ ...sent, custom: { ok: true } }, null, 2);
     await replaceAll(doc, fixed);
-    await until(() => ours(uri).length === 0, 'the diagnostics to clear');
+    await until(() => ours(uri).length === 0, 'the diagnostics to clear', SLOW);
     assert.equal(await vscode.commands.executeCommand('wcsHookMock.sendAnswerDraft', uri), true);
     const res = await answer;
     assert.equal(res.status, 200);
@@ -106,7 +120,7 @@ describe('Edit and answer', () => {
     const doc = await vscode.workspace.openTextDocument(uri);
     await replaceAll(doc, '{ "half typed": ');
     await vscode.commands.executeCommand('wcsHookMock.cancelAnswerDraft', uri);
-    await until(() => !vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === uri.toString()), 'the draft to close');
+    await until(() => !vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === uri.toString()), 'the draft to close', SLOW);
     assert.equal(node.exchange.state, 'pending');
     // Reopened, it starts from the echo again.
     const again = await vscode.workspace.openTextDocument(uri);
@@ -125,14 +139,15 @@ describe('Edit and answer', () => {
     await replaceAll(doc, typed);
     assert.equal(await vscode.commands.executeCommand('wcsHookMock.sendAnswerDraft', uri), true);
     assert.equal((await answer).body, typed);
-    await until(() => !vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === uri.toString()), 'the draft to close without a save prompt');
+    await until(() => !vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === uri.toString()), 'the draft to close without a save prompt', SLOW);
     // Once answered, reopening says so instead of offering to send.
     await vscode.workspace.openTextDocument(uri);
-    await until(async () => /Already answered \(.*\): saving sends nothing/.test((await lenses(uri))[0] ?? ''), 'the draft to say it was answered');
+    await until(async () => /Already answered \(.*\): saving sends nothing/.test((await lenses(uri))[0] ?? ''), 'the draft to say it was answered', SLOW);
   });
 });
 
-describe('Edit and answer with auto-save', () => {
+describe('Edit and answer with auto-save', function () {
+  this.timeout(120_000);
   let api: WcsHookMockApi;
   const files = () => vscode.workspace.getConfiguration('files');
 
@@ -145,7 +160,7 @@ describe('Edit and answer with auto-save', () => {
   after(async () => {
     await files().update('autoSave', undefined, vscode.ConfigurationTarget.Workspace);
     await files().update('autoSaveDelay', undefined, vscode.ConfigurationTarget.Workspace);
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await closeAll();
   });
 
   it('an auto-save keeps the typed text but does not send it; Ctrl+S does', async () => {
@@ -156,7 +171,7 @@ describe('Edit and answer with auto-save', () => {
     const doc = await vscode.workspace.openTextDocument(uri);
     const typed = JSON.stringify({ ...sent, callee: 'PPP00' });
     await replaceAll(doc, typed);
-    await until(() => !doc.isDirty, 'the auto-save');
+    await until(() => !doc.isDirty, 'the auto-save', SLOW);
     assert.equal(node.exchange.state, 'pending', 'valid half-typed JSON was not sent by the auto-save');
     assert.equal(await vscode.commands.executeCommand('wcsHookMock.sendAnswerDraft', uri), true);
     assert.equal((await answer).body, typed);
