@@ -137,6 +137,8 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
     }
     this.drafts.delete(id);
     this.sent.add(id);
+    // The editor closes now, but VS Code disposes the document later: its problems must not outlive the tab.
+    this.forget(uri);
     this.log.info(`#${ex.id} ${ex.method} answered 200 with the edited body (${Buffer.byteLength(text)} bytes, as typed)`);
     vscode.window.setStatusBarMessage(`$(check) Answered ${ex.method} #${ex.id} with 200 and your edited body`, 5000);
     return true;
@@ -184,6 +186,12 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
   async cancel(uri: vscode.Uri): Promise<void> {
     this.drafts.delete(uri.toString());
     await revertAndClose(uri);
+    this.forget(uri);
+  }
+
+  private forget(uri: vscode.Uri): void {
+    this.diagnostics.delete(uri);
+    this.checks.delete(uri.toString());
   }
 
   // ---- diagnostics and the line above the draft ----

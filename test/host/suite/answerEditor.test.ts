@@ -78,6 +78,7 @@ describe('Edit and answer', function () {
     assert.equal(res.body, typed);
     assert.equal(node.exchange.answer?.by, 'developer');
     await until(() => !vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString())), 'the sent draft to close', SLOW);
+    assert.deepEqual(ours(uri), [], 'its problems went with it');
   });
 
   it('shows what is wrong while typing; a draft with errors is kept, sends nothing and raises no save error', async () => {
