@@ -6,63 +6,20 @@
 import http from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { finished } from 'node:stream/promises';
-import { isLoopback, isLoopbackHostHeader, normalizeOrigin, originAllowed, TypedEmitter } from '../util';
+import { TypedEmitter } from '../util';
+import { AccessGate, type RefusedCounts } from './access';
 import { describeAnswer, parseAnswerSpec, renderAnswer, type AnswerSpec } from './answer';
 import { ExchangeRecord } from './exchange';
 import { isJson } from './jsonCheck';
-import { checkBasic, checkSignature } from './auth';
-import { DEFAULT_JOURNAL_LIMIT, DEFAULT_JOURNAL_MAX_BYTES, EXCHANGE_OVERHEAD_BYTES, Journal, JournalWriter, MAX_JOURNAL_LIMIT } from './journal';
+import { Journal, JournalWriter } from './journal';
+import { checkPolicy, listenFailure, resolveOptions, type HookServerOptions, type ResolvedOptions } from './options';
 import { splitHookPath } from './path';
 import { decide, type RulesFile } from './rules';
 import type { AnsweredBy, Exchange, HookServerEvents, Policy } from './types';
-import { POLICIES } from './types';
 
 export type { Policy } from './types';
-
-export interface HookServerOptions {
-  /** Default 127.0.0.1: a mock backend has no business being reachable from the network by accident. */
-  host?: string;
-  /** Default 9091 (the port of the classic EchoApp URL); 0 picks a free port. */
-  port?: number;
-  /** Rules decide first, then `rules.default`, then `policy`. */
-  rules?: RulesFile;
-  /** Default 'hold-blockable'. */
-  policy?: Policy;
-  /** Default 12000: WCS gives up after `rest_request_timeout` (15 s). 0 = hold until answered. */
-  holdTimeoutMs?: number;
-  /** What the hold timeout and shutdown answer. Default 'echo'. */
-  fallback?: 'echo' | 'forbid';
-  /** Default 10000 exchanges kept in memory (at most MAX_JOURNAL_LIMIT). */
-  journalLimit?: number;
-  /** Bound on the counted bytes of exchanges kept in memory; default 256 MiB. Oldest dropped first. */
-  journalMaxBytes?: number;
-  /** Append-only JSONL, one line per exchange once it is answered or aborted. */
-  journalFile?: string;
-  /** Default 1 MiB; larger bodies get 413. */
-  maxBodyBytes?: number;
-  basicAuth?: { username: string; password: string };
-  /** Check `Authorization: WCS <hex HMAC-MD5 of the raw body>`; a mismatch gets 403. */
-  signingSecret?: string;
-  /** Cut off clients that send headers too slowly. Default 10000. */
-  headersTimeoutMs?: number;
-  /** Cut off clients that take too long to send the whole request. Default 30000. */
-  requestTimeoutMs?: number;
-  /** How long an idle keep-alive connection stays open. Default 65000 (WCS reuses one connection). */
-  keepAliveTimeoutMs?: number;
-  /**
-   * Web page origins allowed besides loopback ones (`https://app.example.com`). A request from any other
-   * page gets no CORS headers, and a hook posted by it is refused (WCS itself sends no Origin).
-   */
-  allowOrigins?: readonly string[];
-}
-
-/** Requests refused before they became hooks, by reason (each also announced as a warning, rate-limited). */
-export interface RefusedCounts {
-  /** A `Host` that is not a loopback name while bound to loopback (DNS rebinding): 421. */
-  host: number;
-  /** A browser page whose origin is not allowed: 403. */
-  origin: number;
-}
+export type { RefusedCounts } from './access';
+export { DEFAULT_HOLD_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES, DEFAULT_PORT, type HookServerOptions } from './options';
 
 export interface ListenAddress {
   readonly host: string;
@@ -70,35 +27,14 @@ export interface ListenAddress {
   readonly url: string;
 }
 
-export const DEFAULT_PORT = 9091;
-export const DEFAULT_HOLD_TIMEOUT_MS = 12_000;
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-
 const EMPTY = Buffer.alloc(0);
 
-
-/** CORS for an allowed page: its own origin (never `*`), a fixed list of headers (never reflected). */
-function corsHeaders(origin: string): string[] {
-  return [
-    'Access-Control-Allow-Origin', origin,
-    'Vary', 'Origin',
-    'Access-Control-Allow-Methods', 'POST, OPTIONS',
-    'Access-Control-Allow-Headers', 'Authorization, Content-Type, Accept',
-    'Access-Control-Max-Age', '86400',
-  ];
-}
 
 interface Pending {
   readonly ex: ExchangeRecord;
   readonly res: ServerResponse;
   readonly raw: Buffer;
   timer?: NodeJS.Timeout;
-}
-
-function int(name: string, v: number | undefined, def: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (v === undefined) return def;
-  if (!Number.isInteger(v) || v < min || v > max) throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${v}`);
-  return v;
 }
 
 function urlFor(host: string, port: number): string {
@@ -118,25 +54,11 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
   readonly journal: Journal;
   private readonly server: http.Server;
   private readonly held = new Map<string, Pending>();
-  private readonly opts: {
-    host: string;
-    port: number;
-    holdTimeoutMs: number;
-    fallback: 'echo' | 'forbid';
-    maxBodyBytes: number;
-  };
+  private readonly opts: ResolvedOptions;
   private rules: RulesFile | undefined;
   private currentPolicy: Policy;
-  private readonly basicAuth?: { username: string; password: string };
-  private readonly secret?: string;
-  private readonly allowOrigins: readonly string[];
-  /** Bound to loopback: then a request must also name this machine by a loopback Host. */
-  private readonly checkHost: boolean;
-  private readonly refusedCounts: RefusedCounts = { host: 0, origin: 0 };
-  /** The CORS headers decided for a hook's response when its request arrived (allowed pages only). */
-  private readonly corsFor = new WeakMap<ServerResponse, string[]>();
+  private readonly access: AccessGate;
   private readonly writer?: JournalWriter;
-  private readonly journalFile?: string;
   private nextId = 1;
   private address?: ListenAddress;
   private closing?: Promise<void>;
@@ -145,45 +67,25 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
 
   constructor(options: HookServerOptions = {}) {
     super();
-    const policy = options.policy ?? 'hold-blockable';
-    if (!POLICIES.includes(policy)) throw new RangeError(`policy must be one of ${POLICIES.join(', ')}, got ${String(policy)}`);
-    const fallback = options.fallback ?? 'echo';
-    if (fallback !== 'echo' && fallback !== 'forbid') throw new RangeError(`fallback must be echo or forbid, got ${String(fallback)}`);
-    this.opts = {
-      host: options.host ?? '127.0.0.1',
-      port: int('port', options.port, DEFAULT_PORT, 0, 65535),
-      holdTimeoutMs: int('holdTimeoutMs', options.holdTimeoutMs, DEFAULT_HOLD_TIMEOUT_MS, 0, 2 ** 31 - 1),
-      fallback,
-      maxBodyBytes: int('maxBodyBytes', options.maxBodyBytes, DEFAULT_MAX_BODY_BYTES, 0),
-    };
-    const headersTimeout = int('headersTimeoutMs', options.headersTimeoutMs, 10_000, 1);
-    const requestTimeout = int('requestTimeoutMs', options.requestTimeoutMs, Math.max(30_000, headersTimeout), 1);
-    if (headersTimeout > requestTimeout) throw new RangeError('headersTimeoutMs must not exceed requestTimeoutMs');
-    this.currentPolicy = policy;
+    const o = resolveOptions(options);
+    this.opts = o;
+    this.currentPolicy = o.policy;
     this.rules = options.rules;
-    this.basicAuth = options.basicAuth;
-    this.secret = options.signingSecret;
-    this.allowOrigins = (options.allowOrigins ?? []).map((o) => {
-      const n = normalizeOrigin(o);
-      if (n === undefined) throw new RangeError(`allowOrigins: '${o}' is not an origin like https://app.example.com`);
-      return n;
-    });
-    this.checkHost = isLoopback(this.opts.host);
-    this.journal = new Journal(
-      int('journalLimit', options.journalLimit, DEFAULT_JOURNAL_LIMIT, 1, MAX_JOURNAL_LIMIT),
-      int('journalMaxBytes', options.journalMaxBytes, DEFAULT_JOURNAL_MAX_BYTES, EXCHANGE_OVERHEAD_BYTES),
+    this.access = new AccessGate(
+      { host: this.opts.host, allowOrigins: options.allowOrigins, basicAuth: options.basicAuth, signingSecret: options.signingSecret },
+      (m) => this.emit('warning', m),
     );
-    this.journalFile = options.journalFile;
+    this.journal = new Journal(o.journalLimit, o.journalMaxBytes);
     if (options.journalFile) this.writer = new JournalWriter(options.journalFile, (m) => this.emit('warning', m));
 
     this.server = http.createServer(
       {
-        headersTimeout,
-        requestTimeout,
-        keepAliveTimeout: int('keepAliveTimeoutMs', options.keepAliveTimeoutMs, 65_000, 0),
+        headersTimeout: o.headersTimeoutMs,
+        requestTimeout: o.requestTimeoutMs,
+        keepAliveTimeout: o.keepAliveTimeoutMs,
         // The check for the two timeouts above runs at this interval; Node's default (30 s) would let a
         // stuck client sit far longer than configured.
-        connectionsCheckingInterval: Math.min(1000, headersTimeout),
+        connectionsCheckingInterval: Math.min(1000, o.headersTimeoutMs),
       },
       this.onRequest,
     );
@@ -211,13 +113,12 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
   }
 
   setPolicy(policy: Policy): void {
-    if (!POLICIES.includes(policy)) throw new RangeError(`policy must be one of ${POLICIES.join(', ')}, got ${String(policy)}`);
-    this.currentPolicy = policy;
+    this.currentPolicy = checkPolicy(policy);
   }
 
   /** Requests refused before they became hooks (wrong Host, disallowed page origin). */
   get refused(): Readonly<RefusedCounts> {
-    return { ...this.refusedCounts };
+    return this.access.refused;
   }
 
   get holdTimeoutMs(): number {
@@ -230,18 +131,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     const { host, port } = this.opts;
     return new Promise((resolve, reject) => {
       const onError = (err: NodeJS.ErrnoException) => {
-        const where = `${host}:${port}`;
-        const why =
-          err.code === 'EADDRINUSE'
-            ? `port ${port} on ${host} is already in use (another wcs-hook-mock? pick another with --port, or 0 for a free one)`
-            : err.code === 'EACCES'
-              ? `permission denied to listen on ${where} (ports below 1024 need privileges)`
-              : err.code === 'EADDRNOTAVAIL'
-                ? `address ${host} is not an address of this machine`
-                : err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN'
-                  ? `cannot resolve host ${host}`
-                  : `cannot listen on ${where}: ${err.message}`;
-        const e = new Error(why) as NodeJS.ErrnoException;
+        const e = new Error(listenFailure(err, host, port)) as NodeJS.ErrnoException;
         e.code = err.code;
         reject(e);
       };
@@ -305,41 +195,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
   }
 
   private readonly onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    if (this.checkHost && !isLoopbackHostHeader(req.headers.host)) {
-      // DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 reaches us with its own
-      // name as Host. Bound to loopback, only loopback names are ours.
-      this.refuse(req, res, 421, 'host', `Host ${JSON.stringify(req.headers.host ?? '')} is not a loopback name (bound to ${this.opts.host})`);
-      return;
-    }
-    const origin = req.headers.origin;
-    const allowed = origin !== undefined && originAllowed(origin, this.allowOrigins);
-    const cors = allowed ? corsHeaders(origin) : [];
-    if (req.method !== 'POST') {
-      if (req.method === 'OPTIONS') {
-        // CORS preflight: the in-browser WCS mock posts hooks from a page on another origin (loopback by
-        // default). Chrome's private-network opt-in only for a page allowed by name.
-        if (allowed && req.headers['access-control-request-private-network'] === 'true') {
-          cors.push('Access-Control-Allow-Private-Network', 'true');
-        }
-        res.writeHead(allowed || origin === undefined ? 204 : 403, cors);
-        res.end();
-        req.resume();
-      } else {
-        const body = `{"error":"method not allowed: hooks are POST requests"}`;
-        res.writeHead(405, [
-          'Allow', 'POST, OPTIONS', 'Content-Type', 'application/json', 'Content-Length', String(body.length), ...cors,
-        ]);
-        res.end(body);
-        req.resume();
-      }
-      return;
-    }
-    if (origin !== undefined && !allowed) {
-      // WCS sends no Origin; a browser always does. A page the developer merely visits must not post hooks.
-      this.refuse(req, res, 403, 'origin', `a web page on ${JSON.stringify(origin)} is not an allowed origin (see --allow-origin)`);
-      return;
-    }
-    if (cors.length) this.corsFor.set(res, cors);
+    if (!this.access.admit(req, res)) return;
     const max = this.opts.maxBodyBytes;
     const declared = declaredLength(req.rawHeaders);
     if (declared !== undefined && declared > max) {
@@ -366,17 +222,6 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
       this.onBody(req, res, chunks ? Buffer.concat(chunks, size) : (first ?? Buffer.alloc(0)));
     });
   };
-
-  /** A request that is not let in at all: answered, counted, announced (the first and then every 100th). */
-  private refuse(req: IncomingMessage, res: ServerResponse, status: number, kind: keyof RefusedCounts, why: string): void {
-    const n = ++this.refusedCounts[kind];
-    if (n === 1 || n % 100 === 0) this.emit('warning', `${status} for ${req.method ?? '?'} ${req.url ?? ''} from ${req.socket.remoteAddress ?? '?'}: ${why} (${n} so far)`);
-    const body = JSON.stringify({ error: why });
-    // Connection: close: nothing more from this client is wanted, and its body is not read.
-    res.writeHead(status, ['Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(body)), 'Connection', 'close']);
-    res.end(body);
-    req.resume();
-  }
 
   private tooLarge(req: IncomingMessage, res: ServerResponse, size: number): void {
     const error = `body of ${size} bytes is over the ${this.opts.maxBodyBytes}-byte limit`;
@@ -406,12 +251,7 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
   }
 
   private onBody(req: IncomingMessage, res: ServerResponse, raw: Buffer): void {
-    let denied: string | undefined;
-    if (this.basicAuth || this.secret) {
-      const values = req.headersDistinct.authorization;
-      if (this.basicAuth) denied = checkBasic(values, this.basicAuth.username, this.basicAuth.password);
-      if (!denied && this.secret) denied = checkSignature(values, raw, this.secret);
-    }
+    const denied = this.access.credentials(req, raw);
     if (denied) {
       const ex = this.record(req, raw, undefined, denied);
       this.emit('warning', `403 for POST ${ex.url} from ${ex.remoteAddress ?? '?'}: ${denied}`);
@@ -540,8 +380,8 @@ export class HookServer extends TypedEmitter<HookServerEvents> {
     });
     const headers: string[] = json ? ['Content-Type', 'application/json'] : [];
     headers.push('Content-Length', String(wire.body.length));
-    const cors = this.corsFor.get(res);
-    if (cors) headers.push(...cors);
+    const cors = this.access.cors(res);
+    if (cors.length) headers.push(...cors);
     if (close) headers.push('Connection', 'close');
     res.writeHead(wire.status, headers);
     res.end(wire.body);

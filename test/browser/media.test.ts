@@ -8,8 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { needs } from '../support/skip';
-import { chromiumAvailable, HOW_TO_GET_CHROMIUM, launchBrowser, startStaticServer, type Browser, type StaticServer } from './support/harness';
+import { printPagesOnFailure, useChromium } from './support/harness';
 
 interface AppEvent {
   what: string;
@@ -72,38 +71,19 @@ const WAIT = { timeout: 60_000 };
 
 describe('browser: loopback media and faults (Chromium, real WebSDK)', function () {
   this.timeout(180_000);
-  let browser: Browser;
-  let site: StaticServer;
+  const chromium = useChromium();
   const pages: Page[] = [];
 
-  before(async function () {
-    needs(this, chromiumAvailable, 'Debian Chromium at /usr/bin/chromium', HOW_TO_GET_CHROMIUM);
-    site = await startStaticServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await site?.close();
-  });
-
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      for (const p of pages) {
-        const log = await p.evaluate(() => window.wcsMock?.engine.logText()).catch(() => undefined);
-        if (log) console.log(`      engine log:\n${log.replace(/^/gm, '        ')}`);
-        const events = await p.evaluate(() => window.app.events).catch(() => undefined);
-        if (events) console.log(`      app events: ${JSON.stringify(events)}`);
-      }
-    }
+    await printPagesOnFailure(this.currentTest, pages, 'window.app.events', 'app events');
     for (const p of pages.splice(0)) await p.close();
-    browser.pageErrors.splice(0);
+    chromium.browser.pageErrors.splice(0);
   });
 
   async function openPage(query: Record<string, string> = {}): Promise<Page> {
-    const page = await browser.newPage();
+    const page = await chromium.browser.newPage();
     pages.push(page);
-    await page.goto(`${site.origin}/pages/websdk.html?${new URLSearchParams({ ws: WS_URL, ...query })}`);
+    await page.goto(`${chromium.site.origin}/pages/websdk.html?${new URLSearchParams({ ws: WS_URL, ...query })}`);
     return page;
   }
 
@@ -196,8 +176,8 @@ describe('browser: loopback media and faults (Chromium, real WebSDK)', function 
     await pub.waitForFunction(() => (window.app.video('local')?.width ?? 0) > 0, undefined, WAIT);
     const local = (await pub.evaluate(() => window.app.video('local')))!;
     // Pages share an engine by reference, so the second page is opened by the first (same origin).
-    const url = `${site.origin}/pages/websdk.html?${new URLSearchParams({ ws: WS_URL, engine: 'opener' })}`;
-    const [viewer] = await Promise.all([browser.context.waitForEvent('page'), pub.evaluate((u) => void (window as unknown as Window).open(u), url)]);
+    const url = `${chromium.site.origin}/pages/websdk.html?${new URLSearchParams({ ws: WS_URL, engine: 'opener' })}`;
+    const [viewer] = await Promise.all([chromium.browser.context.waitForEvent('page'), pub.evaluate((u) => void (window as unknown as Window).open(u), url)]);
     pages.push(viewer);
     await viewer.waitForLoadState();
     await connect(viewer);

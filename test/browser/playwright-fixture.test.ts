@@ -8,8 +8,7 @@ import type { Page } from 'playwright-core';
 import { createHookServer, type HookServer } from '../../mock-server/hooks';
 import { createWcsFixture } from '../../mock-server/playwright';
 import { startWcsServer } from '../../mock-server/wcs/wsServer';
-import { needs } from '../support/skip';
-import { chromiumAvailable, HOW_TO_GET_CHROMIUM, launchBrowser, startStaticServer, type Browser, type StaticServer } from './support/harness';
+import { useChromium } from './support/harness';
 
 interface AppEvent {
   what: string;
@@ -27,21 +26,9 @@ declare const window: PageWindow;
 const WS_URL = 'ws://127.0.0.1:8080';
 
 describe('browser: the Playwright fixture routes the page WebSocket to an engine in Node (Chromium)', function () {
-  let browser: Browser;
-  let site: StaticServer;
+  const chromium = useChromium();
   let hooks: HookServer | undefined;
   const disposers: (() => Promise<void>)[] = [];
-
-  before(async function () {
-    needs(this, chromiumAvailable, 'Debian Chromium at /usr/bin/chromium', HOW_TO_GET_CHROMIUM);
-    site = await startStaticServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await site?.close();
-  });
 
   afterEach(async () => {
     for (const d of disposers.splice(0)) await d();
@@ -51,14 +38,14 @@ describe('browser: the Playwright fixture routes the page WebSocket to an engine
 
   /** The app page with nothing installed (`transport=ws`); the fixture routes its socket on the test's page only. */
   async function openRouted(options: Parameters<typeof createWcsFixture>[0]) {
-    const page = await browser.newPage();
+    const page = await chromium.browser.newPage();
     const wcs = createWcsFixture(options);
     disposers.push(async () => {
       await wcs.dispose();
       await page.close();
     });
     await wcs.route(page, page);
-    await page.goto(`${site.origin}/pages/websdk.html?transport=ws`);
+    await page.goto(`${chromium.site.origin}/pages/websdk.html?transport=ws`);
     return { page, fixture: wcs.fixture };
   }
 
@@ -76,7 +63,7 @@ describe('browser: the Playwright fixture routes the page WebSocket to an engine
     assert.deepEqual(fixture.hooks.map((h) => `${h.method} ${h.status}`), ['connect 200', 'ConnectionStatusEvent 200']);
     const received = hooks.journal.all().map((ex) => ex.method);
     assert.deepEqual(received, ['connect', 'ConnectionStatusEvent']);
-    assert.equal((hooks.journal.all()[0]!.body as { origin?: unknown }).origin, site.origin);
+    assert.equal((hooks.journal.all()[0]!.body as { origin?: unknown }).origin, chromium.site.origin);
     assert.equal(fixture.sessions().length, 1);
     assert.equal(fixture.sessions()[0]!.state, 'established');
   });

@@ -5,9 +5,8 @@
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { createHookServer, type HookServer } from '../../mock-server/hooks';
-import { needs } from '../support/skip';
 import { runCli, type Running } from '../unit/cli/process';
-import { chromiumAvailable, HOW_TO_GET_CHROMIUM, launchBrowser, startStaticServer, type Browser, type StaticServer } from './support/harness';
+import { useChromium } from './support/harness';
 
 interface AppEvent {
   what: string;
@@ -40,8 +39,7 @@ async function ctl(args: string[]): Promise<string> {
 
 describe('browser: the WebSDK against `wcs` driven over REST and `ctl` (Chromium)', function () {
   this.timeout(120_000);
-  let browser: Browser;
-  let site: StaticServer;
+  const chromium = useChromium();
   let hooks: HookServer;
   let wcs: Running;
   let wsUrl: string;
@@ -49,9 +47,6 @@ describe('browser: the WebSDK against `wcs` driven over REST and `ctl` (Chromium
   let page: Page | undefined;
 
   before(async function () {
-    needs(this, chromiumAvailable, 'Debian Chromium at /usr/bin/chromium', HOW_TO_GET_CHROMIUM);
-    site = await startStaticServer();
-    browser = await launchBrowser();
     hooks = createHookServer({ port: 0, policy: 'echo-all' });
     await hooks.listen();
     wcs = runCli(['wcs', '--backend', `${hooks.url}/EchoApp`, '--port', '0', '--rest-port', '0', '--ping', '0']);
@@ -68,13 +63,11 @@ describe('browser: the WebSDK against `wcs` driven over REST and `ctl` (Chromium
     wcs?.child.kill('SIGTERM');
     await wcs?.exited;
     await hooks?.close();
-    await browser?.close();
-    await site?.close();
   });
 
   async function connectedPage(): Promise<Page> {
-    page = await browser.newPage();
-    await page.goto(`${site.origin}/pages/websdk.html?transport=ws`);
+    page = await chromium.browser.newPage();
+    await page.goto(`${chromium.site.origin}/pages/websdk.html?transport=ws`);
     assert.equal(await page.evaluate(([u, sip]) => window.app.connect(u, { sipOptions: sip }), [wsUrl, SIP] as const), 'ESTABLISHED');
     return page;
   }

@@ -5,8 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { needs } from '../support/skip';
-import { chromiumAvailable, HOW_TO_GET_CHROMIUM, launchBrowser, startStaticServer, type Browser, type StaticServer } from './support/harness';
+import { useChromium } from './support/harness';
 
 interface RestWindow {
   app: { connect(url: string): Promise<string>; publish(name: string): Promise<{ status: string }> };
@@ -19,25 +18,16 @@ const WS_URL = 'ws://127.0.0.1:8080';
 const REST_ORIGIN = 'http://127.0.0.1:8081';
 
 describe('browser: the WebSDK REST wrapper against the in-page REST API (Chromium)', function () {
-  let browser: Browser;
-  let site: StaticServer;
+  const chromium = useChromium();
   let page: Page | undefined;
-
-  before(async function () {
-    needs(this, chromiumAvailable, 'Debian Chromium at /usr/bin/chromium', HOW_TO_GET_CHROMIUM);
-    site = await startStaticServer();
-    browser = await launchBrowser();
-  });
 
   after(async () => {
     await page?.close();
-    await browser?.close();
-    await site?.close();
   });
 
   it('stream.findAll (GET stream/find_all) over XMLHttpRequest lists the page\'s stream; a non-REST request still reaches its server', async () => {
-    page = await browser.newPage();
-    await page.goto(`${site.origin}/pages/websdk.html?${new URLSearchParams({ ws: WS_URL, rest: REST_ORIGIN, media: 'synthetic' })}`);
+    page = await chromium.browser.newPage();
+    await page.goto(`${chromium.site.origin}/pages/websdk.html?${new URLSearchParams({ ws: WS_URL, rest: REST_ORIGIN, media: 'synthetic' })}`);
     assert.equal(await page.evaluate((u) => window.app.connect(u), WS_URL), 'ESTABLISHED');
     assert.equal((await page.evaluate(() => window.app.publish('cam1'))).status, 'PUBLISHING');
     const streams = await page.evaluate((origin) => window.FlashphonerRestApi.instance(origin).stream.findAll(), REST_ORIGIN);
@@ -50,6 +40,6 @@ describe('browser: the WebSDK REST wrapper against the in-page REST API (Chromiu
       x.send();
     }));
     assert.equal(other, 200);
-    assert.deepEqual(browser.pageErrors, []);
+    assert.deepEqual(chromium.browser.pageErrors, []);
   });
 });

@@ -8,8 +8,7 @@ import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { createHookServer, type HookServer } from '../../mock-server/hooks';
 import { startWcsServer, type WcsServer } from '../../mock-server/wcs/wsServer';
-import { needs } from '../support/skip';
-import { chromiumAvailable, HOW_TO_GET_CHROMIUM, launchBrowser, startStaticServer, type Browser, type StaticServer } from './support/harness';
+import { printPagesOnFailure, useChromium } from './support/harness';
 
 interface RoomsWindow {
   rooms: {
@@ -32,38 +31,19 @@ declare const window: RoomsWindow;
 const WS_URL = 'ws://127.0.0.1:8080';
 
 describe('browser: the real Room API against roomApp (Chromium)', function () {
-  let browser: Browser;
-  let site: StaticServer;
+  const chromium = useChromium();
   const pages: Page[] = [];
 
-  before(async function () {
-    needs(this, chromiumAvailable, 'Debian Chromium at /usr/bin/chromium', HOW_TO_GET_CHROMIUM);
-    site = await startStaticServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await site?.close();
-  });
-
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') {
-      for (const p of pages) {
-        const log = await p.evaluate(() => window.wcsMock?.engine.logText()).catch(() => undefined);
-        if (log) console.log(`      engine log:\n${log.replace(/^/gm, '        ')}`);
-        const events = await p.evaluate(() => window.rooms.events).catch(() => undefined);
-        if (events) console.log(`      room events: ${JSON.stringify(events)}`);
-      }
-    }
+    await printPagesOnFailure(this.currentTest, pages, 'window.rooms.events', 'room events');
     for (const p of pages.splice(0)) await p.close().catch(() => undefined);
-    browser.pageErrors.splice(0);
+    chromium.browser.pageErrors.splice(0);
   });
 
   async function open(query: Record<string, string>): Promise<Page> {
-    const p = await browser.newPage();
+    const p = await chromium.browser.newPage();
     pages.push(p);
-    await p.goto(`${site.origin}/pages/room.html?${new URLSearchParams(query)}`);
+    await p.goto(`${chromium.site.origin}/pages/room.html?${new URLSearchParams(query)}`);
     return p;
   }
 
@@ -142,7 +122,7 @@ describe('browser: the real Room API against roomApp (Chromium)', function () {
     assert.deepEqual(data.slice(0, 2), [['roomApp', 'join'], ['roomApp', 'join']]);
     assert.ok(data.some(([, c]) => c === 'sendMessage') && data.some(([, c]) => c === 'leave'));
     assert.deepEqual(await p.evaluate(() => window.wcsMock.clientErrors.map(String)), [], 'the SDK threw on a frame from the mock');
-    assert.deepEqual(browser.pageErrors.splice(0), [], 'page errors');
+    assert.deepEqual(chromium.browser.pageErrors.splice(0), [], 'page errors');
   });
 
   describe('over the real wcs WebSocket server', () => {
@@ -181,16 +161,16 @@ describe('browser: the real Room API against roomApp (Chromium)', function () {
 
       const hookMethods = hooks.journal.all().map((e) => e.method);
       assert.ok(hookMethods.includes('OnDataEvent') && hookMethods.includes('DataStatusEvent'));
-      assert.deepEqual(browser.pageErrors.splice(0), [], 'page errors');
+      assert.deepEqual(chromium.browser.pageErrors.splice(0), [], 'page errors');
     });
 
     it("Flashphoner's Conference demo, unchanged: two users join, see and play each other, chat, and one leaves", async () => {
-      const demo = `${site.origin}/node_modules/@flashphoner/websdk/examples/demo/streaming/conference/conference.html?roomName=room1`;
+      const demo = `${chromium.site.origin}/node_modules/@flashphoner/websdk/examples/demo/streaming/conference/conference.html?roomName=room1`;
       const user = async (login: string): Promise<Page> => {
-        const p = await browser.newPage();
+        const p = await chromium.browser.newPage();
         pages.push(p);
         // The demo links an image on play.google.com; tests touch nothing but loopback.
-        await p.route('**/*', (r) => (r.request().url().startsWith(site.origin) ? r.continue() : r.abort()));
+        await p.route('**/*', (r) => (r.request().url().startsWith(chromium.site.origin) ? r.continue() : r.abort()));
         await p.goto(demo);
         await p.fill('#url', wcs.url);
         await p.fill('#login', login);
@@ -223,7 +203,7 @@ describe('browser: the real Room API against roomApp (Chromium)', function () {
       await waitChat(a, 'bob - left');
       assert.equal(await a.textContent('#participant1Name'), 'NONE');
       assert.deepEqual(wcs.engine.rooms().map((r) => r.participants.map((x) => x.login)), [['alice']]);
-      assert.deepEqual(browser.pageErrors.splice(0), [], 'page errors');
+      assert.deepEqual(chromium.browser.pageErrors.splice(0), [], 'page errors');
     });
   });
 });

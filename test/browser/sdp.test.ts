@@ -4,8 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { needs } from '../support/skip';
-import { chromiumAvailable, HOW_TO_GET_CHROMIUM, launchBrowser, startStaticServer, type Browser, type StaticServer } from './support/harness';
+import { useChromium } from './support/harness';
 
 type Setup = 'publish' | 'play' | 'call' | 'audioOnly' | 'videoOnlyH264' | 'dataAndAudio' | 'stoppedVideo' | 'renegotiate';
 
@@ -21,21 +20,12 @@ declare const WcsMock: {
 };
 
 describe('browser: Chromium accepts the synthetic SDP', function () {
-  let browser: Browser;
-  let site: StaticServer;
+  const chromium = useChromium();
   let page: Page;
 
   before(async function () {
-    needs(this, chromiumAvailable, 'Debian Chromium at /usr/bin/chromium', HOW_TO_GET_CHROMIUM);
-    site = await startStaticServer();
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    await page.goto(`${site.origin}/pages/blank.html`);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await site?.close();
+    page = await chromium.browser.newPage();
+    await page.goto(`${chromium.site.origin}/pages/blank.html`);
   });
 
   /** Builds an offer the way `setup` says, answers it with synthesizeAnswer, and applies the answer. */

@@ -8,8 +8,7 @@ import type { Page } from 'playwright-core';
 import { createHookServer, type HookServer } from '../../mock-server/hooks';
 import type { RulesFile } from '../../mock-server/hooks/rules';
 import { startWcsServer } from '../../mock-server/wcs/wsServer';
-import { needs } from '../support/skip';
-import { chromiumAvailable, HOW_TO_GET_CHROMIUM, launchBrowser, startStaticServer, type Browser, type StaticServer } from './support/harness';
+import { printPagesOnFailure, useChromium } from './support/harness';
 
 interface AppEvent {
   what: string;
@@ -56,32 +55,14 @@ function hookLine(method: string, body: unknown): string {
 }
 
 describe('browser: the real WebSDK against the WCS mock (Chromium)', function () {
-  let browser: Browser;
-  let site: StaticServer;
+  const chromium = useChromium();
   let hooks: HookServer | undefined;
   let page: Page;
 
-  before(async function () {
-    needs(this, chromiumAvailable, 'Debian Chromium at /usr/bin/chromium', HOW_TO_GET_CHROMIUM);
-    site = await startStaticServer();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await site?.close();
-  });
-
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && page) {
-      // The engine's log says what the mock did; print it with the failure instead of guessing.
-      const log = await page.evaluate(() => window.wcsMock?.engine.logText()).catch(() => undefined);
-      if (log) console.log(`      engine log:\n${log.replace(/^/gm, '        ')}`);
-      const events = await page.evaluate(() => window.app.events).catch(() => undefined);
-      if (events) console.log(`      app events: ${JSON.stringify(events)}`);
-    }
+    await printPagesOnFailure(this.currentTest, page ? [page] : [], 'window.app.events', 'app events');
     await page?.close();
-    browser.pageErrors.splice(0);
+    chromium.browser.pageErrors.splice(0);
     await hooks?.close();
     hooks = undefined;
   });
@@ -94,8 +75,8 @@ describe('browser: the real WebSDK against the WCS mock (Chromium)', function ()
   }
 
   async function openPage(query: Record<string, string>): Promise<Page> {
-    page = await browser.newPage();
-    await page.goto(`${site.origin}/pages/websdk.html?${new URLSearchParams(query)}`);
+    page = await chromium.browser.newPage();
+    await page.goto(`${chromium.site.origin}/pages/websdk.html?${new URLSearchParams(query)}`);
     return page;
   }
 
@@ -119,7 +100,7 @@ describe('browser: the real WebSDK against the WCS mock (Chromium)', function ()
 
   async function assertNoClientErrors(p: Page): Promise<void> {
     assert.deepEqual(await p.evaluate(() => window.wcsMock.clientErrors.map(String)), [], 'the SDK threw on a frame from the mock');
-    assert.deepEqual(browser.pageErrors.splice(0), [], 'page errors');
+    assert.deepEqual(chromium.browser.pageErrors.splice(0), [], 'page errors');
   }
 
   it('creates a session: ESTABLISHED, and the backend gets connect then ConnectionStatusEvent', async () => {
@@ -181,7 +162,7 @@ describe('browser: the real WebSDK against the WCS mock (Chromium)', function ()
     assert.equal(outcome.ok, false);
     assert.match(outcome.error ?? '', /setup attribute/);
     // The SDK leaves the rejection unhandled: the page reports it, and a clean test run would have caught it.
-    while (!browser.pageErrors.some((e) => e.includes('setup attribute'))) await new Promise((r) => setTimeout(r, 10));
+    while (!chromium.browser.pageErrors.some((e) => e.includes('setup attribute'))) await new Promise((r) => setTimeout(r, 10));
   });
 
   it('refuses a publish under FAIL: the stream goes FAILED with the reason', async () => {
@@ -269,8 +250,8 @@ describe('browser: the real WebSDK against the WCS mock (Chromium)', function ()
   });
 
   it('works the same from the ESM bundle', async () => {
-    page = await browser.newPage();
-    await page.goto(`${site.origin}/pages/websdk-esm.html`);
+    page = await chromium.browser.newPage();
+    await page.goto(`${chromium.site.origin}/pages/websdk-esm.html`);
     await page.waitForFunction(() => (window as unknown as { mockInstalled?: boolean }).mockInstalled === true);
     assert.equal(await page.evaluate((u) => window.app.connect(u), WS_URL), 'ESTABLISHED');
     assert.deepEqual(await page.evaluate(() => window.app.publish('esm')), { status: 'PUBLISHING', info: undefined });
@@ -293,7 +274,7 @@ describe('browser: the real WebSDK against the WCS mock (Chromium)', function ()
       assert.deepEqual(await hookLines(4), ['connect', 'ConnectionStatusEvent ESTABLISHED', 'publishStream', 'StreamStatusEvent PUBLISHING']);
       const connect = hooks.journal.all()[0].body as Record<string, unknown>;
       assert.match(String(connect.sessionId), /127\.0\.0\.1/);
-      assert.deepEqual(browser.pageErrors.splice(0), []);
+      assert.deepEqual(chromium.browser.pageErrors.splice(0), []);
     } finally {
       await wcs.close();
     }

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { needs } from '../../support/skip';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const chromiumAvailable = existsSync(CHROMIUM);
@@ -129,4 +130,53 @@ export async function launchBrowser(): Promise<Browser> {
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** The Chromium and static site one `describe` block shares; both exist from its first test to after its last. */
+export interface ChromiumSuite {
+  readonly browser: Browser;
+  readonly site: StaticServer;
+}
+
+/**
+ * Registers the describe block's before/after hooks that start Chromium and the static site (skipping with a
+ * reason when Chromium is missing), and returns their handles. Call it in the describe body, before the block's
+ * own `before` hooks, which then run after these.
+ */
+export function useChromium(): ChromiumSuite {
+  let browser: Browser | undefined;
+  let site: StaticServer | undefined;
+  before(async function () {
+    needs(this, chromiumAvailable, `Debian Chromium at ${CHROMIUM}`, HOW_TO_GET_CHROMIUM);
+    site = await startStaticServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+  return {
+    get browser() {
+      if (!browser) throw new Error('Chromium is not running: useChromium() hooks have not run');
+      return browser;
+    },
+    get site() {
+      if (!site) throw new Error('the static site is not running: useChromium() hooks have not run');
+      return site;
+    },
+  };
+}
+
+/**
+ * After a failed test, prints what each page's engine logged and what the page's app recorded (`eventsExpr`, an
+ * expression evaluated in the page): the mock's log says what it did, instead of guessing from the assertion.
+ */
+export async function printPagesOnFailure(test: Mocha.Test | undefined, pages: readonly Page[], eventsExpr: string, label: string): Promise<void> {
+  if (test?.state !== 'failed') return;
+  for (const page of pages) {
+    const log = await page.evaluate('window.wcsMock && window.wcsMock.engine.logText()').catch(() => undefined);
+    if (typeof log === 'string' && log) console.log(`      engine log:\n${log.replace(/^/gm, '        ')}`);
+    const events = await page.evaluate(eventsExpr).catch(() => undefined);
+    if (events) console.log(`      ${label}: ${JSON.stringify(events)}`);
+  }
 }

@@ -1,23 +1,7 @@
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
-import { runWcs, type WcsIO } from '../../../mock-server/cli/wcs';
-import type { WcsServer } from '../../../mock-server/wcs/wsServer';
+import { runWcsInProcess } from '../../support/wcsCli';
 
-function run(argv: string[], env: NodeJS.ProcessEnv = {}) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const signals = new EventEmitter();
-  let listening!: (s: WcsServer) => void;
-  const server = new Promise<WcsServer>((r) => (listening = r));
-  const io: WcsIO = {
-    stdout: { write: (s: string) => (stdout.push(...s.split('\n').filter(Boolean)), true) } as WcsIO['stdout'],
-    stderr: { write: (s: string) => (stderr.push(...s.split('\n').filter(Boolean)), true) } as WcsIO['stderr'],
-    env,
-    signals: signals as unknown as WcsIO['signals'],
-    onListening: listening,
-  };
-  return { stdout, stderr, signals, server, exit: runWcs(argv, io) };
-}
+const run = runWcsInProcess;
 
 const BASE = ['--backend', 'http://127.0.0.1:1/App', '--port', '0', '--ping', '0'];
 

@@ -4,8 +4,7 @@
  * API and the `ctl` command are reached over HTTP from this process.
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { deadPort } from '../../support/wcsCli';
 import { createHookServer, type HookServer } from '../../../mock-server/hooks';
 import { WcsMockClient, WcsMockUnreachableError } from '../../../mock-server/wcs/control';
 import type { ScriptedClient } from '../../../mock-server/wcs/scriptedClient';
@@ -22,15 +21,6 @@ async function post(url: string, body?: string): Promise<{ status: number; text:
 
 async function until(check: () => boolean | Promise<boolean>): Promise<void> {
   while (!(await check())) await new Promise((r) => setTimeout(r, 20));
-}
-
-/** A port on 127.0.0.1 nothing listens on (bound, then released). */
-async function deadPort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 describe('wcs --rest-port (subprocess)', function () {

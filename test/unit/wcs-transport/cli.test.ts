@@ -1,39 +1,13 @@
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import { runWcs, type WcsIO } from '../../../mock-server/cli/wcs';
 import { createHookServer } from '../../../mock-server/hooks';
-import type { WcsServer } from '../../../mock-server/wcs/wsServer';
+import { deadPort, runWcsInProcess } from '../../support/wcsCli';
 import { eventually } from './standIn';
 
-interface Run {
-  stdout: string[];
-  stderr: string[];
-  signals: EventEmitter;
-  server: Promise<WcsServer>;
-  exit: Promise<number>;
-}
-
-function run(argv: string[]): Run {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const signals = new EventEmitter();
-  let listening!: (s: WcsServer) => void;
-  const server = new Promise<WcsServer>((r) => (listening = r));
-  const io: WcsIO = {
-    stdout: { write: (s: string) => (stdout.push(...s.split('\n').filter(Boolean)), true) } as WcsIO['stdout'],
-    stderr: { write: (s: string) => (stderr.push(...s.split('\n').filter(Boolean)), true) } as WcsIO['stderr'],
-    env: {},
-    signals: signals as unknown as WcsIO['signals'],
-    onListening: listening,
-  };
-  return { stdout, stderr, signals, server, exit: runWcs(argv, io) };
-}
+const run = runWcsInProcess;
 
 /** Logs in like the WebSDK and resolves with the first frame that settles the session. */
 function login(url: string): Promise<{ message: string; ws: WebSocket }> {
@@ -46,15 +20,6 @@ function login(url: string): Promise<{ message: string; ws: WebSocket }> {
       if (f.message === 'getUserData' || f.message === 'fail') resolve({ message: f.message, ws });
     });
   });
-}
-
-/** A port on 127.0.0.1 nothing listens on (bound, then released). */
-async function deadPort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 describe('wcs-hook-mock wcs (CLI)', () => {
