@@ -3,10 +3,10 @@
  * (`wcs-hook-answer:`), so JSON language features work and saving sends.
  * - Live diagnostics while typing (JSON, the method's schema, restClientConfig, keys typed twice).
  * - A line above the draft (CodeLens): "Save sends 200 · 9 s left · Cancel", counting down.
- * - A save of a draft with errors sends nothing and keeps the text; the Problems panel says why. Auto-saves
- *   (on by default in code-server and VS Code for the Web) only keep the text: sending is an explicit act.
- *   Ctrl+S in a draft is bound to "send what the editor shows", since on an auto-saved (clean) draft a plain
- *   save writes nothing; the line above the draft does the same.
+ * - Writing the file (auto-save, on by default in code-server and VS Code for the Web; File › Save) only keeps
+ *   the text: half-typed JSON is often valid JSON. Sending is an explicit act: Ctrl+S in a draft is bound to
+ *   "send what the editor shows", and the line above the draft does the same. (The reason VS Code gives for a
+ *   save cannot tell them apart: its will-save event is dropped when the extension host is busy.)
  * - What is sent is the text as typed, byte for byte.
  */
 import * as vscode from 'vscode';
@@ -44,10 +44,6 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
   private readonly created = Date.now();
   /** Text saved but not sent (errors, auto-save, too late), by URI: reopening or reverting shows it again. */
   private readonly drafts = new Map<string, { text: string; mtime: number }>();
-  /** Why VS Code is saving a draft right now (set just before it writes). */
-  private readonly saveReasons = new Map<string, vscode.TextDocumentSaveReason>();
-  /** Drafts whose answer went out; their editors close once VS Code has finished saving them. */
-  private readonly sent = new Set<string>();
   private readonly checks = new Map<string, DraftCheck>();
   readonly diagnostics = vscode.languages.createDiagnosticCollection('wcs-hook-answer');
   private readonly subscriptions: { dispose(): void }[];
@@ -59,12 +55,6 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
     private readonly log: vscode.LogOutputChannel,
   ) {
     this.subscriptions = [
-      vscode.workspace.onWillSaveTextDocument((e) => {
-        if (e.document.uri.scheme === ANSWER_SCHEME) this.saveReasons.set(e.document.uri.toString(), e.reason);
-      }),
-      vscode.workspace.onDidSaveTextDocument((doc) => {
-        if (this.sent.delete(doc.uri.toString())) void closeTabsOf(doc.uri);
-      }),
       vscode.workspace.onDidOpenTextDocument((doc) => this.recheck(doc)),
       vscode.workspace.onDidChangeTextDocument((e) => this.recheck(e.document)),
       vscode.workspace.onDidCloseTextDocument((doc) => {
@@ -102,20 +92,11 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
     return new TextEncoder().encode(this.drafts.get(uri.toString())?.text ?? answerDraft(ex));
   }
 
-  // async: VS Code queues writes per file, and a synchronous throw from a provider leaves that queue stuck.
-  // It never rejects for a bad draft: VS Code would show its own "Failed to save … NoPermissions" error.
+  // Keeps the text, never sends, never rejects: a rejected write shows VS Code's own "Failed to save …
+  // NoPermissions" error, and one thrown synchronously leaves VS Code's per-file write queue stuck.
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
-    const id = uri.toString();
-    const text = new TextDecoder().decode(content);
-    const reason = this.saveReasons.get(id);
-    this.saveReasons.delete(id);
-    const ex = this.exchange(uri);
-    if (this.sent.has(id)) return;
-    if (reason === vscode.TextDocumentSaveReason.AfterDelay || reason === vscode.TextDocumentSaveReason.FocusOut) {
-      this.keep(uri, text);
-      return;
-    }
-    this.submit(uri, ex, text);
+    this.exchange(uri);
+    this.keep(uri, new TextDecoder().decode(content));
   }
 
   /** Sends the text if it is a valid answer and the hook still waits; otherwise keeps it and says why. */
@@ -136,7 +117,6 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
       return false;
     }
     this.drafts.delete(id);
-    this.sent.add(id);
     // The editor closes now, but VS Code disposes the document later: its problems must not outlive the tab.
     this.forget(uri);
     this.log.info(`#${ex.id} ${ex.method} answered 200 with the edited body (${Buffer.byteLength(text)} bytes, as typed)`);
@@ -177,7 +157,6 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
     const ex = this.model.get(keyOf(uri));
     if (!doc || !ex) return false;
     if (!this.submit(uri, ex, doc.getText())) return false;
-    this.sent.delete(uri.toString());
     await revertAndClose(uri);
     return true;
   }
@@ -232,7 +211,7 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
     const top = new vscode.Range(0, 0, 0, 0);
     const hasErrors = !!check && !check.ok;
     const main = banner.live && !hasErrors
-      ? { title: `$(send) ${banner.text}`, command: SEND_ANSWER_COMMAND, arguments: [doc.uri], tooltip: 'Send this text, as typed, as the 200 answer (Ctrl+S does the same)' }
+      ? { title: `$(send) ${banner.text}`, command: SEND_ANSWER_COMMAND, arguments: [doc.uri], tooltip: 'Send this text, as typed, as the 200 answer (Ctrl+S in the draft does the same)' }
       : hasErrors && banner.live
         ? { title: `$(error) ${banner.text}`, command: 'workbench.actions.view.problems', tooltip: 'Show the problems' }
         : { title: `$(info) ${banner.text}`, command: '' };
@@ -269,19 +248,17 @@ function positionIn(text: string, offset: number): vscode.Position {
   return new vscode.Position(line, character);
 }
 
-/** Closes every tab of a draft, dropping unsaved edits (no "Save changes?" prompt). */
+/**
+ * Closes every tab of a draft, dropping unsaved edits. Through "revert and close" one tab at a time: closing a
+ * tab that is dirty (or turns dirty in a race with auto-save) would ask "Save changes?" and wait for a person.
+ */
 async function revertAndClose(uri: vscode.Uri): Promise<void> {
-  const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (doc?.isDirty) {
-    await vscode.window.showTextDocument(doc, { preview: false });
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+  const same = (t: vscode.Tab) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString();
+  for (const group of vscode.window.tabGroups.all) {
+    const open = group.tabs.filter(same).length;
+    for (let i = 0; i < open; i++) {
+      await vscode.window.showTextDocument(uri, { viewColumn: group.viewColumn, preview: false });
+      await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    }
   }
-  await closeTabsOf(uri, true);
-}
-
-async function closeTabsOf(uri: vscode.Uri, evenDirty = false): Promise<void> {
-  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter(
-    (t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString() && (evenDirty || !t.isDirty),
-  );
-  if (tabs.length > 0) await vscode.window.tabGroups.close(tabs);
 }
