@@ -36,6 +36,8 @@ const targets = [
     entryPoints: ['mock-server/playwright/index.ts'], outfile: `dist/playwright.${format === 'esm' ? 'mjs' : 'js'}`,
     platform: 'node', format, target: 'node20', packages: 'external', plugins: [mainEntryExternal], ...shipped,
   })),
+  // `wcs-hook-mock/artillery`: the Artillery engine, CommonJS because Artillery require()s engines.
+  { entryPoints: ['mock-server/artillery/index.ts'], outfile: 'dist/artillery.js', platform: 'node', format: 'cjs', target: 'node20', packages: 'external', ...shipped },
   {
     entryPoints: ['mock-server/wcs/browser.ts'], outfile: 'dist/wcs-mock.browser.mjs', platform: 'browser',
     format: 'esm', target: 'es2020', minify: true, ...shipped,

@@ -16,6 +16,7 @@ import { ServerController, type RulesStatus } from './serverController';
 import { StatusBar } from './statusBar';
 import { HooksTreeProvider } from './tree';
 import { POLICY_LABELS } from './config';
+import { setupFakeWcs, type FakeWcsApi } from './wcs';
 
 export const VIEW_ID = 'wcsHookMock.hooks';
 
@@ -38,6 +39,8 @@ export interface WcsHookMockApi {
   rulesMarker(): { text: string; tooltip: string; visible: boolean };
   /** What deactivate() does: closes the server, answering every held hook with the fallback. */
   shutdown(): Promise<void>;
+  /** The fake WCS (extension/wcs): its controller, view and status bar item. */
+  readonly wcs: FakeWcsApi;
 }
 
 let shutdown: (() => Promise<void>) | undefined;
@@ -151,6 +154,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
   );
 
   shutdown = () => controller.stop();
+  // The fake WCS (extension/wcs): its own view, status bar item, commands and wcsHookMock.wcs.* settings.
+  const fakeWcs = setupFakeWcs({ controller, log });
+  context.subscriptions.push(fakeWcs);
+  const stopHookServer = shutdown;
+  shutdown = () => fakeWcs.shutdown(stopHookServer);
   reportSettingProblems();
   if (settings().autoStart) void controller.start();
 
@@ -165,6 +173,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
     rules: () => controller.rulesStatus,
     rulesMarker: () => rules.marker(),
     shutdown: () => controller.stop(),
+    wcs: fakeWcs.api,
   };
 }
 

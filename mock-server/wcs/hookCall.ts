@@ -43,7 +43,7 @@ export async function invokeHook(ctx: EngineContext, s: Session, method: string,
     const outcome = errorOutcome(method, mode);
     const what = res.failure ? res.error ?? res.failure : `HTTP ${res.status}`;
     ctx.record({ kind: 'decision', sessionId: s.id, method, text: `${what} under restOnError ${mode}: ${outcome.summary} (info "${info}")` });
-    result = { method, sent: true, ok: false, proceeds: outcome.proceeds, body, response: res, info, outcome };
+    result = { method, sent: true, ok: false, proceeds: outcome.proceeds, body, response: res, info, outcome, restOnError: mode };
     if (outcome.client === 'ErrorEvent') await errorEvent(ctx, s, method, info);
   }
   ctx.emit('hook', s.id, method, result);

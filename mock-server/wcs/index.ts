@@ -5,7 +5,7 @@ export { hmacMd5, hmacMd5Hex, md5 } from './md5';
 export { chooseFarEnd, finalAnswer, sipReason, type FarEndAction as FarEnd } from './farEnd';
 export { formatLogEntry as formatWcsLogEntry, type WcsLogKind } from './log';
 export { ScriptedClient, type ConnectOptions, type ConnectResult, type ServerFrame, type StatusResult } from './scriptedClient';
-export { SCENARIOS, SCENARIO_SUMMARIES, isScenario, runScenario, type ScenarioName, type ScenarioOptions, type ScenarioResult, type SessionTranscript } from './scenarios';
+export { SCENARIOS, SCENARIO_SUMMARIES, ScenarioRun, isScenario, runScenario, type ScenarioName, type ScenarioOptions, type ScenarioResult, type ScenarioRunOptions, type SessionOutcome, type SessionTranscript } from './scenarios';
 export { checkBackend, formatReport, toJUnit, PROBE_FIELD, UNKNOWN_METHOD_PROBE, type CheckStatus, type ConformanceCheck, type ConformanceOptions, type ConformanceReport } from './conformance';
 export { synthesizeAnswer, synthesizeOffer, type AnswerOptions, type OfferOptions, type SdpDirection } from './sdp';
 export { LoopbackMedia, SyntheticMedia, loopbackAvailable, resolveMediaPlane, testPattern, type LoopbackMediaOptions, type MediaAnswerRequest, type MediaLegKind, type MediaMode, type MediaOfferRequest, type MediaPlane, type TestPattern } from './media';

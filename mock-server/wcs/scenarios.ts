@@ -239,64 +239,107 @@ function positive(name: string, v: number | undefined, def: number): number {
   return v;
 }
 
+/** What one session ended as, without its log (the run keeps the log once, in the engine). */
+export type SessionOutcome = Omit<SessionTranscript, 'log'>;
+
+export type ScenarioRunOptions = Omit<ScenarioOptions, 'sessions' | 'concurrency'>;
+
+/** Distinct failure and stop messages kept per run; the rest are counted under one line. */
+const MAX_DISTINCT_MESSAGES = 100;
+
+/**
+ * One engine that runs scenario sessions when its caller says so: `runScenario` runs N of them a few at a
+ * time, the load scheduler at a rate, the Artillery engine one per virtual user. What it keeps is bounded
+ * (counts, at most MAX_DISTINCT_MESSAGES distinct messages, the engine's log limit), unless transcripts
+ * are asked for, which keep each session's outcome for the report.
+ */
+export class ScenarioRun {
+  readonly engine: WcsEngine;
+  private readonly keep: boolean;
+  private readonly waitMs: number;
+  private readonly failures = new Map<string, number>();
+  private readonly stops = new Map<string, number>();
+  private readonly outcomes: SessionOutcome[] = [];
+  private readonly startedAt = now();
+  private n = 0;
+  private answered = 0;
+  private counts = { sessions: 0, completed: 0, refused: 0 };
+
+  constructor(private readonly opts: ScenarioRunOptions & { transcripts: boolean }) {
+    this.keep = opts.transcripts;
+    this.engine = new WcsEngine({
+      backend: opts.backend,
+      pingIntervalMs: 0,
+      hookTimeoutMs: opts.hookTimeoutMs,
+      farEnd: opts.farEnd,
+      fetch: opts.fetch,
+      logLimit: this.keep ? 100_000 : 1000,
+    });
+    // A step waits for several hooks (call: call, TRYING, RING, ESTABLISHED), each of which a developer may
+    // hold in the hook server until the hook timeout; the client must not give up before the engine does.
+    const hookTimeout = opts.hookTimeoutMs ?? WCS_REST_REQUEST_TIMEOUT_MS;
+    this.waitMs = hookTimeout === 0 ? 24 * 3600_000 : hookTimeout * 5 + 5_000;
+    this.engine.on('hook', (sid, method, r) => {
+      if (r.response?.failure) this.note(this.failures, `${method}: ${r.response.error ?? r.response.failure}`);
+      else if (r.sent) this.answered++;
+      opts.onHook?.(sid, method, r);
+    });
+  }
+
+  private note(m: Map<string, number>, msg: string): void {
+    const key = m.has(msg) || m.size < MAX_DISTINCT_MESSAGES ? msg : 'other messages';
+    m.set(key, (m.get(key) ?? 0) + 1);
+  }
+
+  /** Runs one session of `name` to its end; never throws. */
+  async session(name: ScenarioName): Promise<SessionOutcome> {
+    const n = ++this.n;
+    this.counts.sessions++;
+    const r = await oneSession(this.engine, name, n, this.waitMs);
+    if (r.outcome === 'error' && r.error) this.note(this.failures, r.error);
+    else if (r.error) this.note(this.stops, r.error);
+    if (r.outcome === 'completed') this.counts.completed++;
+    else if (r.outcome === 'refused') this.counts.refused++;
+    if (this.keep) this.outcomes.push(r);
+    return r;
+  }
+
+  /** Closes the engine (hooks in flight get their answers) and reports the run. */
+  async finish(scenario: ScenarioName): Promise<ScenarioResult> {
+    await this.engine.close({ abortHooks: false });
+    const ended = now();
+    const stats = this.engine.stats;
+    const list = (m: Map<string, number>) => [...m].map(([msg, k]) => (k > 1 ? `${msg} (×${k})` : msg));
+    return {
+      scenario,
+      backend: 'handler' in this.opts.backend ? 'in-process handler' : this.opts.backend.url,
+      ...this.counts,
+      hooks: stats.hooksSent,
+      hookErrors: stats.hookErrors,
+      durationMs: ended - this.startedAt,
+      errors: list(this.failures),
+      stopped: list(this.stops),
+      unreachable: stats.hooksSent > 0 && this.answered === 0 && stats.deliveryFailures > 0,
+      transcripts: this.keep ? this.outcomes.map((r) => ({ ...r, log: this.engine.log.filter((e) => e.sessionId === r.sessionId) })) : [],
+    };
+  }
+}
+
+const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
 /** Runs `name` `sessions` times, `concurrency` at once, through one engine. */
 export async function runScenario(name: string, opts: ScenarioOptions): Promise<ScenarioResult> {
   if (!isScenario(name)) throw new RangeError(`unknown scenario '${name}' (one of ${SCENARIOS.join(', ')})`);
   const sessions = positive('sessions', opts.sessions, 1);
   const concurrency = Math.min(positive('concurrency', opts.concurrency, 1), sessions);
-  const keep = opts.transcripts ?? sessions <= 20;
-  const engine = new WcsEngine({
-    backend: opts.backend,
-    pingIntervalMs: 0,
-    hookTimeoutMs: opts.hookTimeoutMs,
-    farEnd: opts.farEnd,
-    fetch: opts.fetch,
-    logLimit: keep ? 100_000 : 1000,
-  });
-  // A step waits for several hooks (call: call, TRYING, RING, ESTABLISHED), each of which a developer may
-  // hold in the hook server until the hook timeout; the client must not give up before the engine does.
-  const hookTimeout = opts.hookTimeoutMs ?? WCS_REST_REQUEST_TIMEOUT_MS;
-  const waitMs = hookTimeout === 0 ? 24 * 3600_000 : hookTimeout * 5 + 5_000;
-  const failures = new Map<string, number>();
-  const stops = new Map<string, number>();
-  const count = (m: Map<string, number>, msg: string) => m.set(msg, (m.get(msg) ?? 0) + 1);
-  const note = (msg: string) => count(failures, msg);
-  let answered = 0;
-  engine.on('hook', (sid, method, r) => {
-    if (r.response?.failure) note(`${method}: ${r.response.error ?? r.response.failure}`);
-    else if (r.sent) answered++;
-    opts.onHook?.(sid, method, r);
-  });
-  const results: Omit<SessionTranscript, 'log'>[] = [];
-  const started = typeof performance !== 'undefined' ? performance.now() : Date.now();
-  let next = 0;
+  const run = new ScenarioRun({ ...opts, transcripts: opts.transcripts ?? sessions <= 20 });
+  let started = 0;
   const worker = async () => {
-    while (next < sessions) {
-      const n = ++next;
-      const r = await oneSession(engine, name, n, waitMs);
-      if (r.outcome === 'error' && r.error) note(r.error);
-      else if (r.error) count(stops, r.error);
-      results.push(r);
+    while (started < sessions) {
+      started++;
+      await run.session(name);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  await engine.close({ abortHooks: false });
-  const ended = typeof performance !== 'undefined' ? performance.now() : Date.now();
-  const transcripts = keep
-    ? results.map((r) => ({ ...r, log: engine.log.filter((e) => e.sessionId === r.sessionId) }))
-    : [];
-  return {
-    scenario: name,
-    backend: 'handler' in opts.backend ? 'in-process handler' : opts.backend.url,
-    sessions,
-    completed: results.filter((r) => r.outcome === 'completed').length,
-    refused: results.filter((r) => r.outcome === 'refused').length,
-    hooks: engine.stats.hooksSent,
-    hookErrors: engine.stats.hookErrors,
-    durationMs: ended - started,
-    errors: [...failures].map(([m, n]) => (n > 1 ? `${m} (×${n})` : m)),
-    stopped: [...stops].map(([m, n]) => (n > 1 ? `${m} (×${n})` : m)),
-    unreachable: engine.stats.hooksSent > 0 && answered === 0 && engine.stats.deliveryFailures > 0,
-    transcripts,
-  };
+  return run.finish(name);
 }

@@ -3,7 +3,7 @@
  * use to reach the engine. Everything a session does runs through its own queue, one task at a time,
  * because WCS handles one flow's hooks in strict request/reply alternation (PROTOCOL.md §5.4).
  */
-import type { ErrorOutcome, RestClientConfig } from '../protocol';
+import type { ErrorOutcome, RestClientConfig, RestOnError } from '../protocol';
 import type { WcsApp } from './apps';
 import { recordOr } from '../util';
 import type { HookResponse } from './backend';
@@ -59,6 +59,8 @@ export interface HookResult {
   /** For failures: what WCS tells the client (custom reason, reason phrase, or the transport failure). */
   readonly info?: string;
   readonly outcome?: ErrorOutcome;
+  /** For failures: the restOnError the outcome was decided under (connect is always FAIL). */
+  readonly restOnError?: RestOnError;
 }
 
 export interface WcsStreamInfo {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_SETTINGS } from '../../../extension/config';
+import { DEFAULT_WCS_SETTINGS } from '../../../extension/wcs/settings';
 import { exchangeContextValue, present } from '../../../extension/tree/presentation';
 import { HookView } from '../../../mock-server/view';
 import { answered, exchange } from '../view/exchanges';
@@ -70,7 +71,7 @@ describe('extension manifest', () => {
 
   it('keeps the names other tests and users rely on', () => {
     assert.deepEqual(c.viewsContainers.activitybar.map((v: { id: string; title: string }) => [v.id, v.title]), [['wcsHookMock', 'WCS Hooks']]);
-    assert.deepEqual(c.views.wcsHookMock.map((v: { id: string }) => v.id), ['wcsHookMock.hooks']);
+    assert.deepEqual(c.views.wcsHookMock.map((v: { id: string }) => v.id), ['wcsHookMock.hooks', 'wcsHookMock.wcs']);
     const title = (id: string) => c.commands.find((x: { command: string }) => x.command === id)?.title;
     assert.equal(title('wcsHookMock.answerEcho'), 'Answer 200 (echo)');
     assert.equal(title('wcsHookMock.answerForbid'), 'Answer 403');
@@ -119,7 +120,7 @@ describe('extension manifest', () => {
   });
 
   it('shows the inline answers exactly on held exchanges, as presentation flags them', () => {
-    const inline = c.menus['view/item/context'].filter((e: MenuEntry) => e.group?.startsWith('inline'));
+    const inline = c.menus['view/item/context'].filter((e: MenuEntry) => e.group?.startsWith('inline') && e.when?.startsWith('view == wcsHookMock.hooks '));
     assert.deepEqual(inline.map((e: MenuEntry) => e.command).sort(), ['wcsHookMock.answerEcho', 'wcsHookMock.answerForbid']);
     const held = exchange('OnCallEvent');
     const m = new HookView();
@@ -164,10 +165,15 @@ describe('extension manifest', () => {
 
   it('contributes exactly the settings the extension reads, each with a markdownDescription', () => {
     const props = c.configuration.properties as Record<string, { default: unknown; markdownDescription?: string }>;
-    assert.deepEqual(Object.keys(props).sort(), Object.keys(DEFAULT_SETTINGS).map((k) => `wcsHookMock.${k}`).sort());
+    // The fake WCS's settings live under wcsHookMock.wcs.* (extension/wcs/settings.ts).
+    const defaults: Record<string, unknown> = {
+      ...Object.fromEntries(Object.entries(DEFAULT_SETTINGS).map(([k, v]) => [`wcsHookMock.${k}`, v])),
+      ...Object.fromEntries(Object.entries(DEFAULT_WCS_SETTINGS).map(([k, v]) => [`wcsHookMock.wcs.${k}`, v])),
+    };
+    assert.deepEqual(Object.keys(props).sort(), Object.keys(defaults).sort());
     for (const [k, v] of Object.entries(props)) {
       assert.ok(v.markdownDescription && v.markdownDescription.length > 20, `${k} needs a markdownDescription`);
-      assert.deepEqual(v.default, DEFAULT_SETTINGS[k.slice('wcsHookMock.'.length) as keyof typeof DEFAULT_SETTINGS], `${k} default`);
+      assert.deepEqual(v.default, defaults[k], `${k} default`);
     }
   });
 

@@ -1,0 +1,102 @@
+/**
+ * What a load run counts while it runs: sessions started and done, hooks sent and answered, the
+ * backend's answer latency per hook method, and failures by method and kind. Memory is bounded by the
+ * number of hook methods (one histogram each), not by the run's length.
+ */
+import type { HookResult, SessionOutcome } from '../wcs';
+import { failureKind, type FailureKind } from './classify';
+import { LatencyHistogram, type Percentiles } from './histogram';
+
+export interface LoadSnapshot {
+  readonly sessionsStarted: number;
+  readonly sessionsDone: number;
+  readonly hooks: number;
+  readonly answered: number;
+  readonly failures: number;
+  /** Failures by kind, all methods together, most frequent first. */
+  readonly failureKinds: readonly (readonly [FailureKind, number])[];
+}
+
+export interface LoadReport {
+  /** Latency of the backend's HTTP answers (any status) per hook method, in ms. Timeouts are failures, not latencies. */
+  readonly latency: Readonly<Record<string, Percentiles>>;
+  /** Latency of every answer, all methods together. */
+  readonly latencyAll: Percentiles;
+  /** Failed hooks by method, then kind. */
+  readonly errorsByMethod: Readonly<Record<string, Readonly<Record<FailureKind, number>>>>;
+  /** HTTP answers by status. */
+  readonly answers: Readonly<Record<string, number>>;
+}
+
+interface MethodStats {
+  readonly latency: LatencyHistogram;
+  readonly failures: Map<FailureKind, number>;
+}
+
+export class LoadStats {
+  sessionsStarted = 0;
+  sessionsDone = 0;
+  hooks = 0;
+  answered = 0;
+  failures = 0;
+  private readonly methods = new Map<string, MethodStats>();
+  private readonly statuses = new Map<number, number>();
+  private readonly kinds = new Map<FailureKind, number>();
+  private readonly all = new LatencyHistogram();
+
+  sessionStarted(): void {
+    this.sessionsStarted++;
+  }
+
+  sessionDone(_outcome?: SessionOutcome): void {
+    this.sessionsDone++;
+  }
+
+  /** One hook's result, as the engine's `hook` event gives it; skipped hooks (restPolicy DISABLE) are not counted. */
+  hook(method: string, r: HookResult): void {
+    if (!r.sent) return;
+    this.hooks++;
+    const m = this.method(method);
+    const res = r.response;
+    if (res && !res.failure) {
+      this.answered++;
+      this.statuses.set(res.status, (this.statuses.get(res.status) ?? 0) + 1);
+      m.latency.record(res.durationMs);
+      this.all.record(res.durationMs);
+    }
+    const kind = failureKind(r);
+    if (kind !== undefined) {
+      this.failures++;
+      m.failures.set(kind, (m.failures.get(kind) ?? 0) + 1);
+      this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
+    }
+  }
+
+  private method(name: string): MethodStats {
+    let m = this.methods.get(name);
+    if (!m) this.methods.set(name, (m = { latency: new LatencyHistogram(), failures: new Map() }));
+    return m;
+  }
+
+  snapshot(): LoadSnapshot {
+    return {
+      sessionsStarted: this.sessionsStarted,
+      sessionsDone: this.sessionsDone,
+      hooks: this.hooks,
+      answered: this.answered,
+      failures: this.failures,
+      failureKinds: [...this.kinds].sort((a, b) => b[1] - a[1]),
+    };
+  }
+
+  report(): LoadReport {
+    const latency: Record<string, Percentiles> = {};
+    const errorsByMethod: Record<string, Record<FailureKind, number>> = {};
+    for (const [name, m] of [...this.methods].sort(([a], [b]) => a.localeCompare(b))) {
+      if (m.latency.count > 0) latency[name] = m.latency.summary();
+      if (m.failures.size > 0) errorsByMethod[name] = Object.fromEntries([...m.failures].sort((a, b) => b[1] - a[1]));
+    }
+    const answers = Object.fromEntries([...this.statuses].sort(([a], [b]) => a - b).map(([s, n]) => [String(s), n]));
+    return { latency, latencyAll: this.all.summary(), errorsByMethod, answers };
+  }
+}
