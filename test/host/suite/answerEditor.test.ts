@@ -30,6 +30,18 @@ async function closeAll(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
 
+/**
+ * A hold timeout long enough that a stalled extension host cannot let the default 12 s run out mid-test (the
+ * hook would be echoed and the draft rightly refuse to send); `undefined` restores the default.
+ */
+async function holdFor(api: WcsHookMockApi, seconds: number | undefined): Promise<void> {
+  await vscode.workspace.getConfiguration('wcsHookMock').update('holdTimeoutSeconds', seconds, vscode.ConfigurationTarget.Workspace);
+  await until(async () => {
+    await api.whenIdle();
+    return api.server()?.holdTimeoutMs === (seconds ?? 12) * 1000;
+  }, 'the server to restart with the new hold timeout', 40_000);
+}
+
 /** Waits long enough for a loaded 2-core machine, where the extension host stalls for seconds at a time. */
 const SLOW = 40_000;
 
@@ -39,7 +51,10 @@ describe('Edit and answer', function () {
 
   before(async () => {
     api = await hookMock();
+    await holdFor(api, 600);
   });
+
+  after(() => holdFor(api, undefined));
 
   afterEach(closeAll);
 
@@ -153,11 +168,13 @@ describe('Edit and answer with auto-save', function () {
 
   before(async () => {
     api = await hookMock();
+    await holdFor(api, 600);
     await files().update('autoSave', 'afterDelay', vscode.ConfigurationTarget.Workspace);
     await files().update('autoSaveDelay', 100, vscode.ConfigurationTarget.Workspace);
   });
 
   after(async () => {
+    await holdFor(api, undefined);
     await files().update('autoSave', undefined, vscode.ConfigurationTarget.Workspace);
     await files().update('autoSaveDelay', undefined, vscode.ConfigurationTarget.Workspace);
     await closeAll();

@@ -59,7 +59,7 @@ describe('interactive terminal while $EDITOR is open', function () {
       `#!/bin/sh\ntouch '${dir}/open'\nwhile [ ! -f '${dir}/release' ]; do sleep 0.05; done\nprintf '{"edited":true}' > "$1"\n`,
     );
     chmodSync(editor, 0o755);
-    const { server, url } = await started({ holdTimeoutMs: 400, policy: 'hold-blockable' });
+    const { server, url } = await started({ holdTimeoutMs: 1000, policy: 'hold-blockable' });
     const input = new PassThrough() as unknown as NodeJS.ReadStream;
     const output = new PassThrough() as unknown as NodeJS.WriteStream & PassThrough;
     let out = '';
@@ -75,11 +75,12 @@ describe('interactive terminal while $EDITOR is open', function () {
       while (!existsSync(join(dir, 'open'))) await new Promise((r) => setTimeout(r, 20));
       const before = out;
 
-      // While the editor is open: an event answered at once, a second held hook, and both hold timeouts.
+      // While the editor is open: an event answered at once, a second held hook and its hold timeout (and the
+      // edited hook's own, unless a slow machine let it fire before the editor was up).
       const timeouts = new Promise<void>((resolve) => {
         let n = 0;
         const sub = server.on('answered', (ex) => {
-          if (ex.answer?.by === 'timeout' && ++n === 2) {
+          if (ex.answer?.by === 'timeout' && ex.method === 'OnCallEvent' && ++n === 1) {
             sub.dispose();
             resolve();
           }
@@ -98,9 +99,12 @@ describe('interactive terminal while $EDITOR is open', function () {
         check();
       });
       const after = out.slice(before.length);
-      const heading = after.indexOf('── 4 lines logged while the editor was open: ──');
+      const heading = after.search(/── \d+ lines logged while the editor was open: ──/);
       assert.ok(heading >= 0, after);
-      const order = [/CallStatusEvent .*→ 200/, /OnCallEvent .*HELD/, new RegExp(`#${held.id} connect → 200 echo \\(timeout`), /OnCallEvent → 200 echo \(timeout/, /already answered/];
+      // The edited hook's own timeout may fire before the editor is up on a slow machine; everything posted
+      // while the editor was open must come after the heading, in order.
+      assert.match(out, new RegExp(`#${held.id} connect → 200 echo \\(timeout`));
+      const order = [/CallStatusEvent .*→ 200/, /OnCallEvent .*HELD/, /OnCallEvent → 200 echo \(timeout/, /already answered/];
       let at = heading;
       for (const re of order) {
         const m = re.exec(after.slice(at));
