@@ -95,8 +95,8 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
   // Keeps the text, never sends, never rejects: a rejected write shows VS Code's own "Failed to save …
   // NoPermissions" error, and one thrown synchronously leaves VS Code's per-file write queue stuck.
   async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
-    this.exchange(uri);
-    this.keep(uri, new TextDecoder().decode(content));
+    // An auto-save that lands after the answer went out keeps nothing: the draft has done its job.
+    if (this.exchange(uri).state === 'pending') this.keep(uri, new TextDecoder().decode(content));
   }
 
   /** Sends the text if it is a valid answer and the hook still waits; otherwise keeps it and says why. */
@@ -163,8 +163,11 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
 
   /** Closes the draft without answering; the hook stays held (answer it from the tree, or the timeout will). */
   async cancel(uri: vscode.Uri): Promise<void> {
-    this.drafts.delete(uri.toString());
     await revertAndClose(uri);
+    // After the close: an auto-save still in flight may have kept the text meanwhile. VS Code keeps a closed
+    // document's text for a while, so it is told the file changed and reads the echo again next time.
+    this.drafts.delete(uri.toString());
+    this.changedFiles.fire([{ type: vscode.FileChangeType.Changed, uri }]);
     this.forget(uri);
   }
 
@@ -179,6 +182,12 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
     if (doc.uri.scheme !== ANSWER_SCHEME) return;
     const ex = this.model.get(keyOf(doc.uri));
     if (!ex) return;
+    // Problems matter only while the draft can still be sent; the line above it says when it cannot.
+    if (ex.state !== 'pending') {
+      this.forget(doc.uri);
+      this.tick();
+      return;
+    }
     const text = doc.getText();
     this.setDiagnostics(doc.uri, text, checkDraft(ex.method, text));
     this.tick();

@@ -72,7 +72,11 @@ export async function rulesAndPortScreens(opts: { extensionRoot: string; results
     // The second window: another hook mock already serves the port this workspace asks for.
     const { port: busy } = await other.listen();
     writeFileSync(settings, JSON.stringify({ 'wcsHookMock.port': busy }, null, 2));
-    const toast = page.locator('.notifications-toasts .notification-toast').filter({ hasText: 'already served by another WCS hook mock' }).first();
+    await page.locator('.statusbar-item').filter({ hasText: /^WCS$/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    // A toast can already be tucked into the notification centre (the start-up one about the rules file came
+    // first): open the centre, where every notification is listed.
+    await page.locator('.statusbar-item[id$="notifications.status"] a, .statusbar-item[aria-label*="Notifications"]').first().click();
+    const toast = page.locator('.notifications-center .monaco-list-row, .notifications-toasts .notification-toast').filter({ hasText: 'already served by another WCS hook mock' }).first();
     await toast.waitFor({ state: 'visible', timeout: 30_000 });
     const portMessage = (await toast.locator('.notification-list-item-message').innerText()).trim();
     const portButtons = (await toast.locator('.notification-list-item-buttons-container .monaco-button').allInnerTexts()).map((t) => t.trim());
