@@ -1,46 +1,40 @@
 /**
- * UI scenario for two screens a user meets without asking: a rules file broken while editing (the Problems
- * panel row and the status bar marker, no notification), and the second window's busy port (the notification
- * naming another WCS hook mock, with its buttons). Screenshots go to `resultsDir`.
+ * UI scenario for a screen a user meets without asking: a rules file broken while editing (the Problems panel
+ * row, the squiggle, the status bar marker, no notification). Screenshot `rules-problem.png` in `resultsDir`.
+ * (The busy port's notification is checked by the extension-host suite, busyPort.test.ts.)
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHookServer } from '../../../mock-server/hooks';
 import { freePort, installVsix, isNoise, openWorkbench, startCodeServer, type CodeServer, type Workbench } from '../../../scripts/vscode-host/host';
 import { packageVsix } from '../../../scripts/vscode-host/vsix';
 import { waitForListener } from './http';
 import { openViewContainer, waitForWorkbench } from './workbench';
 
-export interface RulesAndPortResult {
+export interface RulesProblemResult {
   /** The status bar marker's text while the rules file is broken. */
   markerText: string;
   /** The Problems panel row of the rules file. */
   problemText: string;
   /** Notifications shown while the rules file was broken (there should be none). */
   rulesToasts: number;
-  /** The busy-port notification's text and its buttons. */
-  portMessage: string;
-  portButtons: string[];
   screenshots: string[];
 }
 
-export async function rulesAndPortScreens(opts: { extensionRoot: string; resultsDir: string }): Promise<RulesAndPortResult> {
+export async function rulesProblemScreen(opts: { extensionRoot: string; resultsDir: string }): Promise<RulesProblemResult> {
   const tmp = mkdtempSync(join(tmpdir(), 'wcs-ui-rules-'));
   const log: string[] = [];
   const shots: string[] = [];
   let server: CodeServer | undefined;
   let workbench: Workbench | undefined;
-  const other = createHookServer({ host: '127.0.0.1', port: 0 });
   mkdirSync(opts.resultsDir, { recursive: true });
   try {
     const vsix = await packageVsix(opts.extensionRoot, join(tmp, 'wcs-hook-mock.vsix'));
     const extensionsDir = await installVsix(vsix, join(tmp, 'install'));
     const hookPort = await freePort();
     const workspace = join(tmp, 'workspace');
-    const settings = join(workspace, '.vscode', 'settings.json');
     mkdirSync(join(workspace, '.vscode'), { recursive: true });
-    writeFileSync(settings, JSON.stringify({ 'wcsHookMock.port': hookPort }, null, 2));
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'wcsHookMock.port': hookPort }, null, 2));
     writeFileSync(join(workspace, '.vscode', 'wcs-hooks.json'), JSON.stringify({ rules: [{ method: 'sendDtmf', answer: 'forbid' }] }, null, 2));
 
     server = await startCodeServer({ workspaceDir: workspace, extensionsDir, env: { WCS_HOOK_MOCK_TEST: '1' } });
@@ -69,30 +63,15 @@ export async function rulesAndPortScreens(opts: { extensionRoot: string; results
     await page.screenshot({ path: p1 });
     shots.push(p1);
 
-    // The second window: another hook mock already serves the port this workspace asks for.
-    const { port: busy } = await other.listen();
-    writeFileSync(settings, JSON.stringify({ 'wcsHookMock.port': busy }, null, 2));
-    await page.locator('.statusbar-item').filter({ hasText: /^WCS$/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    // A toast can already be tucked into the notification centre (the start-up one about the rules file came
-    // first): open the centre, where every notification is listed.
-    await page.locator('.statusbar-item[id$="notifications.status"] a, .statusbar-item[aria-label*="Notifications"]').first().click();
-    const toast = page.locator('.notifications-center .monaco-list-row, .notifications-toasts .notification-toast').filter({ hasText: 'already served by another WCS hook mock' }).first();
-    await toast.waitFor({ state: 'visible', timeout: 30_000 });
-    const portMessage = (await toast.locator('.notification-list-item-message').innerText()).trim();
-    const portButtons = (await toast.locator('.notification-list-item-buttons-container .monaco-button').allInnerTexts()).map((t) => t.trim());
-    const p2 = join(opts.resultsDir, 'busy-port.png');
-    await page.screenshot({ path: p2 });
-    shots.push(p2);
-    return { markerText, problemText, rulesToasts, portMessage, portButtons, screenshots: shots };
+    return { markerText, problemText, rulesToasts, screenshots: shots };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));
-    if (workbench) await workbench.page.screenshot({ path: join(opts.resultsDir, 'rules-port-failure.png') }).catch(() => undefined);
+    if (workbench) await workbench.page.screenshot({ path: join(opts.resultsDir, 'rules-problem-failure.png') }).catch(() => undefined);
     err.message += `\n--- workbench log ---\n${log.slice(-60).join('\n')}`;
     throw err;
   } finally {
     await workbench?.close().catch(() => undefined);
     await server?.stop();
-    await other.close().catch(() => undefined);
     rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
   }
 }
