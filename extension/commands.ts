@@ -8,8 +8,9 @@ import { toCurl, toHttpFile } from '../mock-server/hooks';
 import { answerLabel, answeredBy, counted, type ExchangeNode, type ModelNode, type HookView } from '../mock-server/view';
 import { ANY_HOOK_TYPES, type AnyHookType } from '../mock-server/protocol';
 import { POLICY_LABELS, SECTION, type Settings } from './config';
-import { ExchangeDocuments } from './documents';
+import { ExchangeDocuments, type ExchangeView } from './documents';
 import { answerUri } from './answerEditor';
+import { filterByTyping } from './tree';
 import { defaultReplayUrl, replay, type ReplayResult } from './replay';
 import type { RulesFileManager } from './rulesFile';
 import { openAt } from './rulesFile';
@@ -51,6 +52,9 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       const key = model.keyOf(arg);
       return { key, ex: model.get(key) ?? arg.exchange };
     }
+    // From an exchange document's title bar VS Code passes the document's URI.
+    const docKey = arg instanceof vscode.Uri ? ExchangeDocuments.keyOf(arg) : undefined;
+    if (docKey !== undefined) return target(docKey, heldOnly);
     if (typeof arg === 'string') {
       const ex = model.get(arg);
       if (ex) return { key: arg, ex };
@@ -70,6 +74,16 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       { placeHolder: 'Which held hook?' },
     );
     return pick ? target(pick.node, heldOnly) : undefined;
+  }
+
+  /** Opens one view of an exchange (the HTTP sheet, or its JSON record) beside the tree, keeping focus there. */
+  async function openExchangeAs(arg: unknown, view: ExchangeView): Promise<vscode.Uri | undefined> {
+    const t = await target(arg, false);
+    if (!t) return undefined;
+    const uri = ExchangeDocuments.uri(t.key, t.ex, view);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: true });
+    return uri;
   }
 
   /**
@@ -259,13 +273,18 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     'wcsHookMock.startServer': () => controller.start(),
     'wcsHookMock.stopServer': () => controller.stop(),
     'wcsHookMock.restartServer': () => controller.restart(),
-    'wcsHookMock.openExchange': async (arg?: unknown) => {
+    'wcsHookMock.openExchange': (arg?: unknown) => openExchangeAs(arg, 'sheet'),
+    'wcsHookMock.openExchangeJson': (arg?: unknown) => openExchangeAs(arg, 'json'),
+    'wcsHookMock.compareAnswer': async (arg?: unknown) => {
       const t = await target(arg, false);
       if (!t) return undefined;
-      const uri = ExchangeDocuments.uri(t.key, t.ex);
-      const doc = await vscode.workspace.openTextDocument(uri);
-      await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: true });
-      return uri;
+      if (!t.ex.answer) {
+        void vscode.window.showInformationMessage(`${t.ex.method} #${t.ex.id} has no answer to compare yet.`);
+        return undefined;
+      }
+      const [received, sent] = [ExchangeDocuments.uri(t.key, t.ex, 'received'), ExchangeDocuments.uri(t.key, t.ex, 'sent')];
+      await vscode.commands.executeCommand('vscode.diff', received, sent, `${t.ex.method} #${t.ex.id}: received ↔ sent (${answerLabel(t.ex.answer)})`, { preview: true });
+      return { received, sent };
     },
     'wcsHookMock.copyAsCurl': async (arg?: unknown) => {
       const t = await target(arg, false);
@@ -346,11 +365,11 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
       model.setFilter({ ...model.filter, types: chosen });
     },
     'wcsHookMock.filterText': async (arg?: unknown) => {
-      const t = textArg(arg) ?? (await vscode.window.showInputBox({
-        title: 'Show hooks containing', prompt: 'Method, app, ids, field values or body text (empty: all)', value: model.filter.text ?? '',
-      }));
-      if (t === undefined) return;
-      model.setFilter({ ...model.filter, text: t });
+      const given = textArg(arg);
+      // Without a text (palette, title button, menus) the box filters live as the user types.
+      if (given === undefined) return filterByTyping(model);
+      model.setFilter({ ...model.filter, text: given });
+      return given;
     },
     'wcsHookMock.clearFilter': () => model.setFilter({}),
     'wcsHookMock.clear': () => model.clear(),

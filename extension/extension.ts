@@ -11,10 +11,11 @@ import { registerCommands } from './commands';
 import { RESTART_KEYS, SECTION, readSettings, type Settings } from './config';
 import { EXCHANGE_SCHEME, ExchangeDocuments } from './documents';
 import { ANSWER_SCHEME, AnswerEditor } from './answerEditor';
+import { ExchangeSheetColours } from './exchangeSheetView';
 import { RulesFileManager } from './rulesFile';
 import { ServerController, type RulesStatus } from './serverController';
 import { StatusBar } from './statusBar';
-import { HooksTreeProvider } from './tree';
+import { HooksTreeProvider, openFilterBox } from './tree';
 import { POLICY_LABELS } from './config';
 import { setupFakeWcs, type FakeWcsApi } from './wcs';
 
@@ -39,6 +40,8 @@ export interface WcsHookMockApi {
   rulesMarker(): { text: string; tooltip: string; visible: boolean };
   /** What deactivate() does: closes the server, answering every held hook with the fallback. */
   shutdown(): Promise<void>;
+  /** The Hooks view's type-to-filter box while it is open. */
+  filterBox(): vscode.InputBox | undefined;
   /** The fake WCS (extension/wcs): its controller, view and status bar item. */
   readonly wcs: FakeWcsApi;
 }
@@ -75,6 +78,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
   const tree = new HooksTreeProvider(model);
   const treeView = vscode.window.createTreeView(VIEW_ID, { treeDataProvider: tree, showCollapseAll: true, canSelectMany: true });
   context.subscriptions.push(tree, treeView);
+  tree.showCountdownIn((text) => (treeView.message = text));
 
   const exchangeDocs = new ExchangeDocuments(model);
   // The edited text goes out as typed: a string body is sent byte for byte (answer.ts), not re-serialised.
@@ -94,6 +98,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
     exchangeDocs,
     answerEditor,
     vscode.workspace.registerTextDocumentContentProvider(EXCHANGE_SCHEME, exchangeDocs),
+    new ExchangeSheetColours(exchangeDocs),
     vscode.workspace.registerFileSystemProvider(ANSWER_SCHEME, answerEditor, { isCaseSensitive: true }),
     vscode.languages.registerCodeLensProvider({ scheme: ANSWER_SCHEME }, answerEditor),
     vscode.commands.registerCommand('wcsHookMock.sendAnswerDraft', (uri?: vscode.Uri) => {
@@ -173,6 +178,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
     rules: () => controller.rulesStatus,
     rulesMarker: () => rules.marker(),
     shutdown: () => controller.stop(),
+    filterBox: openFilterBox,
     wcs: fakeWcs.api,
   };
 }

@@ -6,7 +6,7 @@
 import { explainDecline, isBlockable, lookupMethod, methodType } from '../../mock-server/protocol';
 import type { Exchange } from '../../mock-server/hooks';
 import {
-  answerLabel, answeredBy, clock, keyFields, timeLeft,
+  answerLabel, answeredBy, clock, formatLatency, keyFields, timeLeft,
   type CallNode, type ExchangeNode, type ModelNode, type MoreNode, type SessionNode, type StreamNode, type WaitingNode,
 } from '../../mock-server/view';
 
@@ -27,8 +27,6 @@ export interface ItemPresentation {
 export interface PresentationContext {
   /** Epoch ms, for the time left on held exchanges. */
   readonly now: number;
-  /** The flat timeline shows the arrival time in front of each exchange. */
-  readonly timeline?: boolean;
   /** Formats an epoch ms as a clock time; the default is local HH:MM:SS. */
   readonly formatTime?: (ms: number) => string;
 }
@@ -61,11 +59,18 @@ function exchangeIcon(ex: Exchange): { iconId: string; colorId?: string } {
   return { iconId: 'pass', colorId: 'testing.iconPassed' };
 }
 
+/**
+ * Arrival time, latency, key fields, answer, issues — in that order: a default-width sidebar cuts the end of a
+ * description off, so when it came and how long it took go first, in the compact forms of view/labels
+ * ("12:00:01 · 85ms"). A held row says until when instead: a fixed time, so the row is never repainted
+ * while it waits (a repaint closes its tooltip); the countdown is the view's message (countdownMessage).
+ */
 function exchangeDescription(ex: Exchange, ctx: PresentationContext): string {
   const parts: string[] = [];
-  // The countdown comes first: a narrow sidebar cuts the end of the description off.
-  if (ex.state === 'pending') parts.push(`held${timeLeft(ex, ctx.now) ? ` · ${timeLeft(ex, ctx.now)}` : ''}`);
-  if (ctx.timeline) parts.push((ctx.formatTime ?? clock)(ex.receivedAt));
+  const time = ctx.formatTime ?? clock;
+  if (ex.state === 'pending') parts.push(ex.holdDeadline !== undefined ? `held until ${time(ex.holdDeadline)}` : 'held');
+  else parts.push(time(ex.receivedAt));
+  if (ex.state !== 'pending' && ex.latencyMs !== undefined) parts.push(formatLatency(ex.latencyMs));
   const keys = keyFields(ex);
   if (keys) parts.push(keys);
   if (ex.state === 'aborted') parts.push('client went away');
@@ -73,6 +78,20 @@ function exchangeDescription(ex: Exchange, ctx: PresentationContext): string {
   if (ex.error !== undefined) parts.push('bad body');
   else if (ex.issues.length > 0) parts.push(`${ex.issues.length} issue${ex.issues.length > 1 ? 's' : ''}`);
   return parts.join(' · ');
+}
+
+/**
+ * The line above the tree while hooks are held: the one whose hold timeout comes first and how long is left.
+ * Undefined when nothing held has a deadline. Its text changes every second; the rows do not.
+ */
+export function countdownMessage(held: readonly Exchange[], now: number): string | undefined {
+  let first: Exchange | undefined;
+  for (const ex of held) {
+    if (ex.state === 'pending' && ex.holdDeadline !== undefined && (!first || ex.holdDeadline < first.holdDeadline!)) first = ex;
+  }
+  if (!first) return undefined;
+  const others = held.length - 1;
+  return `${first.method} #${first.id}: ${timeLeft(first, now)}, then the hold timeout answers it${others > 0 ? ` (${others} more held)` : ''}`;
 }
 
 /** What a 200 echo means to WCS for this method. */
@@ -94,13 +113,14 @@ function whatEchoDoes(method: string): string {
 }
 
 /** Markdown: what the method is, what each answer makes WCS do, the state and any validation issues. */
-export function exchangeTooltip(ex: Exchange, now: number): string {
+export function exchangeTooltip(ex: Exchange): string {
   const spec = lookupMethod(ex.method);
   const lines: string[] = [];
   const type = spec ? spec.type : 'not in the catalog';
   lines.push(`**${escapeMarkdown(ex.method)}** · ${type}${ex.app ? ` · \`${ex.app.replace(/`/g, "'")}\`` : ''}`);
   lines.push('');
-  if (ex.state === 'pending') lines.push(`Held for you${timeLeft(ex, now) ? ` (${timeLeft(ex, now)})` : ''}.`);
+  // A deadline, not a countdown: the row is not repainted while it waits, so neither is this.
+  if (ex.state === 'pending') lines.push(ex.holdDeadline !== undefined ? `Held for you until ${clock(ex.holdDeadline)}, then the hold timeout answers it.` : 'Held for you.');
   else if (ex.state === 'aborted') lines.push('The client went away before it was answered.');
   else if (ex.answer) {
     lines.push(
@@ -139,7 +159,7 @@ export function presentExchange(node: ExchangeNode, ctx: PresentationContext): I
     description: exchangeDescription(ex, ctx),
     ...exchangeIcon(ex),
     contextValue: exchangeContextValue(ex, node.held),
-    tooltip: exchangeTooltip(ex, ctx.now),
+    tooltip: exchangeTooltip(ex),
     collapsible: 'none',
   };
 }

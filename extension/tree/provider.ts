@@ -1,11 +1,10 @@
 /**
- * The TreeDataProvider: maps the session model's nodes to TreeItems through the pure presentation, and
- * forwards the model's batched change events, so only the nodes that changed are refreshed.
+ * The TreeDataProvider: maps the hook view's nodes to TreeItems through the pure presentation, and forwards
+ * the view's batched change events, so only the nodes that changed are refreshed.
  */
 import * as vscode from 'vscode';
 import type { ModelNode, HookView } from '../../mock-server/view';
-import { present, type ItemPresentation } from './presentation';
-import { CountdownTracker } from './countdown';
+import { countdownMessage, present, type ItemPresentation } from './presentation';
 
 const COLLAPSIBLE: Record<ItemPresentation['collapsible'], vscode.TreeItemCollapsibleState> = {
   none: vscode.TreeItemCollapsibleState.None,
@@ -18,7 +17,8 @@ export class HooksTreeProvider implements vscode.TreeDataProvider<ModelNode>, vs
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: { dispose(): void };
   private ticker: ReturnType<typeof setInterval> | undefined;
-  private readonly countdown = new CountdownTracker();
+  private showMessage: (text: string | undefined) => void = () => undefined;
+  private message: string | undefined;
 
   constructor(
     private readonly model: HookView,
@@ -30,12 +30,21 @@ export class HooksTreeProvider implements vscode.TreeDataProvider<ModelNode>, vs
     });
   }
 
+  /**
+   * Where the countdown of held hooks goes (the tree view's message). Rows are never repainted for it:
+   * a repaint closes the row's tooltip, which is what a developer reads before answering.
+   */
+  showCountdownIn(show: (text: string | undefined) => void): void {
+    this.showMessage = show;
+    this.message = undefined;
+    this.tick();
+  }
+
   getTreeItem(node: ModelNode): vscode.TreeItem {
-    const p = present(node, { now: this.now(), timeline: this.model.mode === 'timeline' });
+    const p = present(node, { now: this.now() });
     const item = new vscode.TreeItem(p.label, COLLAPSIBLE[p.collapsible]);
     item.id = p.id;
     item.description = p.description;
-    if (node.kind === 'exchange' && node.exchange.state === 'pending') this.countdown.rendered(node.id, p.description);
     item.iconPath = new vscode.ThemeIcon(p.iconId, p.colorId ? new vscode.ThemeColor(p.colorId) : undefined);
     item.contextValue = p.contextValue;
     if (p.tooltip) item.tooltip = new vscode.MarkdownString(p.tooltip);
@@ -65,33 +74,21 @@ export class HooksTreeProvider implements vscode.TreeDataProvider<ModelNode>, vs
     this.changed.dispose();
   }
 
-  /** While hooks are held, their "N s left" is refreshed once a second (only those nodes). */
+  /** While hooks are held, the countdown message is updated once a second (and at once on a change). */
   private updateTicker(): void {
     const held = this.model.stats().pending > 0;
-    if (held && !this.ticker) {
-      this.ticker = setInterval(() => this.tick(), 1000);
-    } else if (!held && this.ticker) {
+    if (held && !this.ticker) this.ticker = setInterval(() => this.tick(), 1000);
+    else if (!held && this.ticker) {
       clearInterval(this.ticker);
       this.ticker = undefined;
-      this.countdown.clear();
     }
+    this.tick();
   }
 
   private tick(): void {
-    const waiting = this.model.roots().find((n) => n.kind === 'waiting');
-    if (!waiting) return this.updateTicker();
-    const ctx = { now: this.now(), timeline: this.model.mode === 'timeline' };
-    const candidates: { id: string; node: ModelNode; description: string | undefined }[] = [];
-    const add = (n: ModelNode) => candidates.push({ id: n.id, node: n, description: present(n, ctx).description });
-    for (const copy of this.model.children(waiting)) {
-      add(copy);
-      if (copy.kind === 'exchange') {
-        const own = this.model.nodeOf(this.model.keyOf(copy));
-        if (own) add(own);
-      }
-    }
-    // Only rows whose shown text changes: a repaint closes the row's tooltip.
-    const due = this.countdown.due(candidates);
-    if (due.length > 0) this.changed.fire(due);
+    const text = countdownMessage(this.model.pending(), this.now());
+    if (text === this.message) return;
+    this.message = text;
+    this.showMessage(text);
   }
 }

@@ -4,7 +4,8 @@
  * history alive (the journal packs settled exchanges into its byte arena).
  */
 import type { AnyHookType } from '../protocol';
-import type { Exchange } from '../hooks';
+import type { Exchange, HookServerEvents } from '../hooks';
+import type { Disposable } from '../util';
 import { haystackOf, type Filterable } from './filter';
 import type { Container } from './groups';
 import type { ExchangeNode } from './nodes';
@@ -18,6 +19,12 @@ export interface JournalReader {
   /** Exchanges kept now and dropped so far: together they tell which arrivals the journal has dropped. */
   readonly size?: number;
   readonly dropped?: number;
+}
+
+/** What the view's `attach()` needs from a hook server; `HookServer` fits. */
+export interface ExchangeSource {
+  on<K extends keyof HookServerEvents>(event: K, listener: (...args: HookServerEvents[K]) => void): Disposable;
+  readonly journal?: JournalReader;
 }
 
 /** One server run (or the exchanges fed to the view directly): a key space of its own. */

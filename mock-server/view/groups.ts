@@ -102,6 +102,14 @@ export class Groups {
     return this.sessions.get(node.sessionId)?.subByKey.get(node.id);
   }
 
+  /** Every entry under a session (its calls' and streams' too) or under a call or stream, in arrival order. */
+  entriesUnder(node: ContainerNode): Entry[] {
+    if (node.kind !== 'session') return this.sub(node)?.items.toArray() ?? [];
+    const s = this.sessions.get(node.sessionId);
+    if (!s) return [];
+    return [...s.items, ...s.subs.flatMap((c) => [...c.items])].sort((a, b) => a.seq - b.seq);
+  }
+
   private containerFor(ex: Exchange, seq: number): Container | undefined {
     const place = placeOf(ex.keys, ex.body);
     if (!place) return undefined;

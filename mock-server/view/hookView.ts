@@ -10,15 +10,16 @@
  *
  * Pure: no VS Code, no timers other than the batching one.
  */
-import { DEFAULT_JOURNAL_LIMIT, type Exchange, type HookServerEvents } from '../hooks';
+import { DEFAULT_JOURNAL_LIMIT, type Exchange } from '../hooks';
 import { TypedEmitter, type Disposable } from '../util';
 import { ChangeBatch } from './batch';
-import { Entry, HeldCopy, Run, type JournalReader } from './entries';
+import { Entry, HeldCopy, Run, type ExchangeSource, type JournalReader } from './entries';
 import { isFiltering, mergeBySeq, normalizeFilter } from './filter';
 import { Groups, type Container } from './groups';
-import type { ContainerNode, ExchangeNode, ModelFilter, ModelNode, ModelStats, ViewMode, WaitingNode } from './nodes';
+import type { ContainerNode, ExchangeNode, ModelFilter, ModelNode, ModelStats, ViewMode } from './nodes';
 import { Seq } from './seq';
 import { Visible } from './visible';
+import { Waiting } from './waiting';
 
 export interface HookViewOptions {
   /** Changes within this many ms are reported as one `changed` event. Default 100. */
@@ -37,14 +38,6 @@ export interface HookViewEvents {
   changed: [nodes: ModelNode[] | undefined];
 }
 
-/** What `attach()` needs from a hook server; `HookServer` fits. */
-export interface ExchangeSource {
-  on<K extends keyof HookServerEvents>(event: K, listener: (...args: HookServerEvents[K]) => void): Disposable;
-  readonly journal?: JournalReader;
-}
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
 export class HookView extends TypedEmitter<HookViewEvents> implements Disposable {
   readonly batchMs: number;
   private limitValue: number;
@@ -52,8 +45,7 @@ export class HookView extends TypedEmitter<HookViewEvents> implements Disposable
   private readonly entries = new Map<string, Entry>();
   private readonly order = new Seq<Entry>();
   private readonly groups: Groups;
-  private readonly pendingEntries = new Map<string, Entry>();
-  private readonly waiting: Mutable<WaitingNode> = { kind: 'waiting', id: 'waiting', count: 0 };
+  private readonly held = new Waiting();
   private readonly show: Visible;
   /** Exchanges fed to ingest() directly. */
   private readonly direct = new Run('');
@@ -135,15 +127,14 @@ export class HookView extends TypedEmitter<HookViewEvents> implements Disposable
 
   /** Forgets every answered exchange (held ones stay: they still need an answer). */
   clear(): void {
-    const held = [...this.pendingEntries.values()].map((e) => ({ ex: e.exchange, e }));
+    const held = [...this.held.entries()].map((e) => ({ ex: e.exchange, e }));
     for (const e of this.order) if (!e.pending) e.run.forget(e.exchangeId);
     for (const e of this.entries.values()) while (e.run.entries.shift()) { /* drain */ }
     this.entries.clear();
     while (this.order.shift()) { /* drain */ }
     this.groups.reset();
-    this.pendingEntries.clear();
+    this.held.clear();
     this.show.forgetMoreNodes();
-    this.waiting.count = 0;
     for (const { ex, e } of held) this.add(e.run, ex, e.key, e.arrival);
     this.markRoot();
   }
@@ -181,7 +172,7 @@ export class HookView extends TypedEmitter<HookViewEvents> implements Disposable
 
   roots(): ModelNode[] {
     const out: ModelNode[] = [];
-    if (this.waiting.count > 0 && this.show.held(this.pendingEntries.values()).length > 0) out.push(this.waiting);
+    if (this.held.size > 0 && this.show.held(this.held.entries()).length > 0) out.push(this.held.node);
     if (this.viewMode === 'timeline') return out.concat(this.show.capped('root', this.show.entries(this.order)));
     if (this.viewFilter.heldOnly) return out; // the waiting group is the whole answer
     const sessions = this.groups.sessionOrder.filter((s) => this.show.container(s)).map((s) => s.node);
@@ -192,7 +183,7 @@ export class HookView extends TypedEmitter<HookViewEvents> implements Disposable
     if (!node) return this.roots();
     switch (node.kind) {
       case 'waiting':
-        return this.show.held(this.pendingEntries.values());
+        return this.show.held(this.held.entries());
       case 'session': {
         const s = this.groups.sessions.get(node.sessionId);
         if (!s || s.node !== node) return [];
@@ -219,9 +210,9 @@ export class HookView extends TypedEmitter<HookViewEvents> implements Disposable
       case 'stream':
         return this.groups.sessions.get(node.sessionId)?.node;
       case 'more':
-        return node.parentId === 'waiting' ? this.waiting : node.parentId === 'root' ? undefined : this.groups.find(node.parentId);
+        return node.parentId === 'waiting' ? this.held.node : node.parentId === 'root' ? undefined : this.groups.find(node.parentId);
       case 'exchange': {
-        if (node.held) return this.waiting;
+        if (node.held) return this.held.node;
         if (this.viewMode === 'timeline') return undefined;
         return this.entries.get(this.keyOf(node))?.container?.node;
       }
@@ -245,7 +236,7 @@ export class HookView extends TypedEmitter<HookViewEvents> implements Disposable
 
   /** Held exchanges, oldest first. */
   pending(): Exchange[] {
-    return [...this.pendingEntries.values()].map((e) => e.exchange);
+    return this.held.exchanges();
   }
 
   /** Every exchange the view shows, in arrival order (the held ones the limit dropped excluded). */
@@ -273,23 +264,15 @@ export class HookView extends TypedEmitter<HookViewEvents> implements Disposable
         return this.pending();
       case 'more':
         return [];
-      case 'session': {
-        const s = this.groups.sessions.get(node.sessionId);
-        if (!s) return [];
-        const all = [...s.items, ...s.subs.flatMap((c) => [...c.items])];
-        return all.sort((a, b) => a.seq - b.seq).map((e) => e.exchange);
-      }
-      default: {
-        const c = this.groups.sub(node);
-        return c ? c.items.toArray().map((e) => e.exchange) : [];
-      }
+      default:
+        return this.groups.entriesUnder(node).map((e) => e.exchange);
     }
   }
 
   stats(): ModelStats {
     return {
       exchanges: this.order.length,
-      pending: this.pendingEntries.size,
+      pending: this.held.size,
       sessions: this.groups.sessions.size,
       calls: this.groups.calls,
       streams: this.groups.streams,
@@ -332,9 +315,9 @@ export class HookView extends TypedEmitter<HookViewEvents> implements Disposable
     else this.mark(c.node);
   }
 
-  private markWaiting(countBefore: number): void {
-    if ((countBefore === 0) !== (this.waiting.count === 0)) this.markRoot();
-    else this.mark(this.waiting);
+  private markWaiting(what: 'root' | 'group'): void {
+    if (what === 'root') this.markRoot();
+    else this.mark(this.held.node);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -360,10 +343,7 @@ export class HookView extends TypedEmitter<HookViewEvents> implements Disposable
     }
     this.groups.file(entry, ex);
     if (entry.heldNode) {
-      const before = this.waiting.count;
-      this.pendingEntries.set(key, entry);
-      this.waiting.count++;
-      this.markWaiting(before);
+      this.markWaiting(this.held.hold(entry));
     }
     this.evictDropped(run);
     this.evictOverLimit();
@@ -379,11 +359,8 @@ export class HookView extends TypedEmitter<HookViewEvents> implements Disposable
     const leftPending = wasPending && ex.state !== 'pending';
     entry.live = ex.state === 'pending' ? ex : undefined;
     if (leftPending) {
-      const before = this.waiting.count;
-      this.pendingEntries.delete(entry.key);
       entry.heldNode = undefined;
-      this.waiting.count--;
-      this.markWaiting(before);
+      this.markWaiting(this.held.release(entry));
       if (entry.evicted) {
         this.entries.delete(entry.key);
         entry.run.forget(entry.exchangeId);

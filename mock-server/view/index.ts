@@ -3,6 +3,7 @@
  * with filters, caps and batched change events. The extension's tree renders it; it keeps no exchanges.
  */
 export * from './nodes';
-export { HookView, type ExchangeSource, type HookViewEvents, type HookViewOptions } from './hookView';
-export type { JournalReader } from './entries';
+export { HookView, type HookViewEvents, type HookViewOptions } from './hookView';
+export type { ExchangeSource, JournalReader } from './entries';
 export * from './labels';
+export * from './httpSheet';

@@ -19,6 +19,8 @@ interface Manifest {
     jsonValidation?: { url: string }[];
     viewsContainers?: Record<string, { icon?: string }[]>;
     commands?: { icon?: string | { light: string; dark: string } }[];
+    languages?: { configuration?: string }[];
+    grammars?: { path: string }[];
   };
 }
 
@@ -29,6 +31,8 @@ function referencedFiles(m: Manifest): string[] {
     m.main, m.icon,
     ...(c.snippets ?? []).map((s) => s.path),
     ...(c.jsonValidation ?? []).map((j) => j.url),
+    ...(c.languages ?? []).map((l) => l.configuration),
+    ...(c.grammars ?? []).map((g) => g.path),
     ...Object.values(c.viewsContainers ?? {}).flat().map((v) => v.icon),
     ...(c.commands ?? []).flatMap((cmd) => (typeof cmd.icon === 'object' ? [cmd.icon.light, cmd.icon.dark] : [cmd.icon])),
   ];

@@ -26,7 +26,8 @@ describe('WCS Hooks view: the server, the tree and the answers', () => {
     const node = await heldNode(api, 'OnCallEvent', ['marker', sent.marker]);
     const item = await api.tree.getTreeItem(node);
     assert.equal(item.label, 'OnCallEvent');
-    assert.match(String(item.description), /^held · \d+ s left · .*1001→1002/, 'the countdown first');
+    assert.match(String(item.description), /^held until \d\d:\d\d:\d\d · .*1001→1002/, 'until when first');
+    await until(() => new RegExp(`^\\w+ #\\d+: \\d+ s left, then the hold timeout answers it`).test(api.treeView.message ?? ''), 'the countdown above the tree');
     assert.match(String(item.contextValue), /^wcsHook:exchange\+pending\+blockable/);
     assert.equal(item.command?.command, 'wcsHookMock.openExchange', 'a click opens, never answers');
     await until(() => /\$\(bell-dot\) \d+ held/.test(api.statusBar().text), 'the status bar to count the held hook');

@@ -125,7 +125,7 @@ describe('Rules, documents and tools from the tree', () => {
     const node = await heldNode(api, 'call', ['marker', sent.marker]);
     await vscode.commands.executeCommand('wcsHookMock.answerForbidWithReason', node, 'no');
     await answer;
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('wcsHookMock.openExchange', node);
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('wcsHookMock.openExchangeJson', node);
     const doc = await vscode.workspace.openTextDocument(uri);
     const shown = JSON.parse(doc.getText());
     assert.equal(shown.method, 'call');

@@ -106,7 +106,7 @@ describe('extension manifest', () => {
   });
 
   it('uses only context keys that VS Code or the extension sets, and real view ids', () => {
-    const builtIn = new Set(['view', 'viewItem', 'false', 'true', 'resourceScheme']);
+    const builtIn = new Set(['view', 'viewItem', 'resourceScheme', 'resourceExtname', 'false', 'true']);
     const whens = [
       ...allMenus.flatMap(([, entries]) => entries.map((e) => e.when)),
       ...c.viewsWelcome.map((w: { when?: string }) => w.when),

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { explainDecline, sampleBody } from '../../../mock-server/protocol';
 import { HookView, answerLabel, answeredBy, keyFields, keyFieldsWithIds, timeLeft, type ExchangeNode, type ModelNode } from '../../../mock-server/view';
-import { escapeMarkdown, exchangeContextValue, exchangeTooltip, present } from '../../../extension/tree/presentation';
+import { countdownMessage, escapeMarkdown, exchangeContextValue, exchangeTooltip, present } from '../../../extension/tree/presentation';
 import { answered, exchange } from '../view/exchanges';
 
 const PENDING_WHEN = /^wcsHook:exchange\+pending(\+|$)/;
@@ -15,9 +15,11 @@ describe('tree presentation', () => {
   describe('exchanges', () => {
     it('shows a held blockable hook with its key fields, the time left and pending flags', () => {
       const ex = exchange('OnCallEvent', undefined, { holdDeadline: 1_000_000 + 8_200 });
-      const p = present(node(ex), { now: 1_000_000 });
+      const p = present(node(ex), { now: 1_000_000, formatTime: () => '12:00:01' });
       assert.equal(p.label, 'OnCallEvent');
-      assert.equal(p.description, 'held · 9 s left · PENDING 1002→1001', 'the countdown first, where a narrow sidebar does not cut it off');
+      assert.equal(p.description, 'held until 12:00:01 · PENDING 1002→1001', 'until when first, where a narrow sidebar does not cut it off');
+      assert.equal(present(node(ex), { now: 1_005_000, formatTime: () => '12:00:01' }).description, p.description, 'the row does not change as time passes: a repaint would close its tooltip');
+      assert.match(present(node({ ...ex, holdDeadline: undefined }), { now: 1_000_000 }).description!, /^held · /, 'no deadline when it waits forever');
       assert.equal(p.iconId, 'bell-dot');
       assert.equal(p.colorId, 'charts.yellow');
       assert.equal(p.contextValue, 'wcsHook:exchange+pending+blockable+type-incoming');
@@ -27,8 +29,8 @@ describe('tree presentation', () => {
 
     it('shows the answer and who gave it, and loses the pending flag once answered', () => {
       const ex = answered(exchange('call'), 'forbid', 'developer');
-      const p = present(node(ex), { now: 0 });
-      assert.equal(p.description, 'PENDING 1001→1002 · 403 (you)');
+      const p = present(node(ex), { now: 0, formatTime: () => '12:00:01' });
+      assert.equal(p.description, '12:00:01 · 5ms · PENDING 1001→1002 · 403 (you)', 'arrival time and latency before the rest');
       assert.equal(p.iconId, 'circle-slash');
       assert.equal(p.colorId, 'testing.iconFailed');
       assert.doesNotMatch(p.contextValue, PENDING_WHEN, 'no answer actions on an answered hook');
@@ -59,9 +61,24 @@ describe('tree presentation', () => {
       assert.equal(icon(exchange('call', undefined, { state: 'aborted' })), 'debug-disconnect');
     });
 
-    it('puts the arrival time first in the timeline', () => {
-      const p = present(node(answered(exchange('connect'))), { now: 0, timeline: true, formatTime: () => '12:00:01' });
-      assert.match(p.description!, /^12:00:01 · /);
+    it('counts down the held hook whose hold timeout comes first, in the view message', () => {
+      const a = exchange('OnCallEvent', undefined, { holdDeadline: 20_000 });
+      const b = exchange('publishStream', undefined, { holdDeadline: 9_000 });
+      assert.equal(countdownMessage([a, b], 1_000), `publishStream #${b.id}: 8 s left, then the hold timeout answers it (1 more held)`);
+      assert.equal(countdownMessage([a], 1_000), `OnCallEvent #${a.id}: 19 s left, then the hold timeout answers it`);
+      assert.equal(countdownMessage([{ ...a, holdDeadline: undefined }], 1_000), undefined, 'nothing to count down when hooks wait forever');
+      assert.equal(countdownMessage([], 1_000), undefined);
+    });
+
+    it('shows the arrival time and the latency, compact, in tree and timeline alike', () => {
+      const ex = answered(exchange('connect'));
+      const p = present(node(ex), { now: 0 });
+      assert.match(p.description!, /^\d\d:\d\d:\d\d · 5ms · /, 'local HH:MM:SS by default');
+      assert.match(present(node({ ...ex, latencyMs: 12_040 }), { now: 0 }).description!, /^\d\d:\d\d:\d\d · 12\.0s · /);
+      const slow = answered(exchange('connect'), 'echo', 'timeout');
+      assert.match(present(node({ ...slow, latencyMs: 12_000 }), { now: 0, formatTime: () => '12:00:01' }).description!, /^12:00:01 · 12\.0s · .*200 echo \(hold timeout\)$/);
+      // No latency while held: the countdown says what matters then.
+      assert.doesNotMatch(present(node(exchange('connect', undefined, { holdDeadline: 9_000 })), { now: 0 }).description!, /ms/);
     });
 
     it('marks bad bodies and validation issues', () => {
@@ -75,19 +92,19 @@ describe('tree presentation', () => {
     });
 
     it('explains each answer in the tooltip from the catalog and the restOnError table', () => {
-      const t = exchangeTooltip(exchange('publishStream'), 0);
+      const t = exchangeTooltip(exchange('publishStream'));
       assert.match(t, /\*\*publishStream\*\* · direct/);
       assert.match(t, /The client starts publishing a stream\\\./);
       assert.ok(t.includes(escapeMarkdown(explainDecline('publishStream').replace(/^403 here: /, ''))), 'the 403 line is explainDecline()');
       assert.doesNotMatch(t, /\*\*403:\*\* 403/, 'the bullet names the answer once, not "403: 403 here"');
       assert.match(t, /restOnError = "FAIL"/);
       assert.match(t, /200 \(echo\):\*\* WCS goes ahead/);
-      assert.match(exchangeTooltip(exchange('StreamStatusEvent'), 0), /200 \(echo\):\*\* Acknowledged; nothing changes/);
-      assert.match(exchangeTooltip(exchange('connect'), 0), /refuses the session/);
+      assert.match(exchangeTooltip(exchange('StreamStatusEvent')), /200 \(echo\):\*\* Acknowledged; nothing changes/);
+      assert.match(exchangeTooltip(exchange('connect')), /refuses the session/);
     });
 
     it('escapes markdown from the wire in tooltips', () => {
-      const t = exchangeTooltip(exchange('[x](command:evil)', { a: 1 }), 0);
+      const t = exchangeTooltip(exchange('[x](command:evil)', { a: 1 }));
       assert.ok(!t.includes('[x](command:evil)'));
       assert.ok(t.includes('\\[x\\]\\(command:evil\\)'));
     });
