@@ -4,6 +4,7 @@
  * bench/results.json, and after a full run also bench/last-results.json and bench/RESULTS.md (committed).
  *
  *   npm run bench -- --quick                 short rounds, fewer hooks (minutes → about one)
+ *   npm run bench -- --only serve            one section only (any section name; no committed copies)
  *   npm run bench -- --only=ours,bare        throughput for some servers only (no committed copies)
  *   npm run bench -- --sections=throughput,profile
  *   npm run bench -- --sections=throughput --only=ours,baseline,bare --baseline=b68c02f   (a change's gain)
@@ -49,6 +50,8 @@ export interface BenchResults {
   machine: MachineFacts;
   quick: boolean;
   throughput?: { path: string; connections: number; rounds: number; durationS: number; warmupS: number; results: ContenderResult[] };
+  /** The CLI as users run it (`serve`, log read from a pipe) beside the bare echo, with `OnCallEvent`. */
+  serve?: { path: string; bodyBytes: number; connections: number; rounds: number; durationS: number; warmupS: number; results: ContenderResult[] };
   memory?: MemoryResult;
   flood?: FloodResult;
   wcs?: WcsLoadResult;
@@ -57,20 +60,33 @@ export interface BenchResults {
   failures: string[];
 }
 
-const ALL_SECTIONS = ['throughput', 'memory', 'flood', 'wcs', 'profile'] as const;
+const ALL_SECTIONS = ['serve', 'throughput', 'memory', 'flood', 'wcs', 'profile'] as const;
 type SectionName = (typeof ALL_SECTIONS)[number];
 
+/** The CLI section's hook: WCS's OnCallEvent, compact (358 bytes), to the path of a REST app named my_api. */
+const SERVE_PATH = '/rest/my_api/OnCallEvent';
+
 function parseArgs(argv: string[]) {
-  const get = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+  // `--name=value` or `--name value`.
+  const get = (name: string) => {
+    const eq = argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+    if (eq !== undefined) return eq;
+    const at = argv.indexOf(`--${name}`);
+    return at >= 0 && argv[at + 1] && !argv[at + 1]!.startsWith('--') ? argv[at + 1] : undefined;
+  };
   const quick = argv.includes('--quick');
-  const sections = (get('sections')?.split(',') ?? [...ALL_SECTIONS]) as SectionName[];
+  // `--only` takes section names and throughput contender ids alike: `--only serve`, `--only=ours,bare`.
+  const onlyAll = get('only')?.split(',');
+  const onlySections = onlyAll?.filter((x) => (ALL_SECTIONS as readonly string[]).includes(x)) as SectionName[] | undefined;
+  const sections = (get('sections')?.split(',') ?? (onlySections?.length ? onlySections : [...ALL_SECTIONS])) as SectionName[];
   for (const s of sections) if (!ALL_SECTIONS.includes(s)) throw new Error(`unknown section ${s} (${ALL_SECTIONS.join(', ')})`);
-  const only = get('only')?.split(',');
+  const onlyIds = onlyAll?.filter((x) => !(ALL_SECTIONS as readonly string[]).includes(x));
+  const only = onlyIds?.length ? onlyIds : undefined;
   return {
     quick,
     sections,
     only,
-    partial: quick || !!only || sections.length !== ALL_SECTIONS.length || !!get('baseline'),
+    partial: quick || !!onlyAll || sections.length !== ALL_SECTIONS.length || !!get('baseline'),
     rounds: Number(get('rounds') ?? (quick ? 2 : 5)),
     durationS: Number(get('duration') ?? (quick ? 2 : 4)),
     warmupS: quick ? 1 : 4,
@@ -79,6 +95,8 @@ function parseArgs(argv: string[]) {
     floodSeconds: quick ? 3 : 10,
     installPeers: !argv.includes('--no-install'),
     baseline: get('baseline'),
+    /** Sessions held open in the wcs section (0 skips that part). */
+    idleSessions: get('idle-sessions') === undefined ? undefined : Number(get('idle-sessions')),
   };
 }
 
@@ -114,6 +132,24 @@ function runFlood(rate: number, seconds: number): Promise<FloodResult> {
 
 function evaluate(r: BenchResults): Target[] {
   const t: Target[] = [];
+  const cli = r.serve?.results.find((x) => x.id === 'serve');
+  const cliBare = r.serve?.results.find((x) => x.id === 'bare');
+  if (cli?.rps && cliBare?.rps) {
+    t.push({
+      name: '`serve` (CLI, log read from a pipe) ≥ 0.85× bare',
+      met: cli.rpsRatio! >= 0.85,
+      actual: `${cli.rpsRatio}× paired; medians ${cli.rps} vs ${cliBare.rps} req/s (${(cli.rps / cliBare.rps).toFixed(2)}×)`,
+    });
+    t.push({ name: '`serve` p99 ≤ 2× bare p99', met: cli.p99Ratio! <= 2, actual: `${cli.p99Ratio}× (${cli.p99Ms} vs ${cliBare.p99Ms} ms)` });
+    if (cli.log) {
+      t.push({
+        name: '`serve`: one log line per exchange, none lost',
+        met: cli.log.lost === 0 && cli.log.lines >= cli.log.answered,
+        actual: `${cli.log.lines} lines read, last id #${cli.log.lastId}, ${cli.log.answered} responses counted`,
+      });
+    }
+    t.push({ name: '`serve`: every request answered 200', met: !cli.errors && !cli.non2xx, actual: `${cli.errors ?? 0} errors, ${cli.non2xx ?? 0} non-2xx` });
+  }
   const rows = r.throughput?.results;
   const ours = rows?.find((x) => x.id === 'ours');
   const bare = rows?.find((x) => x.id === 'bare');
@@ -136,6 +172,20 @@ function evaluate(r: BenchResults): Target[] {
     });
     t.push({ name: 'every request answered 200 during load', met: !ours.errors && !ours.non2xx, actual: `${ours.errors ?? 0} errors, ${ours.non2xx ?? 0} non-2xx` });
   }
+  const bareRps = (r.serve?.results ?? r.throughput?.results)?.find((x) => x.id === 'bare')?.rps;
+  const pooled = r.wcs?.results.find((x) => x.backend.startsWith('bare node:http echo') && !x.backend.includes('fetch'));
+  if (pooled?.hooksPerS !== undefined) {
+    if (bareRps) t.push({ name: 'load source ≥ 0.3× the bare echo\'s autocannon req/s in hooks/s', met: pooled.hooksPerS >= 0.3 * bareRps, actual: `${pooled.hooksPerS} hooks/s vs ${bareRps} req/s (${(pooled.hooksPerS / bareRps).toFixed(2)}×)` });
+    t.push({ name: 'load source ≥ 2,000 sessions/s (keep-alive scenario)', met: (pooled.sessionsPerS ?? 0) >= 2000, actual: `${pooled.sessionsPerS} sessions/s` });
+  }
+  const idle = r.wcs?.idle;
+  if (idle) {
+    t.push({
+      name: `${idle.sessions} concurrent simulated sessions with periodic keep-alives, heap < 32 KiB per session`,
+      met: idle.live === idle.sessions && idle.heapPerSessionBytes < 32 * 1024 && idle.keepAliveErrors === 0,
+      actual: `${idle.live} live, ${(idle.heapPerSessionBytes / 1024).toFixed(1)} KiB each (heap ${idle.heapMB.open.toFixed(0)} MB, RSS ${idle.rssMB.open.toFixed(0)} MB), ${idle.keepAliveHooks}/${idle.keepAliveDue} keep-alives answered in ${idle.windowMs / 1000} s`,
+    });
+  }
   if (r.memory) {
     const last = r.memory.points.at(-1)!;
     t.push({ name: `RSS after ${last.hooks} hooks < 150 MB`, met: last.rssMB < 150, actual: `${last.rssMB} MB` });
@@ -154,8 +204,9 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const log = (l: string) => process.stderr.write(l + '\n');
   const body = readFileSync(path.join(ROOT, 'test/fixtures/examples/StreamKeepAliveEvent.json'), 'utf8');
+  const callBody = JSON.stringify(JSON.parse(readFileSync(path.join(ROOT, 'test/fixtures/examples/OnCallEvent.json'), 'utf8')));
   const started = Date.now();
-  if (o.installPeers && o.sections.includes('throughput')) ensurePeers(log);
+  if (o.installPeers && o.sections.includes('throughput') && (!o.only || o.only.some((id) => ['mockttp', 'mockoon', 'wiremock', 'wiremock-nojournal'].includes(id)))) ensurePeers(log);
   const results: BenchResults = { machine: machineFacts(), quick: o.quick, targets: [], failures: [] };
   const loadgen = await Loadgen.start();
   const attempt = async (name: SectionName, fn: () => Promise<void>) => {
@@ -170,6 +221,13 @@ async function main(): Promise<void> {
     }
   };
   try {
+    await attempt('serve', async () => {
+      const baselines = o.baseline ? o.baseline.split(',').map((_, i) => (i === 0 ? 'serve-baseline' : `serve-baseline${i + 1}`)) : [];
+      // Other ids named in --only (e.g. `ours`: the library server with no CLI and no log) run beside them.
+      const ids = ['serve', ...baselines, ...(o.only ?? []), 'bare'];
+      const res = await runThroughput(loadgen, { body: callBody, hookPath: SERVE_PATH, connections: o.connections, rounds: o.rounds, durationS: o.durationS, warmupS: o.warmupS, only: ids, baseline: o.baseline, log });
+      results.serve = { path: SERVE_PATH, bodyBytes: Buffer.byteLength(callBody), connections: o.connections, rounds: o.rounds, durationS: o.durationS, warmupS: o.warmupS, results: res };
+    });
     await attempt('throughput', async () => {
       const res = await runThroughput(loadgen, { body, connections: o.connections, rounds: o.rounds, durationS: o.durationS, warmupS: o.warmupS, only: o.only, baseline: o.baseline, log });
       results.throughput = { path: HOOK_PATH, connections: o.connections, rounds: o.rounds, durationS: o.durationS, warmupS: o.warmupS, results: res };
@@ -182,7 +240,7 @@ async function main(): Promise<void> {
       log(`  ${results.flood.hooks} hooks: ELD p99 ${results.flood.eldP99Ms.toFixed(2)} ms, max ${results.flood.eldMaxMs.toFixed(2)} ms, ${results.flood.notifications} change events`);
     });
     await attempt('wcs', async () => {
-      results.wcs = await runWcsLoad({ quick: o.quick, log });
+      results.wcs = await runWcsLoad({ quick: o.quick, log, idleSessions: o.idleSessions });
     });
     await attempt('profile', async () => {
       results.profile = await runProfile(loadgen, { body, connections: o.connections, durationS: o.quick ? 3 : 10, log });

@@ -22,6 +22,8 @@ export interface ThroughputOptions {
   only?: string[];
   /** A commit whose version of our server runs as one more contender. */
   baseline?: string;
+  /** The hook path posted to (default: the StreamKeepAliveEvent echo path). */
+  hookPath?: string;
   log: (line: string) => void;
 }
 
@@ -50,6 +52,12 @@ export interface ContenderResult {
    * what a hook costs, independent of whether the server or the generator was the bottleneck.
    */
   cpuUsPerRequest?: number;
+  /**
+   * For a server whose log the bench reads from a pipe: exchange lines read, the last exchange id among them,
+   * and the responses the load generator counted (it does not count requests in flight when a run ends, so
+   * `answered` ≤ `lines`). No line was lost when `lines` equals `lastId`.
+   */
+  log?: { lines: number; lastId: number; answered: number; lost: number };
 }
 
 async function echoFidelity(url: string, body: string): Promise<ContenderResult['echo']> {
@@ -68,8 +76,11 @@ export async function runThroughput(loadgen: Loadgen, o: ThroughputOptions): Pro
   const work = mkdtempSync(path.join(os.tmpdir(), 'wcs-bench-'));
   const results: ContenderResult[] = [];
   const running: Running[] = [];
+  /** Responses the load generator counted per server, echo check included. */
+  const answered = new Map<string, number>();
+  const count = (id: string, n: number) => answered.set(id, (answered.get(id) ?? 0) + n);
   try {
-    for (const c of contenders(o.body, o.baseline)) {
+    for (const c of contenders(o.body, o.baseline, o.hookPath)) {
       if (o.only && !o.only.includes(c.id) && !(c.id.startsWith('baseline') && o.only.includes('baseline'))) continue;
       if (c.optIn && !o.only?.includes(c.id)) continue;
       const res: ContenderResult = { id: c.id, label: c.label, how: c.how };
@@ -77,6 +88,7 @@ export async function runThroughput(loadgen: Loadgen, o: ThroughputOptions): Pro
       try {
         const r = await c.start(work);
         res.echo = await echoFidelity(r.url, o.body);
+        count(r.id, 1);
         if (res.echo === 'wrong') {
           res.unavailable = 'started, but does not echo the body';
           await r.stop();
@@ -105,7 +117,7 @@ export async function runThroughput(loadgen: Loadgen, o: ThroughputOptions): Pro
     for (const r of running) r.child.kill('SIGSTOP');
     for (const r of running) {
       o.log(`  warm-up ${r.id} ${o.warmupS}s`);
-      await turn(r, () => loadgen.run(job(r, o.warmupS)));
+      count(r.id, (await turn(r, () => loadgen.run(job(r, o.warmupS)))).requests);
     }
     const perServer = new Map<string, LoadResult[]>();
     /** Each contender's figures divided by those of the bare runs around it. */
@@ -117,6 +129,7 @@ export async function runThroughput(loadgen: Loadgen, o: ThroughputOptions): Pro
       const cpu0 = cpuUsOf(r.child.pid);
       const res = await turn(r, () => loadgen.run(job(r, o.durationS)));
       const cpu1 = cpuUsOf(r.child.pid);
+      count(r.id, res.requests);
       if (cpu0 !== undefined && cpu1 !== undefined && res.requests > 0) {
         (cpuPerRequest.get(r.id) ?? cpuPerRequest.set(r.id, []).get(r.id)!).push((cpu1 - cpu0) / res.requests);
       }
@@ -184,6 +197,14 @@ export async function runThroughput(loadgen: Loadgen, o: ThroughputOptions): Pro
   } finally {
     for (const r of running) r.child.kill('SIGCONT');
     await Promise.all(running.map((r) => r.stop()));
+    for (const r of running) {
+      const log = r.log?.();
+      const res = results.find((x) => x.id === r.id);
+      if (log && res) {
+        res.log = { lines: log.lines, lastId: log.lastId, answered: answered.get(r.id) ?? 0, lost: Math.max(0, log.lastId - log.lines) };
+        o.log(`  ${r.id}: ${log.lines} exchange lines read from its stdout, last id #${log.lastId}, ${res.log.answered} responses counted by the load generator${res.log.lost ? `; ${res.log.lost} LINES LOST` : ''}`);
+      }
+    }
     rmSync(work, { recursive: true, force: true });
   }
 }

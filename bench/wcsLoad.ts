@@ -4,7 +4,7 @@
  * and against the bare echo server, each backend in its own process and the WCS mock in another.
  */
 import { spawn } from 'node:child_process';
-import path from 'node:path';
+import { buildServers, bundlePath } from './lib/build';
 import { contenders, HOOK_PATH } from './lib/contenders';
 import { ROOT } from './lib/proc';
 import { round } from './lib/stats';
@@ -19,11 +19,27 @@ export interface WcsLoadRow {
   unavailable?: string;
 }
 
+export interface IdleSessionsResult {
+  sessions: number;
+  live: number;
+  openSeconds: number;
+  keepAliveMs: number;
+  windowMs: number;
+  keepAliveDue: number;
+  keepAliveHooks: number;
+  keepAliveErrors: number;
+  heapPerSessionBytes: number;
+  heapMB: { before: number; open: number; afterKeepAlives: number };
+  rssMB: { before: number; open: number; afterKeepAlives: number };
+}
+
 export interface WcsLoadResult {
   scenario: string;
   sessions: number;
   concurrency: number;
   results: WcsLoadRow[];
+  /** Many sessions held open with periodic StreamKeepAliveEvents (bench/sessions.ts), against the bare echo. */
+  idle?: IdleSessionsResult;
 }
 
 interface ChildResult {
@@ -39,9 +55,11 @@ interface ChildResult {
   stopped: string[];
 }
 
-function drive(scenario: string, url: string, sessions: number, concurrency: number): Promise<ChildResult> {
+async function drive(scenario: string, url: string, sessions: number, concurrency: number, transport: 'pool' | 'fetch' = 'pool'): Promise<ChildResult> {
+  // From a bundle, as the CLI runs: no TypeScript loader in the measured process.
+  await buildServers();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/wcsLoadChild.ts'), scenario, url, String(sessions), String(concurrency)], {
+    const child = spawn(process.execPath, [bundlePath('wcsLoadChild'), scenario, url, String(sessions), String(concurrency), transport], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -61,37 +79,80 @@ function drive(scenario: string, url: string, sessions: number, concurrency: num
   });
 }
 
-export async function runWcsLoad(o: { quick: boolean; log: (l: string) => void; body?: string }): Promise<WcsLoadResult> {
+function idleSessions(url: string, sessions: number, keepAliveMs: number): Promise<IdleSessionsResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', bundlePath('sessions'), url, String(sessions), String(keepAliveMs), '2'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`idle sessions exited with ${code}`));
+      try {
+        resolve(JSON.parse(out.trim().split('\n').at(-1)!) as IdleSessionsResult);
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+}
+
+/** Run ids: the backend and how the load source sends hooks (the pooled default, or fetch as before). */
+const RUNS = {
+  ours: { backend: 'ours', transport: 'pool', label: 'wcs-hook-mock (echo rules)' },
+  bare: { backend: 'bare', transport: 'pool', label: 'bare node:http echo' },
+  'bare-fetch': { backend: 'bare', transport: 'fetch', label: 'bare node:http echo, hooks sent with fetch (before the pool)' },
+} as const;
+
+export async function runWcsLoad(o: { quick: boolean; log: (l: string) => void; body?: string; idleSessions?: number }): Promise<WcsLoadResult> {
   const scenario = 'keep-alive';
   const sessions = o.quick ? 300 : 1000;
   const concurrency = 50;
   const all = contenders(o.body ?? '{}');
   const results: WcsLoadRow[] = [];
-  // Alternating, as in the throughput section: ours, bare, bare, ours; the medians are of two runs each.
-  const runs = new Map<string, ChildResult[]>();
-  for (const id of ['ours', 'bare', 'bare', 'ours']) {
-    const c = all.find((x) => x.id === id)!;
+  await buildServers();
+  const runs = new Map<keyof typeof RUNS, ChildResult[]>();
+  // Alternating so that drift does not favour one; each row is the mean of its runs.
+  const order: (keyof typeof RUNS)[] = ['bare', 'ours', 'bare-fetch', 'ours', 'bare'];
+  for (const id of order) {
+    const run = RUNS[id];
+    const c = all.find((x) => x.id === run.backend)!;
     const server = await c.start('');
     try {
       const appUrl = server.url.slice(0, -HOOK_PATH.length) + '/EchoApp';
-      const r = await drive(scenario, appUrl, sessions, concurrency);
+      const r = await drive(scenario, appUrl, sessions, concurrency, run.transport);
       (runs.get(id) ?? runs.set(id, []).get(id)!).push(r);
       o.log(`  ${id}: ${r.completed}/${r.sessions} sessions in ${r.seconds.toFixed(1)} s → ${r.sessionsPerS.toFixed(0)} sessions/s, ${r.hooksPerS.toFixed(0)} hooks/s${r.errors.length ? `; errors: ${r.errors.join('; ')}` : ''}`);
     } finally {
       await server.stop();
     }
   }
-  for (const id of ['ours', 'bare']) {
-    const rs = runs.get(id)!;
-    const best = (f: (r: ChildResult) => number) => round(rs.map(f).reduce((a, b) => a + b, 0) / rs.length, 1);
+  for (const id of Object.keys(RUNS) as (keyof typeof RUNS)[]) {
+    const rs = runs.get(id);
+    if (!rs) continue;
+    const mean = (f: (r: ChildResult) => number) => round(rs.map(f).reduce((a, b) => a + b, 0) / rs.length, 1);
     results.push({
-      backend: id === 'ours' ? 'wcs-hook-mock (echo rules)' : 'bare node:http echo',
-      sessionsPerS: best((r) => r.sessionsPerS),
-      hooksPerS: round(best((r) => r.hooksPerS), 0),
+      backend: RUNS[id].label,
+      sessionsPerS: mean((r) => r.sessionsPerS),
+      hooksPerS: round(mean((r) => r.hooksPerS), 0),
       hooks: rs[0]!.hooks,
       failed: rs.reduce((s, r) => s + (r.sessions - r.completed - r.refused), 0),
-      note: `mean of ${rs.length} runs${rs.some((r) => r.hookErrors) ? `; ${rs.reduce((s, r) => s + r.hookErrors, 0)} hook errors` : ''}`,
+      note: `mean of ${rs.length} run${rs.length > 1 ? 's' : ''}${rs.some((r) => r.hookErrors) ? `; ${rs.reduce((s, r) => s + r.hookErrors, 0)} hook errors` : ''}`,
     });
   }
-  return { scenario, sessions, concurrency, results };
+  let idle: IdleSessionsResult | undefined;
+  const n = o.idleSessions ?? (o.quick ? 1000 : 10_000);
+  if (n > 0) {
+    const bare = await all.find((x) => x.id === 'bare')!.start('');
+    try {
+      idle = await idleSessions(bare.url.slice(0, -HOOK_PATH.length) + '/EchoApp', n, 5000);
+      o.log(`  ${n} idle sessions: opened in ${idle.openSeconds.toFixed(1)} s, ${(idle.heapPerSessionBytes / 1024).toFixed(1)} KiB of heap each, ${idle.keepAliveHooks}/${idle.keepAliveDue} keep-alives in ${idle.windowMs / 1000} s`);
+    } finally {
+      await bare.stop();
+    }
+  }
+  return { scenario, sessions, concurrency, results, idle };
 }

@@ -10,12 +10,17 @@ import { ROOT } from './proc';
 
 export const BUILD_DIR = path.join(ROOT, '.cache/bench-build');
 const SERVERS = ['ours', 'oursView', 'bare', 'mockttp'] as const;
+/** Bench programs that are measured too (the WCS mock as a load source), bundled like the servers. */
+const PROGRAMS = ['wcsLoadChild', 'sessions'] as const;
 
 let built: Promise<void> | undefined;
 
 export function buildServers(): Promise<void> {
   return (built ??= build({
-    entryPoints: Object.fromEntries(SERVERS.map((s) => [s, path.join(ROOT, `bench/servers/${s}.ts`)])),
+    entryPoints: {
+      ...Object.fromEntries(SERVERS.map((s) => [s, path.join(ROOT, `bench/servers/${s}.ts`)])),
+      ...Object.fromEntries(PROGRAMS.map((s) => [s, path.join(ROOT, `bench/${s}.ts`)])),
+    },
     outdir: BUILD_DIR,
     bundle: true,
     platform: 'node',
@@ -28,7 +33,7 @@ export function buildServers(): Promise<void> {
   }).then(() => undefined));
 }
 
-export function bundlePath(server: (typeof SERVERS)[number]): string {
+export function bundlePath(server: (typeof SERVERS)[number] | (typeof PROGRAMS)[number]): string {
   return path.join(BUILD_DIR, `${server}.js`);
 }
 
@@ -85,4 +90,30 @@ export function bundleModules(file: string): (line: number) => string | undefine
     }
     return found;
   };
+}
+
+/**
+ * The CLI as it was at an earlier commit (`--baseline=REV` in the serve section), bundled the way
+ * `npm run build` bundles `dist/cli.js`, so that a change to `serve` is measured side by side in one run.
+ */
+export async function buildCliBaseline(rev: string): Promise<string> {
+  const commit = execFileSync('git', ['rev-parse', '--short', rev], { cwd: ROOT, encoding: 'utf8' }).trim();
+  const dir = path.join(ROOT, '.cache/bench-baseline', commit);
+  const out = path.join(BUILD_DIR, `cli-${commit}.js`);
+  if (!existsSync(path.join(dir, 'mock-server'))) {
+    mkdirSync(dir, { recursive: true });
+    const tar = execFileSync('git', ['archive', commit, 'mock-server'], { cwd: ROOT, maxBuffer: 1 << 28 });
+    execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  }
+  await build({
+    entryPoints: [path.join(dir, 'mock-server/cli.ts')],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    nodePaths: [path.join(ROOT, 'node_modules')],
+    logLevel: 'warning',
+  });
+  return out;
 }

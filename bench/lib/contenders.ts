@@ -7,9 +7,10 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { buildBaseline, buildServers, bundlePath } from './build';
+import { buildBaseline, buildCliBaseline, buildServers, bundlePath } from './build';
 import type { ServerReply } from './protocol';
 import { forkTs, freePort, ROOT, sleep, spawnLogged, stopChild } from './proc';
+import { startServe, type LogCount } from './serveCli';
 
 export const PEERS_DIR = path.join(ROOT, '.cache/bench-peers');
 export const HOOK_PATH = '/EchoApp/StreamKeepAliveEvent';
@@ -21,6 +22,8 @@ export interface Running {
   /** Node servers answer IPC stats requests; external ones are measured through /proc. */
   readonly ipc: boolean;
   stop(): Promise<void>;
+  /** For servers whose log the bench reads: the lines counted so far (final once `stop` resolved). */
+  log?(): LogCount;
 }
 
 export interface Contender {
@@ -33,12 +36,30 @@ export interface Contender {
   start(workDir: string, execArgv?: string[]): Promise<Running>;
 }
 
-function nodeServer(id: string, bundle: 'ours' | 'oursView' | 'bare' | 'mockttp', args: string[] = []) {
+function nodeServer(id: string, bundle: 'ours' | 'oursView' | 'bare' | 'mockttp', args: string[] = [], hookPath = HOOK_PATH) {
   return async (_workDir: string, execArgv: string[] = []): Promise<Running> => {
     await buildServers();
     const { child, ready } = await forkTs<ServerReply>(bundlePath(bundle), args, execArgv);
     const port = (ready as { port: number }).port;
-    return { id, url: `http://127.0.0.1:${port}${HOOK_PATH}`, child, ipc: true, stop: () => stopChild(child) };
+    return { id, url: `http://127.0.0.1:${port}${hookPath}`, child, ipc: true, stop: () => stopChild(child) };
+  };
+}
+
+/** The shipped CLI, `serve --port 0`, stdout read from a pipe and counted (see serveCli.ts). */
+function serveCli(id: string, hookPath: string, rev?: string) {
+  return async (_workDir: string, execArgv: string[] = []): Promise<Running> => {
+    const s = await startServe([], execArgv, rev ? await buildCliBaseline(rev) : undefined);
+    let final: LogCount | undefined;
+    return {
+      id,
+      url: `${s.baseUrl}${hookPath}`,
+      child: s.child,
+      ipc: false,
+      stop: async () => {
+        final = await s.stop();
+      },
+      log: () => final ?? s.count(),
+    };
   };
 }
 
@@ -89,33 +110,40 @@ function mockoonEnvironment(port: number): object {
   return env;
 }
 
-export function contenders(body: string, baseline?: string): Contender[] {
+export function contenders(body: string, baseline?: string, hookPath = HOOK_PATH): Contender[] {
   const list: Contender[] = [
+    {
+      id: 'serve',
+      label: 'wcs-hook-mock serve (CLI)',
+      how: '`node bin/wcs-hook-mock.js serve --port 0`, no TTY, default journal and log, stdout a pipe read and counted by the bench',
+      optIn: true,
+      start: serveCli('serve', hookPath),
+    },
     {
       id: 'ours',
       label: 'wcs-hook-mock',
       how: 'rules {"rules":[],"default":"echo"}, in-memory journal on (default cap 10,000)',
-      start: nodeServer('ours', 'ours'),
+      start: nodeServer('ours', 'ours', [], hookPath),
     },
     {
       id: 'ours-journal1',
       label: 'wcs-hook-mock, journal cap 1',
       how: 'as ours, but the in-memory journal keeps 1 exchange: what keeping 10,000 costs',
       optIn: true,
-      start: nodeServer('ours-journal1', 'ours', ['--journal-limit', '1']),
+      start: nodeServer('ours-journal1', 'ours', ['--journal-limit', '1'], hookPath),
     },
     {
       id: 'ours-view',
       label: 'wcs-hook-mock, hook view attached',
       how: "as ours, with the extension's hook view attached and its changed nodes re-read each batch",
       optIn: true,
-      start: nodeServer('ours-view', 'oursView'),
+      start: nodeServer('ours-view', 'oursView', [], hookPath),
     },
     {
       id: 'bare',
       label: 'bare node:http',
       how: 'collects the body, writes it back (the ceiling)',
-      start: nodeServer('bare', 'bare'),
+      start: nodeServer('bare', 'bare', [], hookPath),
     },
     {
       id: 'mockttp',
@@ -144,10 +172,19 @@ export function contenders(body: string, baseline?: string): Contender[] {
       },
     },
   ];
-  // `--baseline=REV[,REV…]`: our server as of earlier commits, each one more contender.
+  // `--baseline=REV[,REV…]`: our server as of earlier commits, each one more contender; in the serve section
+  // (ids `serve-baseline`, …) the CLI as of those commits.
   for (const [i, rev] of (baseline ? baseline.split(',') : []).entries()) {
-    const id = i === 0 ? 'baseline' : `baseline${i + 1}`;
+    const sid = i === 0 ? 'serve-baseline' : `serve-baseline${i + 1}`;
     list.splice(1 + i, 0, {
+      id: sid,
+      label: `serve @${rev}`,
+      how: `the CLI as of commit ${rev}, run as serve is`,
+      optIn: true,
+      start: serveCli(sid, hookPath, rev),
+    });
+    const id = i === 0 ? 'baseline' : `baseline${i + 1}`;
+    list.splice(2 + 2 * i, 0, {
       id,
       label: `wcs-hook-mock @${rev}`,
       how: `our server as of commit ${rev}, same rules and journal`,

@@ -46,6 +46,19 @@ interface Section {
 
 function sections(r: BenchResults): Section[] {
   const out: Section[] = [];
+  if (r.serve) {
+    const t = r.serve;
+    const cli = t.results.find((x) => x.id === 'serve');
+    out.push({
+      title: `The CLI as users run it: \`serve --port 0\`, no TTY, log read from a pipe; POST ${t.path} (${t.bodyBytes}-byte OnCallEvent), ${t.connections} keep-alive connections, medians of ${t.rounds} rounds × ${t.durationS} s, ×bare paired as below`,
+      head: THROUGHPUT_HEAD,
+      rows: throughputRows(t.results),
+      notes: [
+        ...(cli?.pairedRpsRatios ? [`serve/bare per round: ${cli.pairedRpsRatios.map((x) => x.toFixed(2)).join(', ')}`] : []),
+        ...(cli?.log ? [`log: ${cli.log.lines} exchange lines read from the pipe, last id #${cli.log.lastId} (${cli.log.lost} lost), ${cli.log.answered} responses counted by the load generator`] : []),
+      ],
+    });
+  }
   if (r.throughput) {
     const t = r.throughput;
     out.push({
@@ -93,7 +106,11 @@ function sections(r: BenchResults): Section[] {
       title: `WCS mock as a load source: scenario "${w.scenario}", ${w.sessions} sessions, concurrency ${w.concurrency}`,
       head: ['backend', 'sessions/s', 'hooks/s', 'hooks', 'failed sessions', 'notes'],
       rows: w.results.map((x) => (x.unavailable ? [x.backend, '–', '–', '–', '–', x.unavailable] : [x.backend, fmt(x.sessionsPerS, 1), fmt(x.hooksPerS), String(x.hooks), String(x.failed), x.note ?? ''])),
-      notes: [],
+      notes: w.idle
+        ? [
+            `${w.idle.sessions} sessions held open (each published one stream), StreamKeepAliveEvent every ${w.idle.keepAliveMs / 1000} s to the bare echo: opened in ${w.idle.openSeconds.toFixed(1)} s; heap ${w.idle.heapMB.before.toFixed(1)} → ${w.idle.heapMB.open.toFixed(1)} MB after GC (${(w.idle.heapPerSessionBytes / 1024).toFixed(1)} KiB per idle session, client stand-in and engine together), RSS ${w.idle.rssMB.open.toFixed(0)} MB; ${w.idle.keepAliveHooks} of ${w.idle.keepAliveDue} keep-alives due in ${w.idle.windowMs / 1000} s sent, ${w.idle.keepAliveErrors} errors`,
+          ]
+        : [],
     });
   }
   if (r.profile) {

@@ -12,7 +12,7 @@ import { isLoopback, parseServeArgs, SERVE_USAGE, type ServeConfig } from './ser
 import { watchRules, type RulesWatcher } from './rulesWatcher';
 import { InteractiveConsole } from './ttyApp';
 import { terminalSafe } from '../util';
-import { formatLogLine } from './ttyView';
+import { formatLogLine, lineWriter, type LineWriter } from './logLine';
 
 export interface ServeIO {
   readonly stdin: NodeJS.ReadStream;
@@ -114,6 +114,7 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
 
   return new Promise<number>((resolve) => {
     let ui: InteractiveConsole | undefined;
+    let log: LineWriter | undefined;
     let watcher: RulesWatcher | undefined;
     let stopping = false;
 
@@ -130,6 +131,7 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
         watcher?.close();
         io.signals.off('SIGINT', onInt);
         io.signals.off('SIGTERM', onTerm);
+        log?.flush();
         io.stdout.write(
           `wcs-hook-mock stopped (${why})${held ? `; ${held} held hook${held > 1 ? 's' : ''} answered with ${config.fallback}` : ''}\n`,
         );
@@ -145,42 +147,20 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
       ui = new InteractiveConsole(server, { input: io.stdin, output: io.stdout, env: io.env }, () => stop('quit'));
       ui.start();
     } else {
-      const log = batchedLines(io.stdout);
+      const lines = (log = lineWriter(io.stdout));
       // Held hooks (only when rules or --policy ask for it here) get a line when held and one when answered,
       // so a script can tell a slow answer from a lost one.
       server.on('received', (ex) => {
-        if (ex.state === 'pending') log(formatLogLine(ex));
+        if (ex.state === 'pending') lines.line(formatLogLine(ex));
       });
-      server.on('answered', (ex) => log(formatLogLine(ex)));
-      server.on('aborted', (ex) => log(formatLogLine(ex)));
+      server.on('answered', (ex) => lines.line(formatLogLine(ex)));
+      server.on('aborted', (ex) => lines.line(formatLogLine(ex)));
       server.on('warning', (m) => io.stderr.write(`${PREFIX}: warning: ${terminalSafe(m)}\n`));
     }
     const say = (m: string) => (ui ? ui.log(terminalSafe(m)) : io.stderr.write(`${PREFIX}: ${terminalSafe(m)}\n`));
 
     if (config.rulesFile && config.watchRules) watcher = watchRules(config.rulesFile, server, say);
   });
-}
-
-/**
- * Log lines for a pipe or file. Writes to a pipe are synchronous on Linux, so lines of one event-loop turn
- * go out in one write; and a reader that goes away (`serve | grep -m1 listening`) must not kill the server
- * with EPIPE: logging just stops.
- */
-function batchedLines(out: NodeJS.WritableStream): (line: string) => void {
-  let pending: string[] = [];
-  let broken = false;
-  out.on('error', () => {
-    broken = true;
-  });
-  const flush = () => {
-    const text = pending.join('\n') + '\n';
-    pending = [];
-    if (!broken) out.write(text);
-  };
-  return (line) => {
-    if (broken) return;
-    if (pending.push(line) === 1) setImmediate(flush);
-  };
 }
 
 function defaultIO(): ServeIO {

@@ -65,21 +65,8 @@ export function formatSettled(ex: Exchange, style: Style): string {
   return `${head} → ${answerText(style, ex)} ${paint(style, 'dim', `(${whoAnswered(ex)}, ${formatLatency(ex.latencyMs)})`)}`;
 }
 
-/** One log line per exchange, for pipes and files (no colour, no cursor movement). */
-export function formatLogLine(ex: Exchange): string {
-  const style = { color: false };
-  const parts = [new Date(ex.receivedAt).toISOString(), `#${ex.id}`, `POST ${ex.url}`, `${ex.method || '-'}/${ex.type}`];
-  if (ex.state === 'aborted') parts.push('aborted');
-  else if (ex.answer) parts.push(`-> ${answerText(style, ex)} by ${whoAnswered(ex)} in ${formatLatency(ex.latencyMs)}`);
-  else parts.push(ex.holdDeadline !== undefined ? `held (fallback after ${Math.round((ex.holdDeadline - ex.receivedAt) / 1000)}s)` : 'held');
-  const keys = keyFieldsWithIds(ex);
-  if (keys) parts.push(`[${keys}]`);
-  if (ex.error) parts.push(`error: ${ex.error}`);
-  const n = ex.issues.length;
-  if (n) parts.push(`${n} validation issue${n > 1 ? 's' : ''}: ${ex.issues.map((i) => `${i.path || '(body)'} ${i.message}`).join('; ')}`);
-  // Every part but the timestamp can come from the network.
-  return terminalSafe(parts.join(' '));
-}
+/** The log line for pipes and files lives with its writer (logLine.ts); re-exported for the views' tests. */
+export { formatLogLine } from './logLine';
 
 export interface StatusInput {
   readonly held: readonly Exchange[];

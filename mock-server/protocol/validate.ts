@@ -30,13 +30,16 @@ export interface CorrelationKeys {
 
 export function correlationKeys(body: unknown): CorrelationKeys {
   if (!isRecord(body)) return {};
-  const b = body;
-  const keys: { -readonly [K in keyof CorrelationKeys]: string | undefined } = {
-    sessionId: str(b.sessionId),
-    callId: str(b.callId),
-    mediaSessionId: str(b.mediaSessionId),
-    name: str(b.name),
-  };
-  for (const k of Object.keys(keys) as (keyof CorrelationKeys)[]) if (keys[k] === undefined) delete keys[k];
+  const keys: { -readonly [K in keyof CorrelationKeys]: string } = {};
+  // Only present keys are added: `delete` would turn the object into a slow dictionary, and the log line of
+  // `serve` reads these for every hook.
+  const sessionId = str(body.sessionId);
+  if (sessionId !== undefined) keys.sessionId = sessionId;
+  const callId = str(body.callId);
+  if (callId !== undefined) keys.callId = callId;
+  const mediaSessionId = str(body.mediaSessionId);
+  if (mediaSessionId !== undefined) keys.mediaSessionId = mediaSessionId;
+  const name = str(body.name);
+  if (name !== undefined) keys.name = name;
   return keys;
 }

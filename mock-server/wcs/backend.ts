@@ -49,10 +49,46 @@ export interface HookResponse {
   readonly error?: string;
 }
 
+/**
+ * A way to POST a hook other than `fetch`. In Node the engine uses a keep-alive connection pool per backend
+ * (nodeTransport.ts), set as the default by the Node entry; the browser bundle never sees it and uses fetch.
+ * It reports what happened; the words for the failure stay here, the same for every transport.
+ */
+export interface HookTransport {
+  post(request: TransportRequest): Promise<TransportResult>;
+}
+
+export interface TransportRequest {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  /** The whole answer must arrive within this many ms; 0 = no limit. */
+  readonly timeoutMs: number;
+  /** As `DeliveryOptions.register`: lets the engine abort the request when it closes. */
+  readonly register?: (abort: () => void) => () => void;
+}
+
+export type TransportResult =
+  | { readonly status: number; readonly statusText: string; readonly headers: Record<string, string>; readonly body: string; readonly failure?: undefined }
+  /** `detail`: the network error, e.g. `ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:9)`. */
+  | { readonly failure: 'timeout' | 'unreachable' | 'aborted'; readonly detail?: string };
+
+let defaultTransport: HookTransport | undefined;
+
+/**
+ * Sets the transport hooks go over when the caller passes neither `transport` nor `fetch`. The Node entry
+ * sets its pooled transport; without a call (the browser) hooks go through `fetch`.
+ */
+export function setDefaultHookTransport(transport: HookTransport | undefined): void {
+  defaultTransport = transport;
+}
+
 export interface DeliveryOptions {
   /** 0 = no limit (rest_request_timeout=0). */
   timeoutMs: number;
   fetch?: typeof fetch;
+  /** Wins over `fetch`; without either, the default transport (Node) or the global fetch (browser). */
+  transport?: HookTransport;
   /**
    * Lets the owner abort requests in flight (the engine closing): called with an abort function, returns
    * the unregister function. A registry rather than one shared AbortSignal, which would collect a
@@ -118,7 +154,10 @@ function parseJson(text: string): unknown {
   }
 }
 
-function describeNetworkError(err: unknown): string {
+export function describeNetworkError(err: unknown): string {
+  // Node's own errors carry the code themselves; fetch's carry it in `cause`.
+  const own = err as { code?: unknown; message?: string } | undefined;
+  if (typeof own?.code === 'string' && own.code !== '') return `${own.code}${own.message && !own.message.includes(own.code) ? ` (${own.message})` : ''}`;
   const cause = (err as { cause?: { code?: string; message?: string } } | undefined)?.cause;
   if (cause?.code) return `${cause.code}${cause.message && !cause.message.includes(cause.code) ? ` (${cause.message})` : ''}`;
   // fetch() refuses the WHATWG "bad ports" (6000, 6665-6669, 5060/5061, 10080, ...) before connecting. WCS would
@@ -151,7 +190,35 @@ async function withDeadline<T>(work: Promise<T>, timeoutMs: number, onTimeout: (
   }
 }
 
+async function postWithTransport(transport: HookTransport, backend: UrlBackend, method: string, raw: string, opts: DeliveryOptions): Promise<HookResponse> {
+  const started = now();
+  const url = hookUrl(backend.url, method);
+  const timeoutMs = backend.timeoutMs ?? opts.timeoutMs;
+  let got: TransportResult;
+  try {
+    got = await transport.post({ url, headers: hookHeaders(backend, raw), body: raw, timeoutMs, register: opts.register });
+  } catch (err) {
+    got = { failure: 'unreachable', detail: describeNetworkError(err) };
+  }
+  if (got.failure !== undefined) {
+    if (got.failure === 'timeout') return failed('timeout', `Read timed out after ${timeoutMs} ms (${url})`, started);
+    if (got.failure === 'aborted') return failed('aborted', 'engine closed before the answer arrived', started);
+    return failed('unreachable', `cannot reach ${url}: ${got.detail ?? 'no answer'}`, started);
+  }
+  return {
+    status: got.status,
+    statusText: got.statusText || reasonPhrase(got.status),
+    headers: got.headers,
+    contentType: got.headers['content-type'],
+    rawBody: got.body,
+    json: parseJson(got.body),
+    durationMs: now() - started,
+  };
+}
+
 async function postToUrl(backend: UrlBackend, method: string, raw: string, opts: DeliveryOptions): Promise<HookResponse> {
+  const transport = opts.transport ?? (opts.fetch ? undefined : defaultTransport);
+  if (transport) return postWithTransport(transport, backend, method, raw, opts);
   const started = now();
   const doFetch = opts.fetch ?? globalThis.fetch;
   if (typeof doFetch !== 'function') return failed('unreachable', 'no fetch() available to send hooks', started);

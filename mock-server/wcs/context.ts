@@ -6,7 +6,7 @@
  */
 import { WCS_REST_REQUEST_TIMEOUT_MS, resolveMethodConfig, withoutFields } from '../protocol';
 import { adHocApp, checkBackend, resolveApps, UNKNOWN_APP_MODES, type UnknownAppMode, type WcsApp, type WcsAppConfig } from './apps';
-import type { Backend } from './backend';
+import type { Backend, HookTransport } from './backend';
 import type { FarEndScript } from './farEnd';
 import { invokeHook } from './hookCall';
 import type { WcsLogEntry, WcsLogInput } from './log';
@@ -46,6 +46,11 @@ export interface WcsEngineOptions {
   hookTimeoutMs?: number;
   /** HTTP client for URL backends (browser or Node fetch, or a stub). */
   fetch?: typeof fetch;
+  /**
+   * How hooks are posted, winning over `fetch`. Default in Node: a keep-alive pool per backend
+   * (`pooledHookTransport`); in the browser: fetch.
+   */
+  hookTransport?: HookTransport;
   /** Log entries kept in memory (oldest dropped first); default 10000. */
   logLimit?: number;
   /** Bytes of log entries kept in memory (oldest dropped first); default 64 MiB. Long values are cut. */
@@ -309,7 +314,16 @@ export class EngineContext implements EngineCore {
 
   startKeepAlive(s: Session, st: StreamState): void {
     if (this.opts.streamKeepAliveMs <= 0) return;
-    const t = setInterval(() => void s.run(() => keepAliveOnce(this, s, st)), this.opts.streamKeepAliveMs);
+    // One keep-alive per stream in flight at most: when the backend answers slower than the period, ticks
+    // queued behind the session's other work would pile up without bound (bench/sessions.ts with thousands
+    // of streams on a loaded machine queued minutes of them). Skipping is inferred; WCS's own behaviour
+    // under a slow backend is undocumented.
+    const tick = () => {
+      if (st.keepAliveBusy) return;
+      st.keepAliveBusy = true;
+      void s.run(() => keepAliveOnce(this, s, st)).finally(() => (st.keepAliveBusy = false));
+    };
+    const t = setInterval(tick, this.opts.streamKeepAliveMs);
     (t as { unref?: () => void }).unref?.();
     st.keepAlive = t;
     s.timers.add(t);

@@ -24,7 +24,7 @@ export async function invokeHook(ctx: EngineContext, s: Session, method: string,
   const backend = app.backend;
   ctx.record({ kind: 'hook', sessionId: s.id, method, body: wire, ...('url' in backend ? { url: hookUrl(backend.url, method) } : {}) });
   ctx.stats.hooksSent++;
-  const res = await deliverHook(backend, method, wire, raw, { timeoutMs: ctx.opts.hookTimeoutMs, fetch: ctx.userOptions.fetch, register: ctx.register });
+  const res = await deliverHook(backend, method, wire, raw, { timeoutMs: ctx.opts.hookTimeoutMs, fetch: ctx.userOptions.fetch, transport: ctx.userOptions.hookTransport, register: ctx.register });
   const ok = res.status === 200 && !res.failure;
   ctx.record({
     kind: 'hook-answer', sessionId: s.id, method, status: res.status, ok, durationMs: res.durationMs,

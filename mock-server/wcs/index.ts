@@ -1,6 +1,10 @@
 /** Node entry of the WCS mock: the engine, its backends, scenarios, conformance checks and transports. */
+import { setDefaultHookTransport as useTransport } from './backend';
+import { pooledHookTransport as pooled } from './nodeTransport';
+
 export * from './engine';
-export { deliverHook, customReason, failureInfo, hookHeaders, hookUrl, reasonPhrase, serializeHookBody, type DeliveryFailure, type HandlerBackend, type UrlBackend } from './backend';
+export { deliverHook, customReason, failureInfo, hookHeaders, hookUrl, reasonPhrase, serializeHookBody, setDefaultHookTransport, type DeliveryFailure, type HandlerBackend, type HookTransport, type TransportRequest, type TransportResult, type UrlBackend } from './backend';
+export { HOOK_CONNECTIONS_PER_BACKEND, pooledHookTransport, type PooledHookTransport, type PooledTransportOptions } from './nodeTransport';
 export { hmacMd5, hmacMd5Hex, md5 } from './md5';
 export { chooseFarEnd, finalAnswer, sipReason, type FarEndAction as FarEnd } from './farEnd';
 export { formatLogEntry as formatWcsLogEntry, type WcsLogKind } from './log';
@@ -16,3 +20,7 @@ export { createWcsRestApi, REST_PREFIX, MAX_REST_BODY_BYTES, MAX_REST_CALLS, typ
 export { startRestServer, restRequestHandler, DEFAULT_REST_PORT, type RestServer, type StartRestServerOptions } from './restServer';
 export * from './control';
 export { AppsConfigSchema, DEFAULT_APPS, unknownAppInfo, type AppsConfig, type WcsApp } from './apps';
+
+// In Node (this entry; the browser bundle starts from browser.ts and never gets here) hooks go over a
+// keep-alive connection pool per backend unless a caller passes its own `fetch` or `hookTransport`.
+useTransport(pooled());

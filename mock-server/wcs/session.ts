@@ -34,6 +34,8 @@ export interface StreamState {
   /** The stream object as WCS reports it (client payload without `sdp`, plus server fields and status). */
   obj: Record<string, unknown>;
   keepAlive?: ReturnType<typeof setInterval>;
+  /** A periodic StreamKeepAliveEvent is waiting for its answer: the next tick is skipped, not queued. */
+  keepAliveBusy?: boolean;
 }
 
 export interface CallState {

@@ -52,8 +52,9 @@ describe('wcs hook delivery helpers', () => {
   });
 
   it('a backend on a port fetch() refuses is reported with what to do, not a bare "bad port"', async () => {
-    // fetch refuses port 6667 before it opens any connection, so nothing leaves this process.
-    const res = await deliverHook({ url: 'http://127.0.0.1:6667/EchoApp' }, 'connect', {}, '{}', { timeoutMs: 5000 });
+    // fetch refuses port 6667 before it opens any connection, so nothing leaves this process. (Node's default,
+    // the pooled transport, has no such list: it posts there as WCS would.)
+    const res = await deliverHook({ url: 'http://127.0.0.1:6667/EchoApp' }, 'connect', {}, '{}', { timeoutMs: 5000, fetch: globalThis.fetch });
     assert.equal(res.failure, 'unreachable');
     assert.match(res.error ?? '', /fetch\(\) refuses this port.*another port/);
   });

@@ -145,6 +145,32 @@ describe('wcs engine: streams', () => {
     assert.equal(rec.of('StreamKeepAliveEvent')[0]!.body.status, 'PUBLISHING');
   });
 
+  it('a stream whose keep-alive is still unanswered gets no second one queued behind it', async () => {
+    let release: (() => void) | undefined;
+    // The stream "slow" gets no answer to its keep-alive until released; "fast" is answered at once.
+    const rec = recordingBackend((method, body) =>
+      method === 'StreamKeepAliveEvent' && body.name === 'slow' ? new Promise((r) => (release = () => r({ status: 200, body }))) : undefined,
+    );
+    const engine = makeEngine({ backend: rec.backend, streamKeepAliveMs: 5, hookTimeoutMs: 0 });
+    const slow = await connected(engine);
+    await slow.publish('slow');
+    const fast = await connected(engine);
+    await fast.publish('fast');
+    const keepAlives = (name: string) => rec.of('StreamKeepAliveEvent').filter((h) => h.body.name === name).length;
+    // Both timers tick at the same period: by the fast stream's fifth keep-alive the slow one's has ticked too.
+    await new Promise<void>((resolve) => {
+      const sub = engine.on('hook', () => {
+        if (keepAlives('fast') >= 5) {
+          sub.dispose();
+          resolve();
+        }
+      });
+    });
+    assert.equal(keepAlives('slow'), 1);
+    release!();
+    await engine.close();
+  });
+
   it('snapshot and availableStream answer the SDK in the shapes it reads', async () => {
     const rec = recordingBackend();
     const engine = makeEngine({ backend: rec.backend });

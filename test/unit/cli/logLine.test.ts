@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { join } from 'node:path';
+import { isoTime, lineWriter } from '../../../mock-server/cli/logLine';
+import { ROOT } from './process';
+
+/** A stand-in for stdout that records each write. */
+function sink() {
+  const e = new EventEmitter() as EventEmitter & { writes: string[]; write(s: string): boolean };
+  e.writes = [];
+  e.write = (s: string) => {
+    e.writes.push(s);
+    return true;
+  };
+  return e;
+}
+
+describe('serve log lines', function () {
+  this.timeout(60_000);
+
+  it('isoTime gives toISOString, the second part reused', () => {
+    for (const ms of [0, 5, 999, 1000, 1_764_597_364_077, 1_764_597_364_077, 1_764_597_364_100, 1_764_597_365_001, -1, 1.5]) {
+      assert.equal(isoTime(ms), new Date(ms).toISOString());
+    }
+  });
+
+  it('the writer batches lines into few writes, in order, and flush hands over the rest', () => {
+    const out = sink();
+    const w = lineWriter(out as unknown as NodeJS.WritableStream, { batchChars: 1000, flushMs: 60_000 });
+    for (let i = 1; i <= 500; i++) w.line(`line ${i}`);
+    w.flush();
+    const text = out.writes.join('');
+    assert.deepEqual(text.split('\n').slice(0, -1), Array.from({ length: 500 }, (_, i) => `line ${i + 1}`));
+    assert.ok(out.writes.length < 20, `${out.writes.length} writes for 500 lines`);
+    w.flush();
+    assert.equal(out.writes.join(''), text, 'nothing written twice');
+  });
+
+  it('after a write error (the reader went away) lines are dropped quietly', () => {
+    const out = sink();
+    const w = lineWriter(out as unknown as NodeJS.WritableStream, { flushMs: 60_000 });
+    w.line('a');
+    out.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
+    w.line('b');
+    w.flush();
+    assert.deepEqual(out.writes, []);
+  });
+
+  it('`serve` on a pipe logs every exchange of a flood, even while its reader stalls', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'mock-server/cli.ts'), 'serve', '--port', '0'], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const chunks: Buffer[] = [];
+      const closed = new Promise<void>((r) => child.stdout.on('end', () => r()));
+      const url = await new Promise<string>((resolve, reject) => {
+        let head = '';
+        const onData = (c: Buffer) => {
+          chunks.push(c);
+          head += c.toString();
+          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(head);
+          if (m) {
+            child.stdout.off('data', onData);
+            resolve(m[1]!);
+          }
+        };
+        child.stdout.on('data', onData);
+        child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+      });
+      // The reader stops taking lines: the pipe fills up while the flood goes on.
+      child.stdout.pause();
+      const body = JSON.stringify(JSON.parse(readFileSync(join(ROOT, 'test/fixtures/examples/OnCallEvent.json'), 'utf8')));
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+      const N = 3000;
+      let next = 0;
+      const worker = async () => {
+        while (next < N) {
+          next++;
+          const status = await new Promise<number>((resolve, reject) => {
+            const req = http.request(`${url}/rest/my_api/OnCallEvent`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+              res.resume();
+              res.on('end', () => resolve(res.statusCode!));
+            });
+            req.on('error', reject);
+            req.end(body);
+          });
+          assert.equal(status, 200);
+        }
+      };
+      await Promise.all(Array.from({ length: 16 }, worker));
+      agent.destroy();
+      child.stdout.on('data', (c: Buffer) => chunks.push(c));
+      child.stdout.resume();
+      child.kill('SIGTERM');
+      await closed;
+      const lines = Buffer.concat(chunks).toString().split('\n').filter(Boolean);
+      const ids = lines.map((l) => / #(\d+) POST /.exec(l)?.[1]).filter((x): x is string => x !== undefined).map(Number);
+      assert.equal(ids.length, N, `${ids.length} exchange lines for ${N} hooks`);
+      assert.deepEqual([...ids].sort((a, b) => a - b), Array.from({ length: N }, (_, i) => i + 1), 'each id exactly once');
+      assert.match(lines.at(-1)!, /stopped \(SIGTERM\)/, 'the last exchange lines come before the stopped line');
+      assert.ok(lines.every((l) => /listening on|stopped|#\d+ POST \/rest\/my_api\/OnCallEvent OnCallEvent\/incoming -> 200 echo by default in \d+ms \[session/.test(l)), 'whole lines, none torn');
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
