@@ -8,7 +8,8 @@ import { toCurl, toHttpFile } from '../mock-server/hooks';
 import { answerLabel, answeredBy, counted, type ExchangeNode, type ModelNode, type HookView } from '../mock-server/view';
 import { ANY_HOOK_TYPES, type AnyHookType } from '../mock-server/protocol';
 import { POLICY_LABELS, SECTION, type Settings } from './config';
-import { AnswerFileSystem, ExchangeDocuments, type ExchangeView } from './documents';
+import { ExchangeDocuments, type ExchangeView } from './documents';
+import { answerUri } from './answerEditor';
 import { filterByTyping } from './tree';
 import { defaultReplayUrl, replay, type ReplayResult } from './replay';
 import type { RulesFileManager } from './rulesFile';
@@ -207,7 +208,7 @@ export function registerCommands(d: CommandDeps): vscode.Disposable[] {
     'wcsHookMock.editAndAnswer': async (arg?: unknown) => {
       const t = await target(arg, true);
       if (!t) return undefined;
-      const uri = AnswerFileSystem.uri(t.key, t.ex);
+      const uri = answerUri(t.key, t.ex);
       await vscode.window.showTextDocument(uri, { preview: false });
       return uri;
     },

@@ -3,16 +3,14 @@
  * - `wcs-hook:` read-only views of one exchange, updated when it is answered: the HTTP sheet (`.wcs-exchange`,
  *   request and response as REST clients show them), the JSON record (`.json`), and the received and sent
  *   bodies for the diff editor (`-received.json`, `-sent.json`);
- * - `wcs-hook-answer:` the answer draft of a held exchange, a real file system: saving it sends the answer,
- *   after JSON and schema checks; a failed check sends nothing and the editor keeps the draft.
+ * The answer draft (`wcs-hook-answer:`) is in answerEditor.ts.
  */
 import * as vscode from 'vscode';
 import type { Exchange } from '../mock-server/hooks';
 import { exchangeSheet, prettyBody, renderSheet, type HookView, type SheetMark } from '../mock-server/view';
-import { answerDraft, checkAnswerDraft, exchangeDocument } from './exchangeText';
+import { exchangeDocument } from './exchangeText';
 
 export const EXCHANGE_SCHEME = 'wcs-hook';
-export const ANSWER_SCHEME = 'wcs-hook-answer';
 
 /** `/<model key>/<method>.json`: the key finds the exchange, the name tells the editor it is JSON. */
 function uriFor(scheme: string, key: string, name: string): vscode.Uri {
@@ -103,95 +101,4 @@ export class ExchangeDocuments implements vscode.TextDocumentContentProvider, vs
 
 function versionOf(ex: Exchange): string {
   return `${ex.state}:${ex.answer?.at ?? ''}`;
-}
-
-/** Sends an edited answer; returns a message when it could not (nothing was sent then). */
-export type SendEdited = (key: string, ex: Exchange, body: unknown) => string | undefined;
-
-export class AnswerFileSystem implements vscode.FileSystemProvider, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
-  readonly onDidChangeFile = this.changed.event;
-  private readonly created = Date.now();
-  /** Drafts whose answer went out; their editors close once VS Code has finished saving them. */
-  private readonly sent = new Set<string>();
-  private readonly onSave: vscode.Disposable;
-
-  constructor(
-    private readonly model: HookView,
-    private readonly send: SendEdited,
-  ) {
-    this.onSave = vscode.workspace.onDidSaveTextDocument((doc) => {
-      if (this.sent.delete(doc.uri.toString())) void closeTabsOf(doc.uri);
-    });
-  }
-
-  static uri(key: string, ex: Exchange): vscode.Uri {
-    return uriFor(ANSWER_SCHEME, key, `${ex.method}-${ex.id}-answer.json`);
-  }
-
-  private exchange(uri: vscode.Uri): Exchange {
-    const ex = this.model.get(keyOf(uri));
-    if (!ex) throw vscode.FileSystemError.FileNotFound(uri);
-    return ex;
-  }
-
-  stat(uri: vscode.Uri): vscode.FileStat {
-    if (uri.path === '/' || uri.path.split('/').length === 2) {
-      return { type: vscode.FileType.Directory, ctime: this.created, mtime: this.created, size: 0 };
-    }
-    const ex = this.exchange(uri);
-    return { type: vscode.FileType.File, ctime: ex.receivedAt, mtime: ex.receivedAt, size: Buffer.byteLength(answerDraft(ex)) };
-  }
-
-  readFile(uri: vscode.Uri): Uint8Array {
-    return new TextEncoder().encode(answerDraft(this.exchange(uri)));
-  }
-
-  // async, so a refusal is a rejected promise: VS Code queues writes per file, and a synchronous throw from a
-  // provider leaves that queue stuck, so every later save of the draft would hang.
-  async writeFile(uri: vscode.Uri, content: Uint8Array): Promise<void> {
-    const key = keyOf(uri);
-    const ex = this.exchange(uri);
-    const check = checkAnswerDraft(ex.method, new TextDecoder().decode(content));
-    const problem = check.ok ? this.send(key, ex, check.body) : check.message;
-    if (problem) {
-      void vscode.window.showErrorMessage(`Nothing was sent: ${problem}`);
-      throw vscode.FileSystemError.NoPermissions(`Nothing was sent: ${problem}`);
-    }
-    void vscode.window.showInformationMessage(`Answered ${ex.method} #${ex.id} with 200 and your edited body.`);
-    // Saved means sent: the draft has done its job.
-    this.sent.add(uri.toString());
-  }
-
-  watch(): vscode.Disposable {
-    return new vscode.Disposable(() => undefined);
-  }
-
-  readDirectory(): [string, vscode.FileType][] {
-    return [];
-  }
-
-  createDirectory(uri: vscode.Uri): void {
-    throw vscode.FileSystemError.NoPermissions(uri);
-  }
-
-  delete(uri: vscode.Uri): void {
-    throw vscode.FileSystemError.NoPermissions(uri);
-  }
-
-  rename(uri: vscode.Uri): void {
-    throw vscode.FileSystemError.NoPermissions(uri);
-  }
-
-  dispose(): void {
-    this.onSave.dispose();
-    this.changed.dispose();
-  }
-}
-
-async function closeTabsOf(uri: vscode.Uri): Promise<void> {
-  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter(
-    (t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri.toString() && !t.isDirty,
-  );
-  if (tabs.length > 0) await vscode.window.tabGroups.close(tabs);
 }

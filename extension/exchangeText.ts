@@ -1,8 +1,7 @@
 /**
- * Text forms of an exchange for editors: the read-only JSON document a click opens, and the answer draft
- * "Edit and answer" opens and checks on save. No `vscode` import: unit-tested in plain mocha.
+ * The text form of an exchange for editors: the read-only JSON document a click opens (the answer draft is
+ * in answerDraft.ts). No `vscode` import: unit-tested in plain mocha.
  */
-import { RestClientConfigSchema, validateBody } from '../mock-server/protocol';
 import type { Exchange } from '../mock-server/hooks';
 
 function parsedOrText(text: string): unknown {
@@ -58,45 +57,4 @@ export function exchangeDocument(ex: Exchange): string {
     ...(ex.state === 'pending' && ex.holdDeadline !== undefined ? { holdDeadline: new Date(ex.holdDeadline).toISOString() } : {}),
   };
   return JSON.stringify(doc, null, 2) + '\n';
-}
-
-/**
- * The answer draft: the echo body, pretty-printed (the raw text when it is not JSON); for a backend answer
- * held at a forward breakpoint, that answer, so an edit starts from what the backend said.
- */
-export function answerDraft(ex: Exchange): string {
-  const held = ex.forward?.stage === 'after' ? ex.forward.response?.body : undefined;
-  if (held !== undefined) {
-    const parsed = parsedOrText(held);
-    return typeof parsed === 'string' ? held : JSON.stringify(parsed, null, 2) + '\n';
-  }
-  return ex.body !== undefined ? JSON.stringify(ex.body, null, 2) + '\n' : ex.rawBody;
-}
-
-export type DraftCheck = { readonly ok: true; readonly body: unknown } | { readonly ok: false; readonly message: string };
-
-/**
- * Checks an edited answer before anything is sent: it must be JSON, fit the method's body schema (WCS reads
- * the answer as the same object), and for connect any `restClientConfig` must be one WCS understands.
- */
-export function checkAnswerDraft(method: string, text: string): DraftCheck {
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (err) {
-    return { ok: false, message: `The answer is not valid JSON: ${(err as Error).message}` };
-  }
-  const issues = validateBody(method, body);
-  if (issues.length > 0) {
-    const list = issues.slice(0, 5).map((i) => `${i.path || '(body)'}: ${i.message}`).join('; ');
-    return { ok: false, message: `The answer does not fit ${method}'s body: ${list}` };
-  }
-  if (method === 'connect' && body !== null && typeof body === 'object' && 'restClientConfig' in body) {
-    const r = RestClientConfigSchema.safeParse((body as { restClientConfig: unknown }).restClientConfig);
-    if (!r.success) {
-      const i = r.error.issues[0];
-      return { ok: false, message: `restClientConfig.${i?.path.join('.') ?? ''}: ${i?.message ?? 'invalid'}` };
-    }
-  }
-  return { ok: true, body };
 }

@@ -9,7 +9,8 @@ import type { Exchange } from '../mock-server/hooks';
 import { HookView, type ModelNode } from '../mock-server/view';
 import { registerCommands } from './commands';
 import { RESTART_KEYS, SECTION, readSettings, type Settings } from './config';
-import { ANSWER_SCHEME, AnswerFileSystem, EXCHANGE_SCHEME, ExchangeDocuments } from './documents';
+import { EXCHANGE_SCHEME, ExchangeDocuments } from './documents';
+import { ANSWER_SCHEME, AnswerEditor } from './answerEditor';
 import { ExchangeSheetColours } from './exchangeSheetView';
 import { RulesFileManager } from './rulesFile';
 import { ServerController, type RulesStatus } from './serverController';
@@ -35,6 +36,8 @@ export interface WcsHookMockApi {
   whenIdle(): Promise<void>;
   /** What the last read of the rules file found (after a broken edit: the error, and the rules still in force). */
   rules(): RulesStatus;
+  /** The status bar marker shown while the rules file is broken. */
+  rulesMarker(): { text: string; tooltip: string; visible: boolean };
   /** What deactivate() does: closes the server, answering every held hook with the fallback. */
   shutdown(): Promise<void>;
   /** The Hooks view's type-to-filter box while it is open. */
@@ -78,25 +81,34 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
   tree.showCountdownIn((text) => (treeView.message = text));
 
   const exchangeDocs = new ExchangeDocuments(model);
-  const sendEdited = (key: string, ex: Exchange, body: unknown): string | undefined => {
+  // The edited text goes out as typed: a string body is sent byte for byte (answer.ts), not re-serialised.
+  const sendEdited = (_key: string, ex: Exchange, text: string): string | undefined => {
     if (ex.state !== 'pending') return `${ex.method} #${ex.id} is no longer waiting for an answer.`;
     const server = controller.server;
     if (!server || !server.pending().includes(ex)) return `${ex.method} #${ex.id} belongs to a server that is no longer running.`;
     try {
-      if (!server.answer(ex.id, { status: 200, body })) return `${ex.method} #${ex.id} could not be answered: the client went away.`;
+      if (!server.answer(ex.id, { status: 200, body: text })) return `${ex.method} #${ex.id} could not be answered: the client went away.`;
     } catch (err) {
       return (err as Error).message;
     }
-    log.info(`#${ex.id} ${ex.method} answered 200 with an edited body`);
     return undefined;
   };
-  const answerFs = new AnswerFileSystem(model, sendEdited);
+  const answerEditor = new AnswerEditor(model, sendEdited, log);
   context.subscriptions.push(
     exchangeDocs,
-    answerFs,
+    answerEditor,
     vscode.workspace.registerTextDocumentContentProvider(EXCHANGE_SCHEME, exchangeDocs),
     new ExchangeSheetColours(exchangeDocs),
-    vscode.workspace.registerFileSystemProvider(ANSWER_SCHEME, answerFs, { isCaseSensitive: true }),
+    vscode.workspace.registerFileSystemProvider(ANSWER_SCHEME, answerEditor, { isCaseSensitive: true }),
+    vscode.languages.registerCodeLensProvider({ scheme: ANSWER_SCHEME }, answerEditor),
+    vscode.commands.registerCommand('wcsHookMock.sendAnswerDraft', (uri?: vscode.Uri) => {
+      const u = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+      return u?.scheme === ANSWER_SCHEME ? answerEditor.sendNow(u) : false;
+    }),
+    vscode.commands.registerCommand('wcsHookMock.cancelAnswerDraft', (uri?: vscode.Uri) => {
+      const u = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+      return u?.scheme === ANSWER_SCHEME ? answerEditor.cancel(u) : undefined;
+    }),
   );
 
   const statusBar = new StatusBar(controller, model, settings);
@@ -164,6 +176,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<WcsHoo
     statusBar: () => ({ text: statusBar.item.text, tooltip: String(statusBar.item.tooltip ?? '') }),
     whenIdle: () => controller.idle(),
     rules: () => controller.rulesStatus,
+    rulesMarker: () => rules.marker(),
     shutdown: () => controller.stop(),
     filterBox: openFilterBox,
     wcs: fakeWcs.api,

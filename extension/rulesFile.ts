@@ -6,23 +6,38 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { RulesError, parseRulesText, type Rule, type RulesFile } from '../mock-server/hooks';
 import { withRule } from './rulesEdit';
+import { RulesProblems } from './rulesProblems';
 
 export type RulesLoad =
   | { readonly kind: 'none'; readonly why: string }
   | { readonly kind: 'ok'; readonly rules: RulesFile; readonly uri: vscode.Uri }
-  | { readonly kind: 'error'; readonly error: RulesError; readonly uri: vscode.Uri };
+  | { readonly kind: 'error'; readonly error: RulesError; readonly uri: vscode.Uri; readonly text?: string };
+
+/** Saves within this window are one change: auto-save and editors that write twice must reload once. */
+export const RULES_RELOAD_DEBOUNCE_MS = 300;
 
 export class RulesFileManager implements vscode.Disposable {
   private watcher: vscode.Disposable | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
-  /** The file was created, changed or deleted on disk. */
+  private debounce: NodeJS.Timeout | undefined;
+  /** The file was created, changed or deleted on disk (once per burst of changes). */
   readonly onDidChange = this.changed.event;
+  private readonly problems: RulesProblems;
 
   constructor(
     private readonly setting: () => string,
-    private readonly log: vscode.LogOutputChannel,
+    log: vscode.LogOutputChannel,
   ) {
+    this.problems = new RulesProblems(log);
     this.rewatch();
+  }
+
+  private fireSoon(): void {
+    if (this.debounce) clearTimeout(this.debounce);
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined;
+      this.changed.fire();
+    }, RULES_RELOAD_DEBOUNCE_MS);
   }
 
   /** Where the rules file is: the setting, relative to the first workspace folder unless absolute. */
@@ -49,7 +64,7 @@ export class RulesFileManager implements vscode.Disposable {
       ? new vscode.RelativePattern(folder, path.posix.relative(folder.uri.path, uri.path))
       : new vscode.RelativePattern(vscode.Uri.joinPath(uri, '..'), path.posix.basename(uri.path));
     const w = vscode.workspace.createFileSystemWatcher(pattern);
-    const fire = () => this.changed.fire();
+    const fire = () => this.fireSoon();
     this.watcher = vscode.Disposable.from(w, w.onDidChange(fire), w.onDidCreate(fire), w.onDidDelete(fire), this.untilExists(uri));
   }
 
@@ -66,7 +81,7 @@ export class RulesFileManager implements vscode.Disposable {
           if (stopped) return;
           stopped = true;
           clearInterval(timer);
-          this.changed.fire();
+          this.fireSoon();
         },
         () => undefined,
       );
@@ -110,17 +125,33 @@ export class RulesFileManager implements vscode.Disposable {
     try {
       return { kind: 'ok', rules: parseRulesText(text, vscode.workspace.asRelativePath(uri)), uri };
     } catch (err) {
-      if (err instanceof RulesError) return { kind: 'error', error: err, uri };
+      if (err instanceof RulesError) return { kind: 'error', error: err, uri, text };
       throw err;
     }
   }
 
-  /** Tells the user what is wrong with the file, with a button that opens it at the bad field. */
-  reportError(load: Extract<RulesLoad, { kind: 'error' }>, consequence: string): void {
-    this.log.error(`${load.error.message} (${consequence})`);
-    void vscode.window.showErrorMessage(`WCS rules file: ${load.error.message}. ${consequence}`, 'Open File').then((pick) => {
-      if (pick === 'Open File') void openAt(load.uri, load.error.line, load.error.column);
-    });
+  /**
+   * Shows what is wrong with the file: a diagnostic at the bad field, a status bar marker, one log line.
+   * `atStart`: the server starts without rules, which is worth one message (once per distinct problem);
+   * a file broken while editing never raises one (auto-save would raise one per pause).
+   */
+  reportError(load: Extract<RulesLoad, { kind: 'error' }>, consequence: string, atStart = false): void {
+    const isNew = this.problems.report(load.uri, load.error, load.text, consequence);
+    if (atStart && isNew) {
+      void vscode.window.showErrorMessage(`WCS rules file: ${load.error.message}. ${consequence}`, 'Open File').then((pick) => {
+        if (pick === 'Open File') void openAt(load.uri, load.error.line, load.error.column);
+      });
+    }
+  }
+
+  /** The status bar marker of a broken rules file, as shown now (for tests and other extensions). */
+  marker(): { text: string; tooltip: string; visible: boolean } {
+    return this.problems.markerState();
+  }
+
+  /** The file read fine (or there is none): no problem to show. */
+  reportFine(): void {
+    this.problems.clear();
   }
 
   /** Puts a method rule into the file (creating it), replacing an earlier plain rule for the same method. */
@@ -134,8 +165,10 @@ export class RulesFileManager implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.debounce) clearTimeout(this.debounce);
     this.watcher?.dispose();
     this.changed.dispose();
+    this.problems.dispose();
   }
 }
 

@@ -11,6 +11,7 @@ import { counted, type HookView } from '../mock-server/view';
 import type { Disposable as CoreDisposable } from '../mock-server/util';
 import { POLICY_LABELS, isLoopback, serverOptions, type Settings } from './config';
 import type { RulesFileManager } from './rulesFile';
+import { freePort, whoHolds } from './portProbe';
 
 import type { ServerState } from './statusText';
 
@@ -30,6 +31,8 @@ export class ServerController implements vscode.Disposable {
   private stateValue: ServerState = { kind: 'stopped' };
   private rulesInForce: RulesFile | undefined;
   private lastRules: RulesStatus = { kind: 'none', message: 'not loaded yet' };
+  /** A port chosen for this window only (a busy port in a window without a folder). */
+  private portOverride: number | undefined;
   private readonly changed = new vscode.EventEmitter<ServerState>();
   readonly onDidChange = this.changed.event;
 
@@ -82,12 +85,18 @@ export class ServerController implements vscode.Disposable {
       if (load.kind === 'error') {
         this.rules.reportError(load, this.rulesInForce ? 'The previous rules stay in force until it is fixed.' : 'No rules are in force until it is fixed.');
         this.lastRules = { kind: 'error', message: load.error.message, count: this.rulesInForce?.rules.length };
+        this.changed.fire(this.stateValue);
         return;
       }
+      this.rules.reportFine();
+      const before = JSON.stringify(this.rulesInForce ?? null);
       this.rulesInForce = load.kind === 'ok' ? load.rules : undefined;
       this.lastRules = this.statusOf(load);
       server.setRules(this.rulesInForce);
-      this.log.info(load.kind === 'ok' ? `rules reloaded: ${load.rules.rules.length} rule(s) from ${load.uri.fsPath}` : `no rules: ${load.why}`);
+      // A save that changed nothing the server reads (whitespace, a second write of the same text) is not news.
+      if (JSON.stringify(this.rulesInForce ?? null) !== before) {
+        this.log.info(load.kind === 'ok' ? `rules reloaded: ${counted(load.rules.rules.length, 'rule')} from ${load.uri.fsPath}` : `no rules: ${load.why}`);
+      }
       this.changed.fire(this.stateValue);
     });
   }
@@ -131,11 +140,13 @@ export class ServerController implements vscode.Disposable {
 
   private async doStart(): Promise<boolean> {
     if (this.current) return this.stateValue.kind === 'running';
-    const settings = this.settings();
+    const configured = this.settings();
+    const settings = this.portOverride === undefined ? configured : { ...configured, port: this.portOverride };
     this.setState({ kind: 'starting' });
 
     const load = await this.rules.load();
-    if (load.kind === 'error') this.rules.reportError(load, 'The server runs without rules until it is fixed.');
+    if (load.kind === 'error') this.rules.reportError(load, 'The server runs without rules until it is fixed.', true);
+    else this.rules.reportFine();
     this.rulesInForce = load.kind === 'ok' ? load.rules : undefined;
     this.lastRules = this.statusOf(load);
 
@@ -143,7 +154,7 @@ export class ServerController implements vscode.Disposable {
     try {
       server = createHookServer({ ...serverOptions(settings), rules: this.rulesInForce });
     } catch (err) {
-      return this.failed(`Cannot create the hook server: ${(err as Error).message}`, 'settings');
+      return this.failed(`Cannot create the hook server: ${(err as Error).message}`);
     }
     server.on('warning', (m) => this.log.warn(m));
     // Formatting a line per hook costs under a flood; only when someone set the channel to Debug or Trace.
@@ -169,7 +180,8 @@ export class ServerController implements vscode.Disposable {
       attachment.dispose();
       await server.close().catch(() => undefined);
       const code = (err as NodeJS.ErrnoException).code;
-      return this.failed(`The WCS hook server did not start: ${(err as Error).message}`, code === 'EADDRINUSE' ? 'port' : 'settings');
+      if (code === 'EADDRINUSE' && settings.port !== 0) return this.portBusy(settings.host, settings.port);
+      return this.failed(`The WCS hook server did not start: ${(err as Error).message}`);
     }
   }
 
@@ -190,16 +202,59 @@ export class ServerController implements vscode.Disposable {
     this.setState({ kind: 'stopped' });
   }
 
-  private failed(message: string, fix: 'port' | 'settings'): false {
+  private failed(message: string): false {
     this.log.error(message);
     this.setState({ kind: 'failed', message });
-    const actions = fix === 'port' ? ['Use a Free Port', 'Open Settings'] : ['Open Settings'];
-    void vscode.window.showErrorMessage(message, ...actions).then(async (pick) => {
-      if (pick === 'Open Settings') {
-        await vscode.commands.executeCommand('workbench.action.openSettings', fix === 'port' ? 'wcsHookMock.port' : 'wcsHookMock');
-      } else if (pick === 'Use a Free Port') {
-        const target = vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-        await vscode.workspace.getConfiguration('wcsHookMock').update('port', 0, target);
+    void vscode.window.showErrorMessage(message, 'Open Settings').then(async (pick) => {
+      if (pick) await vscode.commands.executeCommand('workbench.action.openSettings', 'wcsHookMock');
+    });
+    return false;
+  }
+
+  /**
+   * The port is taken. Usually by a wcs-hook-mock in another VS Code window (each window runs its own server,
+   * and all default to 9091): WCS sends its hooks to that one, and they show in that window. Offer a port of
+   * this workspace's own, so both can run, with the URL to give WCS; or not starting here at all.
+   */
+  private async portBusy(host: string, port: number): Promise<false> {
+    const holder = await whoHolds(host, port);
+    const message = holder === 'wcs-hook-mock'
+      ? `Port ${port} is already served by another WCS hook mock (another VS Code window, or wcs-hook-mock serve): hooks sent to :${port} show there.`
+      : `Port ${port} is in use by another program (not a WCS hook mock), so the WCS hook server did not start.`;
+    this.log.warn(message);
+    this.setState({ kind: 'failed', message });
+    let free: number;
+    try {
+      free = await freePort(host);
+    } catch {
+      return this.failed(`${message} No free port was found on ${host} either.`);
+    }
+    const useFree = `Use Port ${free} Here`;
+    const actions = holder === 'wcs-hook-mock' ? [useFree, "Don't Start in This Workspace", 'Open Settings'] : [useFree, 'Open Settings'];
+    void vscode.window.showWarningMessage(message, ...actions).then(async (pick) => {
+      const cfg = vscode.workspace.getConfiguration('wcsHookMock');
+      if (pick === useFree) {
+        // Saved in the workspace, so the URL given to WCS stays the same next time this folder is opened.
+        // Without a folder there is no workspace setting, and the user setting is every window's: this
+        // window only, until it closes.
+        if (vscode.workspace.workspaceFolders) await cfg.update('port', free, vscode.ConfigurationTarget.Workspace);
+        else {
+          this.portOverride = free;
+          await this.restart();
+        }
+        await this.idle();
+        const running = this.server;
+        if (running) {
+          const url = `${running.url}/EchoApp`;
+          const copy = 'Copy URL';
+          const p = await vscode.window.showInformationMessage(`This workspace's hook server now listens on ${running.url}. Point WCS at ${url} for its hooks to show here.`, copy);
+          if (p === copy) await vscode.env.clipboard.writeText(url);
+        }
+      } else if (pick === "Don't Start in This Workspace") {
+        await cfg.update('autoStart', false, vscode.workspace.workspaceFolders ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global);
+        this.log.info(`autoStart turned off for this workspace: the hook server on :${port} elsewhere gets the hooks`);
+      } else if (pick === 'Open Settings') {
+        await vscode.commands.executeCommand('workbench.action.openSettings', 'wcsHookMock.port');
       }
     });
     return false;

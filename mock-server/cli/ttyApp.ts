@@ -15,6 +15,7 @@ import {
   editLine, formatArrival, formatSettled, formatStatus, HELP_LINES, keyAction, nextPolicy, paint, select, splitKeys,
   type Style,
 } from './ttyView';
+import { PausedLog, replayHeading } from './pausedLog';
 
 export interface TtyIO {
   readonly input: NodeJS.ReadStream;
@@ -35,6 +36,8 @@ export class InteractiveConsole {
   private readonly subscriptions: Disposable[] = [];
   private ticker?: NodeJS.Timeout;
   private stopped = false;
+  /** What happened while $EDITOR had the screen, printed when it closes. */
+  private readonly paused = new PausedLog();
 
   constructor(
     private readonly server: HookServer,
@@ -83,8 +86,11 @@ export class InteractiveConsole {
 
   /** Prints lines above the status line. */
   log(...lines: string[]): void {
-    // While the editor owns the screen nothing may be drawn; the events are still in the journal.
-    if (this.mode.kind === 'editor') return;
+    // While the editor owns the screen nothing may be drawn: kept for when it closes.
+    if (this.mode.kind === 'editor') {
+      this.paused.push(...lines);
+      return;
+    }
     if (this.stopped) {
       this.io.output.write(lines.join('\n') + '\n');
       return;
@@ -191,6 +197,12 @@ export class InteractiveConsole {
     } else if (action.kind === 'edit') void this.edit(id);
   }
 
+  private replayPaused(): void {
+    const r = this.paused.drain();
+    const heading = replayHeading(r, this.paused.max);
+    if (heading) this.log(paint(this.style, 'dim', heading), ...r.lines);
+  }
+
   /**
    * Opens the body in $VISUAL/$EDITOR; saving valid JSON and quitting the editor sends it with 200. On a
    * forwarded hook held before the backend, the edited body goes to the backend; held after, the editor
@@ -216,6 +228,7 @@ export class InteractiveConsole {
       child.on('exit', (c, signal) => resolve(c ?? signal ?? 1));
     });
     this.mode = { kind: 'keys' };
+    this.replayPaused();
     if (this.stopped) return;
     input.setRawMode?.(true);
     input.resume();

@@ -26,6 +26,19 @@ export interface LocatedJson {
   readonly value: unknown;
   /** Where the value at a path starts; keys are paths joined by '\u0000' ('' for the root). */
   readonly positions: ReadonlyMap<string, TextPosition>;
+  /** Offset just past the value at a path (same keys), so an editor can underline the whole value. */
+  readonly ends: ReadonlyMap<string, number>;
+  /**
+   * Keys written twice in one object: JSON.parse keeps the last silently, but the text someone typed has
+   * both, and a server reading it may keep either. The path and the offsets of the repeated key's quotes.
+   */
+  readonly duplicates: readonly DuplicateKey[];
+}
+
+export interface DuplicateKey {
+  readonly path: readonly PropertyKey[];
+  readonly start: number;
+  readonly end: number;
 }
 
 /** The key `positions` uses for a path like `['rules', 1, 'answer']`. */
@@ -54,6 +67,8 @@ export function parseJsonLocated(text: string): LocatedJson {
   // Offsets are turned into line/column lazily: most files have few values, but walking the text once per
   // value would still be quadratic for a large one, so keep offsets and convert in one pass at the end.
   const offsets: [string, number][] = [];
+  const ends = new Map<string, number>();
+  const duplicates: DuplicateKey[] = [];
 
   const fail = (msg: string, at = i): never => {
     throw new JsonSyntaxError(msg, positionAt(text, at));
@@ -100,6 +115,12 @@ export function parseJsonLocated(text: string): LocatedJson {
   };
 
   const parseValue = (path: PropertyKey[]): unknown => {
+    const v = parseBare(path);
+    ends.set(pathKey(path), i);
+    return v;
+  };
+
+  const parseBare = (path: PropertyKey[]): unknown => {
     // The parser recurses; a hand-written file never nests this deep, a hostile or broken one must not
     // overflow the stack.
     if (path.length > MAX_DEPTH) fail(`nested more than ${MAX_DEPTH} levels deep`);
@@ -109,6 +130,7 @@ export function parseJsonLocated(text: string): LocatedJson {
     if (c === '{') {
       i++;
       const obj: Record<string, unknown> = {};
+      const seen = new Set<string>();
       ws();
       if (text[i] === '}') {
         i++;
@@ -117,7 +139,10 @@ export function parseJsonLocated(text: string): LocatedJson {
       while (true) {
         ws();
         if (text[i] !== '"') fail(`expected a property name in double quotes, found ${describe()}`);
+        const keyStart = i;
         const key = parseString();
+        if (seen.has(key)) duplicates.push({ path: [...path, key], start: keyStart, end: i });
+        seen.add(key);
         ws();
         if (text[i] !== ':') fail(`expected ':' after property name "${key}", found ${describe()}`);
         i++;
@@ -197,7 +222,7 @@ export function parseJsonLocated(text: string): LocatedJson {
     }
     positions.set(k, { offset: o, line, column: o - lineStart + 1 });
   }
-  return { value, positions };
+  return { value, positions, ends, duplicates };
 }
 
 /** `rules[1].answer.status` from `['rules', 1, 'answer', 'status']`. */

@@ -75,7 +75,7 @@ describe('WCS hook server lifecycle', () => {
         return /\$\(error\)/.test(api.statusBar().text);
       }, 'the status bar to show the failure');
       assert.equal(api.server(), undefined);
-      assert.match(api.statusBar().tooltip, /already in use/);
+      assert.match(api.statusBar().tooltip, /in use/);
     } finally {
       blocker.close();
       await cfg().update('port', 0, vscode.ConfigurationTarget.Workspace);

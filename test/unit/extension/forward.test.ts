@@ -1,7 +1,8 @@
 /** The extension's side of forward mode: the setting, and an exchange's text showing the backend leg. */
 import assert from 'node:assert/strict';
 import { readSettings, serverOptions } from '../../../extension/config';
-import { answerDraft, exchangeDocument } from '../../../extension/exchangeText';
+import { answerDraft } from '../../../extension/answerDraft';
+import { exchangeDocument } from '../../../extension/exchangeText';
 import { startBackend } from '../hooks/backend';
 import { next, post, started } from '../hooks/client';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { sampleBody } from '../../../mock-server/protocol';
 import { parseRulesText } from '../../../mock-server/hooks/rules';
-import { answerDraft, checkAnswerDraft, exchangeDocument } from '../../../extension/exchangeText';
+import { exchangeDocument } from '../../../extension/exchangeText';
 import { withRule } from '../../../extension/rulesEdit';
 import { DEFAULT_SETTINGS, isLoopback, readSettings, serverOptions } from '../../../extension/config';
 import { statusText } from '../../../extension/statusText';
@@ -28,26 +28,6 @@ describe('extension texts', () => {
       assert.equal(doc.request.body, 'not json');
       assert.equal(doc.error, 'malformed JSON');
       assert.equal(doc.answer, null);
-    });
-  });
-
-  describe('answer draft', () => {
-    it('starts as the pretty echo body', () => {
-      const ex = exchange('connect');
-      assert.deepEqual(JSON.parse(answerDraft(ex)), ex.body);
-      assert.match(answerDraft(ex), /\n {2}"nodeId"/);
-    });
-
-    it('accepts a valid edited body and rejects invalid JSON, schema misfits and bad restClientConfig', () => {
-      const ok = checkAnswerDraft('connect', JSON.stringify({ ...sampleBody('connect'), restClientConfig: { publishStream: { restOnError: 'FAIL' } } }));
-      assert.equal(ok.ok, true);
-      const notJson = checkAnswerDraft('connect', '{ "a": ');
-      assert.equal(notJson.ok, false);
-      assert.match(!notJson.ok ? notJson.message : '', /not valid JSON/);
-      const misfit = checkAnswerDraft('call', JSON.stringify({ ...sampleBody('call'), callId: 12 }));
-      assert.match(!misfit.ok ? misfit.message : '', /callId/);
-      const badConfig = checkAnswerDraft('connect', JSON.stringify({ ...sampleBody('connect'), restClientConfig: { publishStream: { restOnError: 'MAYBE' } } }));
-      assert.match(!badConfig.ok ? badConfig.message : '', /restClientConfig\.publishStream\.restOnError/);
     });
   });
 
