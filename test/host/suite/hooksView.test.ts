@@ -145,6 +145,7 @@ describe('WCS Hooks view: the server, the tree and the answers', () => {
 
   it('refreshes the tree in batches, not once per hook, under a burst', async () => {
     const before = api.model.stats();
+    const started = Date.now();
     const total = 2000;
     const session = body('StreamStatusEvent');
     let sent = 0;
@@ -160,7 +161,11 @@ describe('WCS Hooks view: the server, the tree and the answers', () => {
     api.model.flush();
     const after = api.model.stats();
     const batches = after.batches - before.batches;
-    assert.ok(batches <= total / 20, `${batches} tree refreshes for ${total} hooks`);
+    // The view's promise is at most one refresh per batch window, however long the burst took on this machine
+    // (on a loaded one it can take seconds, so a fixed count would be a timing assertion); one per hook would be
+    // ~2,000 here.
+    const windows = Math.ceil((Date.now() - started) / api.model.batchMs);
+    assert.ok(batches <= windows + 2, `${batches} tree refreshes for ${total} hooks in ${windows} windows of ${api.model.batchMs} ms`);
     // The stream renders at most 200 of its hooks, plus the "earlier" node.
     const s = (await treeChildren(api)).find((n): n is SessionNode => n.kind === 'session' && n.sessionId === session.sessionId)!;
     const [stream] = await treeChildren(api, s);
