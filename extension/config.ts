@@ -26,6 +26,9 @@ export interface Settings {
   readonly allowOrigins: readonly string[];
   /** Forward mode's target (`serve --forward`); '' when the mock answers. */
   readonly forward: string;
+  /** Forward mode's breakpoints (`--break-before`, `--break-after`): method names, or `*` for every one. */
+  readonly forwardBreakBefore: readonly string[];
+  readonly forwardBreakAfter: readonly string[];
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -39,10 +42,12 @@ export const DEFAULT_SETTINGS: Settings = {
   policy: 'hold-blockable',
   allowOrigins: [],
   forward: '',
+  forwardBreakBefore: [],
+  forwardBreakAfter: [],
 };
 
 /** The settings whose change needs a server restart (all but autoStart and rulesFile, which reload live). */
-export const RESTART_KEYS: readonly (keyof Settings)[] = ['host', 'port', 'holdTimeoutSeconds', 'fallback', 'journalSize', 'allowOrigins', 'forward'];
+export const RESTART_KEYS: readonly (keyof Settings)[] = ['host', 'port', 'holdTimeoutSeconds', 'fallback', 'journalSize', 'allowOrigins', 'forward', 'forwardBreakBefore', 'forwardBreakAfter'];
 
 export function readSettings(get: (key: keyof Settings) => unknown): { settings: Settings; problems: string[] } {
   const problems: string[] = [];
@@ -54,6 +59,7 @@ export function readSettings(get: (key: keyof Settings) => unknown): { settings:
     problems.push(`${SECTION}.${key} must be ${what}; using ${JSON.stringify(d[key])} instead of ${JSON.stringify(v)}`);
     return d[key];
   };
+  const methods = (v: unknown) => Array.isArray(v) && v.every((m) => typeof m === 'string' && /^(\*|[A-Za-z][A-Za-z0-9_]*)$/.test(m.trim()));
   const int = (min: number, max: number) => (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
   const settings: Settings = {
     autoStart: pick('autoStart', (v) => typeof v === 'boolean', 'true or false'),
@@ -70,8 +76,10 @@ export function readSettings(get: (key: keyof Settings) => unknown): { settings:
       'a list of origins like "https://app.example.com"',
     ),
     forward: pick('forward', (v) => typeof v === 'string' && (v.trim() === '' || forwardTargetProblem(v.trim()) === undefined), 'empty or an http:// or https:// URL like "http://127.0.0.1:3000/wcs"'),
+    forwardBreakBefore: pick('forwardBreakBefore', methods, 'a list of hook methods like ["connect", "call"], or ["*"]'),
+    forwardBreakAfter: pick('forwardBreakAfter', methods, 'a list of hook methods like ["connect", "call"], or ["*"]'),
   };
-  return { settings: { ...settings, host: settings.host.trim(), rulesFile: settings.rulesFile.trim(), forward: settings.forward.trim() }, problems };
+  return { settings: { ...settings, host: settings.host.trim(), rulesFile: settings.rulesFile.trim(), forward: settings.forward.trim(), forwardBreakBefore: settings.forwardBreakBefore.map((m) => m.trim()), forwardBreakAfter: settings.forwardBreakAfter.map((m) => m.trim()) }, problems };
 }
 
 /** Whether only this machine can reach a server bound to `host` (settings may carry stray spaces). */
@@ -88,8 +96,16 @@ export function serverOptions(s: Settings): HookServerOptions {
     fallback: s.fallback,
     journalLimit: s.journalSize,
     allowOrigins: s.allowOrigins,
-    ...(s.forward ? { forward: { target: s.forward } } : {}),
+    ...forwardOptions(s),
   };
+}
+
+/** Forward mode when a target or a breakpoint is set (a rule may forward without the setting's target). */
+function forwardOptions(s: Settings): Pick<HookServerOptions, 'forward'> {
+  const before = s.forwardBreakBefore.length ? { breakBefore: s.forwardBreakBefore } : {};
+  const after = s.forwardBreakAfter.length ? { breakAfter: s.forwardBreakAfter } : {};
+  if (!s.forward && !s.forwardBreakBefore.length && !s.forwardBreakAfter.length) return {};
+  return { forward: { ...(s.forward ? { target: s.forward } : {}), ...before, ...after } };
 }
 
 export const POLICY_LABELS: Readonly<Record<Policy, string>> = {

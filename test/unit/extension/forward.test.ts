@@ -18,6 +18,19 @@ describe('extension: forward mode', function () {
     assert.match(bad.problems[0]!, /wcsHookMock\.forward must be empty or an http/);
   });
 
+  it('the breakpoint settings become the server\'s breakpoints, with or without a target; bad ones fall back with a message', () => {
+    const get = (v: Record<string, unknown>) => (k: string) => v[k];
+    const both = readSettings(get({ forward: 'http://127.0.0.1:3000/wcs', forwardBreakBefore: [' connect', 'call'], forwardBreakAfter: ['*'] }));
+    assert.deepEqual(serverOptions(both.settings).forward, { target: 'http://127.0.0.1:3000/wcs', breakBefore: ['connect', 'call'], breakAfter: ['*'] });
+    // A rule's {"forward": URL} needs no target setting, and its hooks still stop at the breakpoints.
+    const rulesOnly = readSettings(get({ forwardBreakAfter: ['publishStream'] }));
+    assert.deepEqual(serverOptions(rulesOnly.settings).forward, { breakAfter: ['publishStream'] });
+    const bad = readSettings(get({ forwardBreakBefore: ['connect', 42], forwardBreakAfter: 'connect' }));
+    assert.deepEqual([bad.settings.forwardBreakBefore, bad.settings.forwardBreakAfter], [[], []]);
+    assert.equal(bad.problems.length, 2);
+    assert.match(bad.problems[0]!, /wcsHookMock\.forwardBreakBefore must be a list of hook methods/);
+  });
+
   it('shows the backend leg in the exchange document and starts an edit of a held backend answer from it', async () => {
     const backend = await startBackend();
     backend.behave({ kind: 'answer', status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"from":"backend"}' });
