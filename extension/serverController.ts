@@ -14,6 +14,7 @@ import type { RulesFileManager } from './rulesFile';
 import { freePort, whoHolds } from './portProbe';
 
 import type { ServerState } from './statusText';
+import { SerialQueue } from './serialQueue';
 
 export type { ServerState } from './statusText';
 
@@ -27,7 +28,7 @@ export interface RulesStatus {
 export class ServerController implements vscode.Disposable {
   private current: HookServer | undefined;
   private attachment: CoreDisposable | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private stateValue: ServerState = { kind: 'stopped' };
   private rulesInForce: RulesFile | undefined;
   private lastRules: RulesStatus = { kind: 'none', message: 'not loaded yet' };
@@ -53,15 +54,15 @@ export class ServerController implements vscode.Disposable {
   }
 
   start(): Promise<boolean> {
-    return this.enqueue(() => this.doStart());
+    return this.queue.run(() => this.doStart());
   }
 
   stop(): Promise<void> {
-    return this.enqueue(() => this.doStop());
+    return this.queue.run(() => this.doStop());
   }
 
   restart(): Promise<boolean> {
-    return this.enqueue(async () => {
+    return this.queue.run(async () => {
       await this.doStop();
       return this.doStart();
     });
@@ -69,16 +70,12 @@ export class ServerController implements vscode.Disposable {
 
   /** Resolves when every queued start/stop/reload has finished. */
   async idle(): Promise<void> {
-    let q: Promise<unknown>;
-    do {
-      q = this.queue;
-      await q.catch(() => undefined);
-    } while (q !== this.queue);
+    await this.queue.idle();
   }
 
   /** Re-reads the rules file into the running server; a broken file keeps the previous rules. */
   reloadRules(): Promise<void> {
-    return this.enqueue(async () => {
+    return this.queue.run(async () => {
       const server = this.server;
       if (!server) return;
       const load = await this.rules.load();
@@ -125,12 +122,6 @@ export class ServerController implements vscode.Disposable {
   dispose(): void {
     void this.stop();
     this.changed.dispose();
-  }
-
-  private enqueue<T>(op: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(op, op);
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 
   private setState(s: ServerState): void {

@@ -21,6 +21,7 @@ import {
 import { terminalSafe } from '../../mock-server/util';
 import type { Endpoint } from './presentation';
 import { backendUrl, type WcsSettings } from './settings';
+import { SerialQueue } from '../serialQueue';
 
 export type FakeWcsState =
   | { readonly kind: 'stopped' }
@@ -57,7 +58,7 @@ export class FakeWcs implements vscode.Disposable {
   private api: WcsRestApi | undefined;
   private watching: { dispose(): void }[] = [];
   private stateValue: FakeWcsState = { kind: 'stopped' };
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly queue = new SerialQueue();
   private snapshot: WcsSessionInfo[] = [];
   private signature = '[]';
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -84,27 +85,23 @@ export class FakeWcs implements vscode.Disposable {
   }
 
   start(): Promise<boolean> {
-    return this.enqueue(() => this.doStart());
+    return this.queue.run(() => this.doStart());
   }
 
   /** Closes the clients (their disconnect hooks still go out), then both ports. */
   stop(opts: { abortHooks?: boolean } = {}): Promise<void> {
-    return this.enqueue(() => this.doStop(opts));
+    return this.queue.run(() => this.doStop(opts));
   }
 
   restart(): Promise<boolean> {
-    return this.enqueue(async () => {
+    return this.queue.run(async () => {
       await this.doStop({});
       return this.doStart();
     });
   }
 
   async idle(): Promise<void> {
-    let q: Promise<unknown>;
-    do {
-      q = this.queue;
-      await q.catch(() => undefined);
-    } while (q !== this.queue);
+    await this.queue.idle();
   }
 
   /** Re-reads the engine's sessions now; fires onDidChangeSessions when anything differs. */
@@ -161,12 +158,6 @@ export class FakeWcs implements vscode.Disposable {
     if (res.status >= 200 && res.status < 300) return res.json;
     const error = (res.json as { error?: unknown } | undefined)?.error;
     throw new LeverError(typeof error === 'string' ? error : res.text || `HTTP ${res.status}`, res.status);
-  }
-
-  private enqueue<T>(op: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(op, op);
-    this.queue = next.catch(() => undefined);
-    return next;
   }
 
   private setState(s: FakeWcsState): void {
