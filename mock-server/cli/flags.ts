@@ -46,22 +46,32 @@ export function backendFromFlags(values: Record<string, string | boolean | undef
     throw new UsageError(`--backend: not a URL: '${url}'`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new UsageError(`--backend must be an http:// or https:// URL, got '${url}'`);
-  const backend: UrlBackend = { url };
+  return { backend: { url, ...credentialsFromFlags(values, env) }, timeoutMs: timeoutFromFlags(values) };
+}
+
+/** `--user`/`--password` and `--secret` (or their environment variables): how hooks are authenticated. */
+export function credentialsFromFlags(
+  values: Record<string, string | boolean | undefined>,
+  env: NodeJS.ProcessEnv,
+): Pick<UrlBackend, 'basicAuth' | 'signingSecret'> {
+  const out: Pick<UrlBackend, 'basicAuth' | 'signingSecret'> = {};
   const user = values.user;
   const password = typeof values.password === 'string' ? values.password : env.WCS_HOOK_MOCK_PASSWORD;
   if (typeof user === 'string') {
     if (password === undefined) throw new UsageError('--user needs --password (or env WCS_HOOK_MOCK_PASSWORD)');
-    backend.basicAuth = { username: user, password };
+    out.basicAuth = { username: user, password };
   } else if (typeof values.password === 'string') throw new UsageError('--password needs --user');
   const secret = typeof values.secret === 'string' ? values.secret : env.WCS_HOOK_MOCK_SECRET;
-  if (secret !== undefined && secret !== '') backend.signingSecret = secret;
-  let timeoutMs = WCS_REST_REQUEST_TIMEOUT_MS;
-  if (typeof values.timeout === 'string') {
-    const n = Number(values.timeout);
-    if (values.timeout.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--timeout needs seconds ≥ 0, got '${values.timeout}'`);
-    timeoutMs = Math.round(n * 1000);
-  }
-  return { backend, timeoutMs };
+  if (secret !== undefined && secret !== '') out.signingSecret = secret;
+  return out;
+}
+
+/** `--timeout SECONDS`, as WCS's rest_request_timeout (its 15 s default when absent). */
+export function timeoutFromFlags(values: Record<string, string | boolean | undefined>): number {
+  if (typeof values.timeout !== 'string') return WCS_REST_REQUEST_TIMEOUT_MS;
+  const n = Number(values.timeout);
+  if (values.timeout.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`--timeout needs seconds ≥ 0, got '${values.timeout}'`);
+  return Math.round(n * 1000);
 }
 
 export function positiveInt(flag: string, text: string | undefined, def: number): number {

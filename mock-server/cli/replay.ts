@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { basicHeader, forwardTargetProblem, readJournalFile, replayJournal, type ReplayReport, type ReplayResult } from '../hooks';
 import { WCS_REST_REQUEST_TIMEOUT_MS } from '../protocol';
 import { terminalSafe } from '../util';
-import { UsageError, isUsageError } from './flags';
+import { BACKEND_OPTIONS, UsageError, credentialsFromFlags, isUsageError, timeoutFromFlags } from './flags';
 
 export const REPLAY_USAGE = `Usage: wcs-hook-mock trigger --from-journal FILE [--backend URL] [options]
 
@@ -51,11 +51,7 @@ export async function runReplay(argv: readonly string[], env: NodeJS.ProcessEnv 
       allowPositionals: false,
       options: {
         'from-journal': { type: 'string' },
-        backend: { type: 'string', short: 'b' },
-        user: { type: 'string', short: 'u' },
-        password: { type: 'string' },
-        secret: { type: 'string' },
-        timeout: { type: 'string' },
+        ...BACKEND_OPTIONS,
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -70,14 +66,10 @@ export async function runReplay(argv: readonly string[], env: NodeJS.ProcessEnv 
       const problem = forwardTargetProblem(values.backend);
       if (problem) throw new UsageError(`--backend ${problem}`);
     }
-    const password = values.password ?? env.WCS_HOOK_MOCK_PASSWORD;
-    if (values.user !== undefined && password === undefined) throw new UsageError('--user needs --password (or env WCS_HOOK_MOCK_PASSWORD)');
-    let timeoutMs = WCS_REST_REQUEST_TIMEOUT_MS;
-    if (values.timeout !== undefined) {
-      const n = Number(values.timeout);
-      if (values.timeout.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout needs seconds > 0, got '${values.timeout}'`);
-      timeoutMs = Math.round(n * 1000);
-    }
+    const { basicAuth, signingSecret } = credentialsFromFlags(values, env);
+    const timeoutMs = timeoutFromFlags(values);
+    // A replay waits for each answer to compare it: "no timeout" (0) has no meaning here.
+    if (timeoutMs === 0) throw new UsageError(`--timeout needs seconds > 0, got '${values.timeout}'`);
     let read;
     try {
       read = await readJournalFile(file);
@@ -85,11 +77,10 @@ export async function runReplay(argv: readonly string[], env: NodeJS.ProcessEnv 
       throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
     }
     for (const w of read.warnings) process.stderr.write(`wcs-hook-mock trigger: warning: ${terminalSafe(w)}\n`);
-    const secret = values.secret ?? env.WCS_HOOK_MOCK_SECRET;
     report = await replayJournal(read.records, {
       target: values.backend,
-      secret: secret === '' ? undefined : secret,
-      basicAuth: values.user !== undefined ? basicHeader(values.user, password!) : undefined,
+      secret: signingSecret,
+      basicAuth: basicAuth && basicHeader(basicAuth.username, basicAuth.password),
       timeoutMs,
     });
     process.stdout.write((values.json ? JSON.stringify(report, null, 2) : formatReplay(file, report)) + '\n');
