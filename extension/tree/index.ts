@@ -2,3 +2,4 @@
 export * from './provider';
 export * from './presentation';
 export * from './filterBox';
+export * from './treeItem';

@@ -4,13 +4,8 @@
  */
 import * as vscode from 'vscode';
 import type { ModelNode, HookView } from '../../mock-server/view';
-import { countdownMessage, present, type ItemPresentation } from './presentation';
-
-const COLLAPSIBLE: Record<ItemPresentation['collapsible'], vscode.TreeItemCollapsibleState> = {
-  none: vscode.TreeItemCollapsibleState.None,
-  collapsed: vscode.TreeItemCollapsibleState.Collapsed,
-  expanded: vscode.TreeItemCollapsibleState.Expanded,
-};
+import { countdownMessage, present } from './presentation';
+import { toTreeItem } from './treeItem';
 
 export class HooksTreeProvider implements vscode.TreeDataProvider<ModelNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ModelNode | ModelNode[] | undefined>();
@@ -42,12 +37,7 @@ export class HooksTreeProvider implements vscode.TreeDataProvider<ModelNode>, vs
 
   getTreeItem(node: ModelNode): vscode.TreeItem {
     const p = present(node, { now: this.now() });
-    const item = new vscode.TreeItem(p.label, COLLAPSIBLE[p.collapsible]);
-    item.id = p.id;
-    item.description = p.description;
-    item.iconPath = new vscode.ThemeIcon(p.iconId, p.colorId ? new vscode.ThemeColor(p.colorId) : undefined);
-    item.contextValue = p.contextValue;
-    if (p.tooltip) item.tooltip = new vscode.MarkdownString(p.tooltip);
+    const item = toTreeItem(p);
     if (node.kind === 'exchange') {
       // Clicking opens the exchange; answering is always an explicit action.
       item.command = { command: 'wcsHookMock.openExchange', title: 'Open Exchange', arguments: [node] };

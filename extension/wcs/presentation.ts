@@ -4,6 +4,7 @@
  * Everything shown came from a client over the network, so labels are made single-line and tooltips escaped.
  */
 import type { WcsCallInfo, WcsSessionInfo, WcsStreamInfo } from '../../mock-server/wcs';
+import type { ItemPresentation } from '../tree';
 
 /** No node lists more children than this; the rest fold into one "… N more" row (the engine keeps them all). */
 export const MAX_CHILDREN = 200;
@@ -21,18 +22,8 @@ export type WcsNode =
   | { readonly kind: 'call'; readonly sessionId: string; readonly call: WcsCallInfo }
   | { readonly kind: 'more'; readonly parent: string; readonly count: number };
 
-export interface WcsItemPresentation {
-  readonly id: string;
-  readonly label: string;
-  readonly description?: string;
-  /** Markdown; untrusted text is escaped. */
-  readonly tooltip?: string;
-  readonly iconId: string;
-  readonly colorId?: string;
-  /** `wcsMock:<kind>` plus `+flag`s, matched by the manifest's `viewItem =~` clauses. */
-  readonly contextValue: string;
-  readonly collapsible: 'none' | 'collapsed' | 'expanded';
-}
+/** How a Fake WCS row looks: the Hooks view's shape; `contextValue` is `wcsMock:<kind>` plus `+flag`s, matched by the manifest's `viewItem =~` clauses. */
+export type WcsItemPresentation = ItemPresentation;
 
 const GREEN = 'testing.iconPassed';
 const RED = 'testing.iconFailed';

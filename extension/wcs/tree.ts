@@ -3,14 +3,9 @@
  * session snapshot. Item ids are the WCS ids, so expansion and selection survive each refresh.
  */
 import * as vscode from 'vscode';
+import { toTreeItem } from '../tree';
 import type { FakeWcs } from './fakeWcs';
 import { presentWcs, rootChildren, sessionChildren, type WcsNode } from './presentation';
-
-const COLLAPSIBLE = {
-  none: vscode.TreeItemCollapsibleState.None,
-  collapsed: vscode.TreeItemCollapsibleState.Collapsed,
-  expanded: vscode.TreeItemCollapsibleState.Expanded,
-} as const;
 
 export class FakeWcsTreeProvider implements vscode.TreeDataProvider<WcsNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<WcsNode | undefined>();
@@ -24,12 +19,7 @@ export class FakeWcsTreeProvider implements vscode.TreeDataProvider<WcsNode>, vs
 
   getTreeItem(node: WcsNode): vscode.TreeItem {
     const p = presentWcs(node);
-    const item = new vscode.TreeItem(p.label, COLLAPSIBLE[p.collapsible]);
-    item.id = p.id;
-    item.description = p.description;
-    item.iconPath = new vscode.ThemeIcon(p.iconId, p.colorId ? new vscode.ThemeColor(p.colorId) : undefined);
-    item.contextValue = p.contextValue;
-    if (p.tooltip) item.tooltip = new vscode.MarkdownString(p.tooltip);
+    const item = toTreeItem(p);
     return item;
   }
 
