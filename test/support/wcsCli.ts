@@ -3,8 +3,6 @@
  * a way to send it signals, and the server once it listens.
  */
 import { EventEmitter } from 'node:events';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { runWcs, type WcsIO } from '../../mock-server/cli/wcs';
 import type { WcsServer } from '../../mock-server/wcs/wsServer';
 
@@ -33,11 +31,4 @@ export function runWcsInProcess(argv: string[], env: NodeJS.ProcessEnv = {}): Wc
   return { stdout, stderr, signals, server, exit: runWcs(argv, io) };
 }
 
-/** A port on 127.0.0.1 nothing listens on (bound, then released). */
-export async function deadPort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address() as AddressInfo;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
+export { deadPort } from './net';

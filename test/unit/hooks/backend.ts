@@ -69,11 +69,4 @@ export async function startBackend(): Promise<TestBackend> {
   };
 }
 
-/** A port on 127.0.0.1 with nothing listening (bound, then closed). */
-export async function closedPort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
+export { deadPort as closedPort } from '../../support/net';

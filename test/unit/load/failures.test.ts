@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { failureKind, startLoad, type LoadResult } from '../../../mock-server/load';
 import type { HookResult } from '../../../mock-server/wcs';
+import { deadPort as closedPort } from '../../support/net';
 
 type Handler = (method: string, body: Record<string, unknown>, res: http.ServerResponse, req: http.IncomingMessage) => void;
 
@@ -32,13 +33,6 @@ function json(res: http.ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-async function closedPort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 function run(url: string, scenario: 'connect' | 'publish', sessions: number, hookTimeoutMs = 15_000): Promise<LoadResult> {
   return startLoad(scenario, { backend: { url }, hookTimeoutMs, plan: { kind: 'count', sessions, concurrency: 2 } }).done;

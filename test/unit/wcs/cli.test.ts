@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHookServer, type HookServer } from '../../../mock-server/hooks/server';
+import { deadPort as freePort } from '../../support/net';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SAMPLE = path.join(__dirname, 'fixtures', 'sample-backend.mjs');
@@ -29,13 +30,6 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
   });
 }
 
-async function freePort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** A backend that gets connect wrong (drops fields) and answers everything as text/plain. */
 async function brokenBackend(): Promise<{ url: string; close: () => Promise<void> }> {
