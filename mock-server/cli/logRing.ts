@@ -38,6 +38,8 @@ const FIXED = 52;
 const TEXT_FIXED = 8;
 const NO_STRING = 0xffff;
 const NO_RAW_HEADERS: readonly string[] = Object.freeze([]);
+/** Records go back to the start of the ring past this offset when there is room there (see `reserve`). */
+const RECYCLE = 256 * 1024;
 
 /**
  * Bytes of shared memory for records not yet written. A reader that lags (a slow `grep`, a paused terminal
@@ -82,6 +84,10 @@ function putLatin1(buf: Buffer, p: number, s: string | undefined): number {
   return p + n;
 }
 
+function sizeText(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${Math.round(bytes / 1024)} KiB`;
+}
+
 function latin1Size(s: string | undefined): number {
   return 2 + (s === undefined ? 0 : s.length);
 }
@@ -117,7 +123,7 @@ export class RingWriter {
    * appended, or 0 when the ring is full and the line was dropped.
    */
   append(ex: Exchange): number {
-    if (this.dropped > 0 && !this.note(`wcs-hook-mock: ${this.dropped} log line${this.dropped > 1 ? 's' : ''} dropped: the reader of this output fell more than ${Math.round(this.cap / (1024 * 1024))} MiB behind`)) {
+    if (this.dropped > 0 && !this.note(`wcs-hook-mock: ${this.dropped} log line${this.dropped > 1 ? 's' : ''} dropped: the reader of this output fell more than ${sizeText(this.cap)} behind`)) {
       this.dropped++;
       return 0;
     }
@@ -166,9 +172,14 @@ export class RingWriter {
     const tail = Atomics.load(this.control, TAIL);
     const p = this.pos;
     if (p >= tail) {
-      if (p + size < this.cap) return p;
+      const forward = p + size < this.cap;
+      // Back to the start early once the reader has left RECYCLE bytes free there: while it keeps up, records
+      // stay within about twice that, in the cache, and the rest of the ring is never touched (each first touch
+      // of a page is a fault, measured dear on this VM). Only a lagging reader spreads them further.
+      const early = p >= RECYCLE && tail >= RECYCLE;
+      if (forward && !early) return p;
       // Wrap, leaving at least one byte between the new head and the tail.
-      if (size >= tail) return -1;
+      if (size >= tail) return forward ? p : -1;
       this.buf[p] = KIND_WRAP;
       this.pos = 0;
       return 0;
@@ -234,7 +245,7 @@ export class RingWriter {
     if (q >= 0) q = putLatin1(buf, q, by);
     if (q >= 0) q = putLatin1(buf, q, keyword);
     if (q < 0) return -1;
-    buf.set(raw, q);
+    raw.copy(buf, q);
     if (extraBytes) buf.write(extra, q + raw.length, 'utf8');
     this.pos = p + size;
     return size;
