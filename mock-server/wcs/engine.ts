@@ -51,7 +51,7 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
     super();
     const opts = resolveOptions(options);
     this.nodeId = options.nodeId ?? makeNodeId('127.0.0.1');
-    this.ctx = new EngineContext(this.nodeId, opts, options, (event, ...args) => this.emit(event, ...args));
+    this.ctx = new EngineContext(this.nodeId, opts, options, (event, ...args) => this.emit(event, ...args), (event) => this.listens(event));
     this.stats = this.ctx.stats;
     this.router = new MessageRouter(this.ctx);
     this.media = this.ctx.media;
