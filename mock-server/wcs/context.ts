@@ -227,6 +227,11 @@ export class EngineContext implements EngineCore {
     this.emit('log', entry);
   }
 
+  /** A session event, with the session's info built only when someone listens (load runs have thousands). */
+  sessionEvent(event: WcsSessionEvent, s: Session): void {
+    if (this.listens('session')) this.emit('session', event, s.info());
+  }
+
   /** The counted bytes of the kept log entries (see logBound.ts). */
   get logSize(): number {
     return this.logBytes;

@@ -185,7 +185,7 @@ const STEPS: Readonly<Record<ScenarioName, { sip?: boolean; connect?: (n: number
       expectStatus('publish', pub, 'PUBLISHING');
       await engine.keepAliveRound(c.sessionId!);
       await engine.keepAliveRound(c.sessionId!);
-      if (!engine.sessions().find((s) => s.sessionId === c.sessionId)?.streams.length) throw new StoppedEarly('stream terminated by keep-alive');
+      if (!engine.session(c.sessionId!)?.streams.length) throw new StoppedEarly('stream terminated by keep-alive');
       await c.stopStream(pub.id, true);
     },
   },
