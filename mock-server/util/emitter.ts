@@ -35,6 +35,11 @@ export class TypedEmitter<Events extends { [K in keyof Events]: unknown[] }> {
     }
   }
 
+  /** Whether anyone listens to `event`: lets an emitter skip building what nobody would receive. */
+  listens(event: keyof Events): boolean {
+    return (this.listeners.get(event)?.size ?? 0) > 0;
+  }
+
   removeAllListeners(): void {
     this.listeners.clear();
   }

@@ -111,14 +111,6 @@ export function reasonPhrase(status: number): string {
   return REASON_PHRASES[status] ?? `HTTP ${status}`;
 }
 
-/**
- * WCS logs and sends bodies pretty-printed in Jackson style (`"key" : value`, PROTOCOL.md §1.2). Only keys
- * start a line and are followed by `": `, so the rewrite cannot touch string contents.
- */
-export function serializeHookBody(body: unknown): string {
-  return JSON.stringify(body, null, 2).replace(/^(\s*"(?:[^"\\]|\\.)*"): /gm, '$1 : ');
-}
-
 export function hookUrl(appUrl: string, method: string): string {
   return `${appUrl.replace(/\/+$/, '')}/${encodeURIComponent(method)}`;
 }

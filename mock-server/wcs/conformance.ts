@@ -8,7 +8,8 @@
  * unknown fields are echoed rather than dropped (§ "pass-through").
  */
 import { CONNECT_OVERRIDE_FIELDS, METHODS, echoDiff, isJsonContentType as isJsonType, WCS_REST_REQUEST_TIMEOUT_MS, RestClientConfigSchema, isBlockable, lookupMethod, sampleBody } from '../protocol';
-import { customReason, deliverHook, describeBackend, serializeHookBody, type Backend, type HookResponse } from './backend';
+import { customReason, deliverHook, describeBackend, type Backend, type HookResponse } from './backend';
+import { serializeHookBody } from './hookJson';
 import { nodeId as makeNodeId, sessionId as makeSessionId, uuid } from './ids';
 import { isRecord } from '../util';
 

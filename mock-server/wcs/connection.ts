@@ -53,7 +53,7 @@ export async function connect(ctx: EngineContext, s: Session, payload: unknown):
   s.connection = connection;
   s.state = 'established';
   ctx.record({ kind: 'session', sessionId: s.id, event: 'established' });
-  ctx.emit('session', 'established', s.info());
+  ctx.sessionEvent('established', s);
   ctx.send(s, 'getUserData', [ctx.clientView(s, ['connect', 'ConnectionStatusEvent'], { ...connection, status: 'ESTABLISHED' })]);
   startPing(ctx, s);
   await ctx.invoke(s, 'ConnectionStatusEvent', { ...connection, status: 'ESTABLISHED' });
@@ -93,7 +93,7 @@ function readConfig(ctx: EngineContext, s: Session, raw: unknown): RestClientCon
 export async function refuse(ctx: EngineContext, s: Session, info: string): Promise<void> {
   s.state = 'refused';
   ctx.record({ kind: 'session', sessionId: s.id, event: 'refused', info });
-  ctx.emit('session', 'refused', s.info());
+  ctx.sessionEvent('refused', s);
   ctx.fail(s, info, 'ConnectionStatusEvent');
   ctx.closePort(s, 1000, info);
   await ctx.invoke(s, 'ConnectionStatusEvent', { ...ctx.envelope(s), status: 'FAILED', info });
@@ -147,5 +147,5 @@ export async function teardown(ctx: EngineContext, s: Session): Promise<void> {
   ctx.media.releaseSession(s.id);
   ctx.live.delete(s.id);
   ctx.record({ kind: 'session', sessionId: s.id, event: 'closed' });
-  ctx.emit('session', 'closed', s.info());
+  ctx.sessionEvent('closed', s);
 }

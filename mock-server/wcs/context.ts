@@ -51,7 +51,10 @@ export interface WcsEngineOptions {
    * (`pooledHookTransport`); in the browser: fetch.
    */
   hookTransport?: HookTransport;
-  /** Log entries kept in memory (oldest dropped first); default 10000. */
+  /**
+   * Log entries kept in memory (oldest dropped first); default 10000. 0 keeps none, for load runs: entries
+   * are then built only while someone listens to the `log` event.
+   */
   logLimit?: number;
   /** Bytes of log entries kept in memory (oldest dropped first); default 64 MiB. Long values are cut. */
   logMaxBytes?: number;
@@ -144,7 +147,7 @@ export function resolveOptions(options: WcsEngineOptions): ResolvedOptions {
     maxMissedPings: nonNegative('maxMissedPings', options.maxMissedPings, 10),
     streamKeepAliveMs: nonNegative('streamKeepAliveMs', options.streamKeepAliveMs, 0),
     hookTimeoutMs: nonNegative('hookTimeoutMs', options.hookTimeoutMs, WCS_REST_REQUEST_TIMEOUT_MS),
-    logLimit: Math.max(1, nonNegative('logLimit', options.logLimit, 10_000)),
+    logLimit: nonNegative('logLimit', options.logLimit, 10_000),
     logMaxBytes: Math.max(1, nonNegative('logMaxBytes', options.logMaxBytes, DEFAULT_LOG_MAX_BYTES)),
     playUnpublished: oneOf('playUnpublished', options.playUnpublished, ['play', 'fail'] as const, 'play'),
     vodFiles: stringList('vodFiles', options.vodFiles),
@@ -176,6 +179,7 @@ export class EngineContext implements EngineCore {
     readonly opts: ResolvedOptions,
     readonly userOptions: WcsEngineOptions,
     readonly emit: Emit,
+    private readonly listens: (event: keyof WcsEngineEvents) => boolean = () => true,
   ) {
     this.media = resolveMediaPlane(userOptions);
     this.apps = resolveApps(opts.backend, userOptions.apps);
@@ -200,7 +204,13 @@ export class EngineContext implements EngineCore {
     void p.finally(() => this.inflight.delete(p));
   }
 
-  record(input: WcsLogInput): WcsLogEntry {
+  record(input: WcsLogInput): void {
+    if (this.opts.logLimit === 0) {
+      // Nothing kept: a load run's sessions pay for no copy of their frames unless someone watches.
+      if (this.listens('log')) this.emit('log', { seq: ++this.seq, at: Date.now(), ...boundValue(input).value } as WcsLogEntry);
+      else this.seq++;
+      return;
+    }
     const bounded = boundValue(input);
     const entry = { seq: ++this.seq, at: Date.now(), ...bounded.value } as WcsLogEntry;
     this.entries.push(entry);
@@ -215,7 +225,11 @@ export class EngineContext implements EngineCore {
       this.dropOldest(n);
     }
     this.emit('log', entry);
-    return entry;
+  }
+
+  /** A session event, with the session's info built only when someone listens (load runs have thousands). */
+  sessionEvent(event: WcsSessionEvent, s: Session): void {
+    if (this.listens('session')) this.emit('session', event, s.info());
   }
 
   /** The counted bytes of the kept log entries (see logBound.ts). */

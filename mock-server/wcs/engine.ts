@@ -51,7 +51,7 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
     super();
     const opts = resolveOptions(options);
     this.nodeId = options.nodeId ?? makeNodeId('127.0.0.1');
-    this.ctx = new EngineContext(this.nodeId, opts, options, (event, ...args) => this.emit(event, ...args));
+    this.ctx = new EngineContext(this.nodeId, opts, options, (event, ...args) => this.emit(event, ...args), (event) => this.listens(event));
     this.stats = this.ctx.stats;
     this.router = new MessageRouter(this.ctx);
     this.media = this.ctx.media;
@@ -75,7 +75,7 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
     this.ctx.live.set(id, s);
     this.ctx.stats.sessionsOpened++;
     this.ctx.record({ kind: 'session', sessionId: id, event: 'opened', info: info.remoteAddress });
-    this.emit('session', 'opened', s.info());
+    if (this.listens('session')) this.emit('session', 'opened', s.info());
     if (this.ctx.closing) {
       this.ctx.closePort(s, 1001, 'Server shutting down');
       void s.run(() => teardown(this.ctx, s));
@@ -93,6 +93,11 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
   /** Sessions not yet closed. */
   sessions(): WcsSessionInfo[] {
     return [...this.ctx.live.values()].map((s) => s.info());
+  }
+
+  /** One session not yet closed, by id, without building the others' info (load runs ask this per session). */
+  session(sessionId: string): WcsSessionInfo | undefined {
+    return this.ctx.live.get(sessionId)?.info();
   }
 
   /** The applications sessions can connect to (PROTOCOL.md §7.1). */

@@ -4,7 +4,8 @@
  * Never throws: every outcome is a HookResult and a log entry.
  */
 import { DEFAULT_METHOD_CONFIG, errorOutcome, resolveMethodConfig, withoutFields } from '../protocol';
-import { deliverHook, failureInfo, hookUrl, serializeHookBody, type HookResponse } from './backend';
+import { deliverHook, failureInfo, hookUrl, type HookResponse } from './backend';
+import { serializeHookBody } from './hookJson';
 import { methodEnabled } from './apps';
 import type { EngineContext } from './context';
 import { isRecord, type HookResult, type Session } from './session';

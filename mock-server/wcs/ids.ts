@@ -1,32 +1,24 @@
 /**
  * Identifiers shaped like the ones WCS and the WebSDK use, so hook bodies look real to a backend that
  * parses or logs them (PROTOCOL.md §3.1). Browser-safe: WebCrypto's getRandomValues exists in every page,
- * randomUUID only in secure contexts, so UUIDs are built from random bytes.
+ * randomUUID only in secure contexts, so UUIDs are built from random bytes (random.ts).
  */
 
-function randomBytes(n: number): Uint8Array {
-  const b = new Uint8Array(n);
-  globalThis.crypto.getRandomValues(b);
-  return b;
-}
+import { hex, randomBytes, randomString } from './random';
 
 /** RFC 4122 version 4 UUID. */
 export function uuid(): string {
   const b = randomBytes(16);
   b[6] = (b[6]! & 0x0f) | 0x40;
   b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  return `${hex(b, 0, 4)}-${hex(b, 4, 6)}-${hex(b, 6, 8)}-${hex(b, 8, 10)}-${hex(b, 10, 16)}`;
 }
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** A node id as WCS reports it: 32 alphanumerics `@` the server's address. */
 export function nodeId(address = '127.0.0.1'): string {
-  const b = randomBytes(32);
-  let id = '';
-  for (const x of b) id += ALNUM[x % ALNUM.length];
-  return `${id}@${address}`;
+  return `${randomString(32, ALNUM)}@${address}`;
 }
 
 /** An ephemeral client port, for session ids of clients whose real address the transport does not know. */

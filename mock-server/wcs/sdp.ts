@@ -7,6 +7,7 @@
  *
  * Browser-safe on purpose: the browser bundle includes this module, so no Node built-ins.
  */
+import { randomBytes, randomString } from './random';
 
 export type SdpDirection = 'sendrecv' | 'recvonly' | 'sendonly' | 'inactive';
 
@@ -109,18 +110,12 @@ function narrow(a: SdpDirection, b: SdpDirection): SdpDirection {
   return 'inactive';
 }
 
-function randomBytes(n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  const c = (globalThis as { crypto?: { getRandomValues?(a: Uint8Array): Uint8Array } }).crypto;
-  if (c?.getRandomValues) c.getRandomValues(out);
-  else for (let i = 0; i < n; i++) out[i] = Math.floor(Math.random() * 256);
-  return out;
-}
+const HEX_UPPER = Array.from({ length: 256 }, (_, i) => i.toString(16).toUpperCase().padStart(2, '0'));
 
 const ICE_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 function iceString(length: number): string {
-  return Array.from(randomBytes(length), (b) => ICE_CHARS[b % ICE_CHARS.length]).join('');
+  return randomString(length, ICE_CHARS);
 }
 
 /** Transport identity shared by every m-line of one SDP (they are bundled onto one transport anyway). */
@@ -131,7 +126,9 @@ interface Transport {
 }
 
 function newTransport(): Transport {
-  const fingerprint = Array.from(randomBytes(32), (b) => b.toString(16).toUpperCase().padStart(2, '0')).join(':');
+  const b = randomBytes(32);
+  let fingerprint = HEX_UPPER[b[0]!]!;
+  for (let i = 1; i < 32; i++) fingerprint += `:${HEX_UPPER[b[i]!]!}`;
   return { ufrag: iceString(8), pwd: iceString(24), fingerprint };
 }
 

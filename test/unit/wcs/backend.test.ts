@@ -1,7 +1,8 @@
 import { strict as assert } from 'node:assert';
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { customReason, deliverHook, failureInfo, hookHeaders, hookUrl, serializeHookBody, type HookResponse } from '../../../mock-server/wcs/backend';
+import { customReason, deliverHook, failureInfo, hookHeaders, hookUrl, type HookResponse } from '../../../mock-server/wcs/backend';
+import { jacksonByRewrite, serializeHookBody } from '../../../mock-server/wcs/hookJson';
 
 const res = (over: Partial<HookResponse>): HookResponse => ({ status: 403, statusText: 'Forbidden', headers: {}, rawBody: '', durationMs: 1, ...over });
 
@@ -16,6 +17,30 @@ describe('wcs hook delivery helpers', () => {
     );
     const tricky = { 'k": ': '": "', list: ['a": b', '"x" : 1'] };
     assert.deepEqual(JSON.parse(serializeHookBody(tricky)), tricky);
+  });
+
+  it('the one-pass writer gives the same bytes as JSON.stringify plus the key rewrite, for any value', () => {
+    const anything = fc.anything({ withBoxedValues: true, withNullPrototype: true, withSparseArray: true, withDate: true, withMap: true, withTypedArray: true, withObjectString: true });
+    fc.assert(
+      fc.property(fc.oneof(fc.jsonValue(), anything), (v) => {
+        let want: string;
+        try {
+          want = jacksonByRewrite(v);
+        } catch {
+          // A BigInt, or nothing at the top (undefined, a function): no body either way.
+          assert.throws(() => serializeHookBody(v));
+          return;
+        }
+        assert.equal(serializeHookBody(v), want);
+      }),
+      { numRuns: 2000 },
+    );
+    const odd = { at: new Date(0), n: -0, big: 1e21, tiny: 5e-7, nan: NaN, inf: -Infinity, u: undefined, f: () => 1, arr: [undefined, () => 1, null], nested: { toJSON: () => 'x' } };
+    assert.equal(serializeHookBody(odd), jacksonByRewrite(odd));
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    assert.throws(() => serializeHookBody(cyclic), TypeError);
+    assert.throws(() => serializeHookBody({ n: 1n }), TypeError);
   });
 
   it('builds <app URL>/<method> with or without a trailing slash', () => {
