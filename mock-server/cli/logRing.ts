@@ -38,8 +38,6 @@ const FIXED = 52;
 const TEXT_FIXED = 8;
 const NO_STRING = 0xffff;
 const NO_RAW_HEADERS: readonly string[] = Object.freeze([]);
-/** Records go back to the start of the ring past this offset when there is room there (see `reserve`). */
-const RECYCLE = 256 * 1024;
 
 /**
  * Bytes of shared memory for records not yet written. A reader that lags (a slow `grep`, a paused terminal
@@ -172,14 +170,12 @@ export class RingWriter {
     const tail = Atomics.load(this.control, TAIL);
     const p = this.pos;
     if (p >= tail) {
-      const forward = p + size < this.cap;
-      // Back to the start early once the reader has left RECYCLE bytes free there: while it keeps up, records
-      // stay within about twice that, in the cache, and the rest of the ring is never touched (each first touch
-      // of a page is a fault, measured dear on this VM). Only a lagging reader spreads them further.
-      const early = p >= RECYCLE && tail >= RECYCLE;
-      if (forward && !early) return p;
+      // Never back to the start early (to keep the records in fewer pages): until the reader follows, the room
+      // left would be only what lies before it, and a reader that pauses then would lose lines with most of
+      // the ring empty. The first pass over the ring pays one page fault per 4 KiB, once.
+      if (p + size < this.cap) return p;
       // Wrap, leaving at least one byte between the new head and the tail.
-      if (size >= tail) return forward ? p : -1;
+      if (size >= tail) return -1;
       this.buf[p] = KIND_WRAP;
       this.pos = 0;
       return 0;
