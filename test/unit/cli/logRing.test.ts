@@ -112,6 +112,33 @@ describe('serve log ring (log thread hand-over)', function () {
     assert.deepEqual(got, expected);
   });
 
+  it('a reader that pauses right after the writer wrapped still has the whole ring to fall behind by', () => {
+    const ring = createRing(1 << 20);
+    const w = new RingWriter(ring);
+    const r = new RingReader(ring);
+    let seq = 0;
+    const next = () => answered(record(++seq, '/rest/my_api/OnCallEvent', 'OnCallEvent', CALL), 'rule', 'echo');
+    const drain = () => {
+      let n = 0;
+      while (r.next(r.published()) !== undefined) n++;
+      r.commit();
+      return n;
+    };
+    let bytes = 0;
+    while (bytes < 0.6 * (1 << 20)) bytes += w.append(next());
+    w.publish();
+    drain();
+    // Unread from here on: the writer passes the end of the ring, wraps, and keeps going up to 90 % of it.
+    bytes = 0;
+    while (bytes < 0.9 * (1 << 20)) {
+      const n = w.append(next());
+      assert.ok(n > 0, `record #${seq} dropped with ${bytes} bytes unread in a ${1 << 20}-byte ring`);
+      bytes += n;
+    }
+    w.publish();
+    assert.ok(drain() > 1000);
+  });
+
   it('a reader that stops: lines past the bound are dropped and counted, then one line says how many', () => {
     const ring = createRing(64 * 1024);
     const w = new RingWriter(ring);
