@@ -7,12 +7,16 @@ import { spawn } from 'node:child_process';
 import { buildServers, bundlePath } from './lib/build';
 import { contenders, HOOK_PATH } from './lib/contenders';
 import { ROOT } from './lib/proc';
+import type { Loadgen } from './lib/loadgen';
 import { round } from './lib/stats';
 
 export interface WcsLoadRow {
   backend: string;
   sessionsPerS?: number;
   hooksPerS?: number;
+  /** CPU (user + system) of the load source per session and per hook: what the tool itself costs. */
+  cpuUsPerSession?: number;
+  cpuUsPerHook?: number;
   hooks?: number;
   failed?: number;
   note?: string;
@@ -36,7 +40,14 @@ export interface IdleSessionsResult {
 export interface WcsLoadResult {
   scenario: string;
   sessions: number;
+  /** Sessions run first in each load-source process and not counted. */
+  warmupSessions: number;
   concurrency: number;
+  /**
+   * The bare echo under autocannon in this section (same process, same body as the keep-alive hook): the
+   * yardstick for "hooks/s as a share of what the backend could take".
+   */
+  bareAutocannon?: { rps: number; body: string; connections: number; durationS: number };
   results: WcsLoadRow[];
   /** Many sessions held open with periodic StreamKeepAliveEvents (bench/sessions.ts), against the bare echo. */
   idle?: IdleSessionsResult;
@@ -51,15 +62,17 @@ interface ChildResult {
   seconds: number;
   sessionsPerS: number;
   hooksPerS: number;
+  cpuUsPerSession: number;
+  cpuUsPerHook: number;
   errors: string[];
   stopped: string[];
 }
 
-async function drive(scenario: string, url: string, sessions: number, concurrency: number, transport: 'pool' | 'fetch' = 'pool'): Promise<ChildResult> {
+async function drive(scenario: string, url: string, sessions: number, concurrency: number, warmup: number, transport: 'pool' | 'fetch' = 'pool'): Promise<ChildResult> {
   // From a bundle, as the CLI runs: no TypeScript loader in the measured process.
   await buildServers();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundlePath('wcsLoadChild'), scenario, url, String(sessions), String(concurrency), transport], {
+    const child = spawn(process.execPath, [bundlePath('wcsLoadChild'), scenario, url, String(sessions), String(concurrency), transport, String(warmup)], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -107,14 +120,16 @@ const RUNS = {
   'bare-fetch': { backend: 'bare', transport: 'fetch', label: 'bare node:http echo, hooks sent with fetch (before the pool)' },
 } as const;
 
-export async function runWcsLoad(o: { quick: boolean; log: (l: string) => void; body?: string; idleSessions?: number }): Promise<WcsLoadResult> {
+export async function runWcsLoad(o: { quick: boolean; log: (l: string) => void; body?: string; idleSessions?: number; loadgen?: Loadgen }): Promise<WcsLoadResult> {
   const scenario = 'keep-alive';
-  const sessions = o.quick ? 300 : 1000;
+  const sessions = o.quick ? 2000 : 5000;
+  const warmupSessions = 500;
   const concurrency = 50;
   const all = contenders(o.body ?? '{}');
   const results: WcsLoadRow[] = [];
   await buildServers();
   const runs = new Map<keyof typeof RUNS, ChildResult[]>();
+  let bareAutocannon: WcsLoadResult['bareAutocannon'];
   // Alternating so that drift does not favour one; each row is the mean of its runs.
   const order: (keyof typeof RUNS)[] = ['bare', 'ours', 'bare-fetch', 'ours', 'bare'];
   for (const id of order) {
@@ -123,9 +138,19 @@ export async function runWcsLoad(o: { quick: boolean; log: (l: string) => void; 
     const server = await c.start('');
     try {
       const appUrl = server.url.slice(0, -HOOK_PATH.length) + '/EchoApp';
-      const r = await drive(scenario, appUrl, sessions, concurrency, run.transport);
+      // fetch costs ~20× the pool per hook: a tenth of the sessions says as much, in a tenth of the time.
+      const n = run.transport === 'fetch' ? Math.ceil(sessions / 10) : sessions;
+      const r = await drive(scenario, appUrl, n, concurrency, run.transport === 'fetch' ? concurrency : warmupSessions, run.transport);
       (runs.get(id) ?? runs.set(id, []).get(id)!).push(r);
-      o.log(`  ${id}: ${r.completed}/${r.sessions} sessions in ${r.seconds.toFixed(1)} s → ${r.sessionsPerS.toFixed(0)} sessions/s, ${r.hooksPerS.toFixed(0)} hooks/s${r.errors.length ? `; errors: ${r.errors.join('; ')}` : ''}`);
+      o.log(`  ${id}: ${r.completed}/${r.sessions} sessions in ${r.seconds.toFixed(1)} s → ${r.sessionsPerS.toFixed(0)} sessions/s, ${r.hooksPerS.toFixed(0)} hooks/s, ${r.cpuUsPerSession.toFixed(0)} µs CPU per session${r.errors.length ? `; errors: ${r.errors.join('; ')}` : ''}`);
+      if (id === 'bare' && o.loadgen && !bareAutocannon) {
+        // The yardstick, on the same bare server: autocannon posting the keep-alive hook's body.
+        const job = { url: server.url, body: o.body ?? '{}', connections: 50, durationS: o.quick ? 3 : 5 };
+        await o.loadgen.run({ ...job, durationS: 1 });
+        const a = await o.loadgen.run(job);
+        bareAutocannon = { rps: Math.round(a.rps), body: `${Buffer.byteLength(job.body)} bytes`, connections: job.connections, durationS: job.durationS };
+        o.log(`  bare under autocannon: ${bareAutocannon.rps} req/s`);
+      }
     } finally {
       await server.stop();
     }
@@ -138,6 +163,8 @@ export async function runWcsLoad(o: { quick: boolean; log: (l: string) => void; 
       backend: RUNS[id].label,
       sessionsPerS: mean((r) => r.sessionsPerS),
       hooksPerS: round(mean((r) => r.hooksPerS), 0),
+      cpuUsPerSession: round(mean((r) => r.cpuUsPerSession), 0),
+      cpuUsPerHook: mean((r) => r.cpuUsPerHook),
       hooks: rs[0]!.hooks,
       failed: rs.reduce((s, r) => s + (r.sessions - r.completed - r.refused), 0),
       note: `mean of ${rs.length} run${rs.length > 1 ? 's' : ''}${rs.some((r) => r.hookErrors) ? `; ${rs.reduce((s, r) => s + r.hookErrors, 0)} hook errors` : ''}`,
@@ -154,5 +181,5 @@ export async function runWcsLoad(o: { quick: boolean; log: (l: string) => void; 
       await bare.stop();
     }
   }
-  return { scenario, sessions, concurrency, results, idle };
+  return { scenario, sessions, warmupSessions, concurrency, bareAutocannon, results, idle };
 }

@@ -103,14 +103,21 @@ function sections(r: BenchResults): Section[] {
   if (r.wcs) {
     const w = r.wcs;
     out.push({
-      title: `WCS mock as a load source: scenario "${w.scenario}", ${w.sessions} sessions, concurrency ${w.concurrency}`,
-      head: ['backend', 'sessions/s', 'hooks/s', 'hooks', 'failed sessions', 'notes'],
-      rows: w.results.map((x) => (x.unavailable ? [x.backend, '–', '–', '–', '–', x.unavailable] : [x.backend, fmt(x.sessionsPerS, 1), fmt(x.hooksPerS), String(x.hooks), String(x.failed), x.note ?? ''])),
-      notes: w.idle
+      title: `WCS mock as a load source: scenario "${w.scenario}", ${w.sessions} sessions after ${w.warmupSessions ?? 0} not counted, concurrency ${w.concurrency}`,
+      head: ['backend', 'sessions/s', 'hooks/s', 'hooks', 'CPU µs/session', 'CPU µs/hook', 'failed sessions', 'notes'],
+      rows: w.results.map((x) =>
+        x.unavailable
+          ? [x.backend, '–', '–', '–', '–', '–', '–', x.unavailable]
+          : [x.backend, fmt(x.sessionsPerS, 1), fmt(x.hooksPerS), String(x.hooks), fmt(x.cpuUsPerSession), fmt(x.cpuUsPerHook, 1), String(x.failed), x.note ?? ''],
+      ),
+      notes: [
+        ...(w.bareAutocannon ? [`the bare echo under autocannon in this section (${w.bareAutocannon.connections} connections, ${w.bareAutocannon.body}, ${w.bareAutocannon.durationS} s): ${fmt(w.bareAutocannon.rps)} req/s`] : []),
+        ...(w.idle
         ? [
             `${w.idle.sessions} sessions held open (each published one stream), StreamKeepAliveEvent every ${w.idle.keepAliveMs / 1000} s to the bare echo: opened in ${w.idle.openSeconds.toFixed(1)} s; heap ${w.idle.heapMB.before.toFixed(1)} → ${w.idle.heapMB.open.toFixed(1)} MB after GC (${(w.idle.heapPerSessionBytes / 1024).toFixed(1)} KiB per idle session, client stand-in and engine together), RSS ${w.idle.rssMB.open.toFixed(0)} MB; ${w.idle.keepAliveHooks} of ${w.idle.keepAliveDue} keep-alives due in ${w.idle.windowMs / 1000} s sent, ${w.idle.keepAliveErrors} errors`,
           ]
-        : [],
+        : []),
+      ],
     });
   }
   if (r.profile) {
