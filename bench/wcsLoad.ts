@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { buildServers, bundlePath } from './lib/build';
 import { contenders, HOOK_PATH } from './lib/contenders';
-import { ROOT } from './lib/proc';
+import { cpuUsOf, ROOT } from './lib/proc';
 import type { Loadgen } from './lib/loadgen';
 import { round } from './lib/stats';
 
@@ -17,6 +17,8 @@ export interface WcsLoadRow {
   /** CPU (user + system) of the load source per session and per hook: what the tool itself costs. */
   cpuUsPerSession?: number;
   cpuUsPerHook?: number;
+  /** CPU of the backend's process per hook over the same run (from /proc), warm-up included. */
+  backendCpuUsPerHook?: number;
   hooks?: number;
   failed?: number;
   note?: string;
@@ -129,6 +131,7 @@ export async function runWcsLoad(o: { quick: boolean; log: (l: string) => void; 
   const results: WcsLoadRow[] = [];
   await buildServers();
   const runs = new Map<keyof typeof RUNS, ChildResult[]>();
+  const backendCpu = new Map<keyof typeof RUNS, number[]>();
   let bareAutocannon: WcsLoadResult['bareAutocannon'];
   // Alternating so that drift does not favour one; each row is the mean of its runs.
   const order: (keyof typeof RUNS)[] = ['bare', 'ours', 'bare-fetch', 'ours', 'bare'];
@@ -140,8 +143,13 @@ export async function runWcsLoad(o: { quick: boolean; log: (l: string) => void; 
       const appUrl = server.url.slice(0, -HOOK_PATH.length) + '/EchoApp';
       // fetch costs ~20× the pool per hook: a tenth of the sessions says as much, in a tenth of the time.
       const n = run.transport === 'fetch' ? Math.ceil(sessions / 10) : sessions;
-      const r = await drive(scenario, appUrl, n, concurrency, run.transport === 'fetch' ? concurrency : warmupSessions, run.transport);
+      const warm = run.transport === 'fetch' ? concurrency : warmupSessions;
+      const cpu0 = cpuUsOf(server.child.pid);
+      const r = await drive(scenario, appUrl, n, concurrency, warm, run.transport);
+      const cpu1 = cpuUsOf(server.child.pid);
       (runs.get(id) ?? runs.set(id, []).get(id)!).push(r);
+      // The warm-up's hooks went to the same backend: charge its CPU over both runs' hooks.
+      if (cpu0 !== undefined && cpu1 !== undefined && r.hooks > 0) (backendCpu.get(id) ?? backendCpu.set(id, []).get(id)!).push((cpu1 - cpu0) / (r.hooks * (1 + warm / n)));
       o.log(`  ${id}: ${r.completed}/${r.sessions} sessions in ${r.seconds.toFixed(1)} s → ${r.sessionsPerS.toFixed(0)} sessions/s, ${r.hooksPerS.toFixed(0)} hooks/s, ${r.cpuUsPerSession.toFixed(0)} µs CPU per session${r.errors.length ? `; errors: ${r.errors.join('; ')}` : ''}`);
       if (id === 'bare' && o.loadgen && !bareAutocannon) {
         // The yardstick, on the same bare server: autocannon posting the keep-alive hook's body.
@@ -165,6 +173,7 @@ export async function runWcsLoad(o: { quick: boolean; log: (l: string) => void; 
       hooksPerS: round(mean((r) => r.hooksPerS), 0),
       cpuUsPerSession: round(mean((r) => r.cpuUsPerSession), 0),
       cpuUsPerHook: mean((r) => r.cpuUsPerHook),
+      backendCpuUsPerHook: backendCpu.get(id)?.length ? round(backendCpu.get(id)!.reduce((a, b) => a + b, 0) / backendCpu.get(id)!.length, 1) : undefined,
       hooks: rs[0]!.hooks,
       failed: rs.reduce((s, r) => s + (r.sessions - r.completed - r.refused), 0),
       note: `mean of ${rs.length} run${rs.length > 1 ? 's' : ''}${rs.some((r) => r.hookErrors) ? `; ${rs.reduce((s, r) => s + r.hookErrors, 0)} hook errors` : ''}`,
