@@ -49,7 +49,7 @@ export function humanResult(r: LoadResult, opts: { verbose: boolean; streamed: b
   for (const e of r.errors) out.push(`error: ${terminalSafe(e)}`);
   out.push(...reportLines(r, r.schedule));
   // A load run: whether the tool kept up, so its own queueing is never read as the backend's latency.
-  if (r.sessions > 1 || r.schedule.plan.kind === 'rate') out.push('', loadSourceLine(r.loadSource));
+  if (r.sessions > 1 || r.schedule.plan.kind === 'rate') out.push('', loadSourceLine(r.loadSource, (r as { workers?: number }).workers));
   return out.join('\n');
 }
 

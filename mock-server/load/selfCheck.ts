@@ -65,9 +65,10 @@ export function watchLoadSource(now: () => number = () => performance.now()): Lo
 }
 
 /** The report's lines for people: always what the tool used, and what it means when it was at its limit. */
-export function loadSourceLine(r: LoadSourceReport): string {
+export function loadSourceLine(r: LoadSourceReport, workers = 1): string {
   const d = r.eventLoopDelayMs;
-  const figures = `${r.cpuPercent} % of one CPU core, event-loop delay p50 ${d.p50} ms, p99 ${d.p99} ms`;
+  const who = workers > 1 ? `${workers} worker processes: together ${r.cpuPercent} % of one CPU core, the slowest event loop's delay` : `${r.cpuPercent} % of one CPU core, event-loop delay`;
+  const figures = `${who} p50 ${d.p50} ms, p99 ${d.p99} ms`;
   const advice = '  Lower --rate or --concurrency, or scale out with Artillery (docs/load-testing.md).';
   if (r.saturated) {
     const why = r.cpuBound ? 'the tool was at its limit' : 'the machine was busy, or the tool stalled';
