@@ -4,6 +4,7 @@
  * and against the bare echo server, each backend in its own process and the WCS mock in another.
  */
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { buildServers, bundlePath } from './lib/build';
 import { contenders, HOOK_PATH } from './lib/contenders';
 import { cpuUsOf, ROOT } from './lib/proc';
@@ -11,6 +12,8 @@ import type { Loadgen } from './lib/loadgen';
 import { round } from './lib/stats';
 
 export interface WcsLoadRow {
+  /** Which run (a key of RUNS): `bare` is the load source at its steady state against the bare echo. */
+  id?: string;
   backend: string;
   sessionsPerS?: number;
   hooksPerS?: number;
@@ -94,6 +97,38 @@ async function drive(scenario: string, url: string, sessions: number, concurrenc
   });
 }
 
+/**
+ * The shipped CLI as a load source: `trigger keep-alive --json`, with `--workers` processes. No warm-up run
+ * (trigger has none), the same for one worker and two, so the two rows compare like with like.
+ */
+async function driveCli(url: string, sessions: number, concurrency: number, workers: number): Promise<ChildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/wcs-hook-mock.js'), 'trigger', 'keep-alive', '--backend', url, '--sessions', String(sessions), '--concurrency', String(concurrency), '--workers', String(workers), '--json'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`trigger --workers ${workers} exited with ${code}`));
+      try {
+        const r = JSON.parse(out) as { sessions: number; completed: number; refused: number; hooks: number; hookErrors: number; durationMs: number; errors: string[]; stopped: string[]; loadSource: { cpuPercent: number } };
+        const seconds = r.durationMs / 1000;
+        const cpuUs = (r.loadSource.cpuPercent / 100) * r.durationMs * 1000;
+        resolve({
+          sessions: r.sessions, completed: r.completed, refused: r.refused, hooks: r.hooks, hookErrors: r.hookErrors, seconds,
+          sessionsPerS: r.completed / seconds, hooksPerS: r.hooks / seconds, cpuUsPerSession: cpuUs / r.sessions, cpuUsPerHook: cpuUs / Math.max(1, r.hooks),
+          errors: r.errors, stopped: r.stopped,
+        });
+      } catch (err) {
+        reject(err);
+      }
+    });
+  });
+}
+
 function idleSessions(url: string, sessions: number, keepAliveMs: number): Promise<IdleSessionsResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--expose-gc', bundlePath('sessions'), url, String(sessions), String(keepAliveMs), '2'], {
@@ -120,6 +155,8 @@ const RUNS = {
   ours: { backend: 'ours', transport: 'pool', label: 'wcs-hook-mock (echo rules)' },
   bare: { backend: 'bare', transport: 'pool', label: 'bare node:http echo' },
   'bare-fetch': { backend: 'bare', transport: 'fetch', label: 'bare node:http echo, hooks sent with fetch (before the pool)' },
+  'trigger-1': { backend: 'bare', transport: 'cli-1', label: 'bare node:http echo, `trigger` CLI, 1 process, cold' },
+  'trigger-2': { backend: 'bare', transport: 'cli-2', label: 'bare node:http echo, `trigger --workers 2`, cold' },
 } as const;
 
 export async function runWcsLoad(o: { quick: boolean; log: (l: string) => void; body?: string; idleSessions?: number; loadgen?: Loadgen }): Promise<WcsLoadResult> {
@@ -134,7 +171,7 @@ export async function runWcsLoad(o: { quick: boolean; log: (l: string) => void; 
   const backendCpu = new Map<keyof typeof RUNS, number[]>();
   let bareAutocannon: WcsLoadResult['bareAutocannon'];
   // Alternating so that drift does not favour one; each row is the mean of its runs.
-  const order: (keyof typeof RUNS)[] = ['bare', 'ours', 'bare-fetch', 'ours', 'bare'];
+  const order: (keyof typeof RUNS)[] = ['bare', 'ours', 'bare-fetch', 'ours', 'bare', 'trigger-1', 'trigger-2', ...(o.quick ? [] : (['trigger-1', 'trigger-2'] as const))];
   for (const id of order) {
     const run = RUNS[id];
     const c = all.find((x) => x.id === run.backend)!;
@@ -143,9 +180,10 @@ export async function runWcsLoad(o: { quick: boolean; log: (l: string) => void; 
       const appUrl = server.url.slice(0, -HOOK_PATH.length) + '/EchoApp';
       // fetch costs ~20× the pool per hook: a tenth of the sessions says as much, in a tenth of the time.
       const n = run.transport === 'fetch' ? Math.ceil(sessions / 10) : sessions;
-      const warm = run.transport === 'fetch' ? concurrency : warmupSessions;
+      const cli = run.transport === 'cli-1' ? 1 : run.transport === 'cli-2' ? 2 : 0;
+      const warm = run.transport === 'fetch' ? concurrency : cli ? 0 : warmupSessions;
       const cpu0 = cpuUsOf(server.child.pid);
-      const r = await drive(scenario, appUrl, n, concurrency, warm, run.transport);
+      const r = cli ? await driveCli(appUrl, n, concurrency, cli) : await drive(scenario, appUrl, n, concurrency, warm, run.transport as 'pool' | 'fetch');
       const cpu1 = cpuUsOf(server.child.pid);
       (runs.get(id) ?? runs.set(id, []).get(id)!).push(r);
       // The warm-up's hooks went to the same backend: charge its CPU over both runs' hooks.
@@ -168,6 +206,7 @@ export async function runWcsLoad(o: { quick: boolean; log: (l: string) => void; 
     if (!rs) continue;
     const mean = (f: (r: ChildResult) => number) => round(rs.map(f).reduce((a, b) => a + b, 0) / rs.length, 1);
     results.push({
+      id,
       backend: RUNS[id].label,
       sessionsPerS: mean((r) => r.sessionsPerS),
       hooksPerS: round(mean((r) => r.hooksPerS), 0),

@@ -174,7 +174,7 @@ export function renderMarkdown(r: BenchResults): string {
  * any single-process load source here, however it divides the work.
  */
 function ceilingNote(w: NonNullable<BenchResults['wcs']>): string[] {
-  const bare = w.results.find((x) => x.backend.startsWith('bare node:http echo') && !x.backend.includes('fetch'));
+  const bare = w.results.find((x) => x.id === 'bare' || (x.id === undefined && x.backend === 'bare node:http echo'));
   if (!bare?.cpuUsPerSession || !bare.backendCpuUsPerHook || !bare.hooks) return [];
   const hooksPerSession = bare.hooks / w.sessions;
   const perSession = bare.cpuUsPerSession + bare.backendCpuUsPerHook * hooksPerSession;
