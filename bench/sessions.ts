@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   const [url, n, period, periods] = process.argv.slice(2);
   const sessions = Number(n ?? 10_000);
   const keepAliveMs = Number(period ?? 5000);
-  const engine = new WcsEngine({ backend: { url: url! }, streamKeepAliveMs: keepAliveMs, hookTimeoutMs: 15_000 });
+  // logLimit 0: as a load run (ScenarioRun) keeps no log, so the figure is the sessions' own memory.
+  const engine = new WcsEngine({ backend: { url: url! }, streamKeepAliveMs: keepAliveMs, hookTimeoutMs: 15_000, logLimit: 0 });
   const before = mem();
   const clients: ScriptedClient[] = [];
   const started = performance.now();

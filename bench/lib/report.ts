@@ -1,4 +1,5 @@
 /** The printed table and the markdown copy of the results. */
+import os from 'node:os';
 import type { ContenderResult } from '../throughput';
 import type { BenchResults } from '../run';
 
@@ -103,14 +104,22 @@ function sections(r: BenchResults): Section[] {
   if (r.wcs) {
     const w = r.wcs;
     out.push({
-      title: `WCS mock as a load source: scenario "${w.scenario}", ${w.sessions} sessions, concurrency ${w.concurrency}`,
-      head: ['backend', 'sessions/s', 'hooks/s', 'hooks', 'failed sessions', 'notes'],
-      rows: w.results.map((x) => (x.unavailable ? [x.backend, '–', '–', '–', '–', x.unavailable] : [x.backend, fmt(x.sessionsPerS, 1), fmt(x.hooksPerS), String(x.hooks), String(x.failed), x.note ?? ''])),
-      notes: w.idle
+      title: `WCS mock as a load source: scenario "${w.scenario}", ${w.sessions} sessions after ${w.warmupSessions ?? 0} not counted, concurrency ${w.concurrency}`,
+      head: ['backend', 'sessions/s', 'hooks/s', 'hooks', 'CPU µs/session', 'CPU µs/hook', 'backend CPU µs/hook', 'failed sessions', 'notes'],
+      rows: w.results.map((x) =>
+        x.unavailable
+          ? [x.backend, '–', '–', '–', '–', '–', '–', '–', x.unavailable]
+          : [x.backend, fmt(x.sessionsPerS, 1), fmt(x.hooksPerS), String(x.hooks), fmt(x.cpuUsPerSession), fmt(x.cpuUsPerHook, 1), fmt(x.backendCpuUsPerHook, 1), String(x.failed), x.note ?? ''],
+      ),
+      notes: [
+        ...ceilingNote(w),
+        ...(w.bareAutocannon ? [`the bare echo under autocannon in this section (${w.bareAutocannon.connections} connections, ${w.bareAutocannon.body}, ${w.bareAutocannon.durationS} s): ${fmt(w.bareAutocannon.rps)} req/s`] : []),
+        ...(w.idle
         ? [
             `${w.idle.sessions} sessions held open (each published one stream), StreamKeepAliveEvent every ${w.idle.keepAliveMs / 1000} s to the bare echo: opened in ${w.idle.openSeconds.toFixed(1)} s; heap ${w.idle.heapMB.before.toFixed(1)} → ${w.idle.heapMB.open.toFixed(1)} MB after GC (${(w.idle.heapPerSessionBytes / 1024).toFixed(1)} KiB per idle session, client stand-in and engine together), RSS ${w.idle.rssMB.open.toFixed(0)} MB; ${w.idle.keepAliveHooks} of ${w.idle.keepAliveDue} keep-alives due in ${w.idle.windowMs / 1000} s sent, ${w.idle.keepAliveErrors} errors`,
           ]
-        : [],
+        : []),
+      ],
     });
   }
   if (r.profile) {
@@ -157,4 +166,20 @@ export function renderMarkdown(r: BenchResults): string {
   for (const s of sections(r)) parts.push('', `## ${s.title}`, '', mdTable(s.head, s.rows), ...(s.notes.length ? ['', ...s.notes] : []));
   parts.push('', '## Targets', '', ...targetLines(r).map((l) => `- ${l}`), '');
   return parts.join('\n');
+}
+
+/**
+ * What this machine could do at most with the measured costs: each session needs the load source's CPU and the
+ * backend's CPU for its hooks, and there are only so many cores for both. A target above it cannot be met by
+ * any single-process load source here, however it divides the work.
+ */
+function ceilingNote(w: NonNullable<BenchResults['wcs']>): string[] {
+  const bare = w.results.find((x) => x.id === 'bare' || (x.id === undefined && x.backend === 'bare node:http echo'));
+  if (!bare?.cpuUsPerSession || !bare.backendCpuUsPerHook || !bare.hooks) return [];
+  const hooksPerSession = bare.hooks / w.sessions;
+  const perSession = bare.cpuUsPerSession + bare.backendCpuUsPerHook * hooksPerSession;
+  const cores = os.cpus().length;
+  return [
+    `CPU per session against the bare echo: ${fmt(bare.cpuUsPerSession)} µs in the load source + ${fmt(bare.backendCpuUsPerHook * hooksPerSession)} µs in the backend (${fmt(hooksPerSession, 0)} hooks); with ${cores} cores fully used by the two, this machine's ceiling is ~${fmt((cores * 1e6) / perSession)} sessions/s`,
+  ];
 }

@@ -6,12 +6,13 @@
  */
 import { parseArgs } from 'node:util';
 import { SCENARIOS, SCENARIO_SUMMARIES, isScenario } from '../wcs';
-import { DEFAULT_MAX_IN_FLIGHT, LiveProgress, plannedSessions, startLoad, type LoadPlan, type LoadResult } from '../load';
+import { DEFAULT_MAX_IN_FLIGHT, LiveProgress, planShare, plannedSessions, startLoad, type LoadPlan, type LoadResult, type LoadSnapshot } from '../load';
 import type { Command } from './command';
 import { BACKEND_OPTIONS, BACKEND_USAGE, UsageError, backendFromFlags, isUsageError, parseFarEnd, positiveInt } from './flags';
 import { LiveTranscript, humanResult } from './triggerOutput';
 import { terminalSafe } from '../util';
 import { runReplay } from './replay';
+import { parseWorkerFlag, serveAsWorker, startWorkers, workerEntry } from './triggerWorkers';
 
 export const TRIGGER_USAGE = `Usage: wcs-hook-mock trigger <scenario> --backend URL [options]
 
@@ -27,6 +28,8 @@ ${BACKEND_USAGE}
   --concurrency N        sessions at once (default 1; with --rate: at most N in flight, default ${DEFAULT_MAX_IN_FLIGHT})
   --rate R               start R sessions per second (e.g. 50, or 0.5) ...
   --duration SECONDS     ... for this long (--rate and --duration go together, instead of --sessions)
+  --workers N            split a load run over N processes, each with its own engine (default 1):
+                         for more than one core's worth of load; sessions and concurrency (or rate) are divided
   --far-end SPEC         SIP side of outgoing calls: answer[:MS] (default), busy, reject:CODE, ring
   --json                 print the result as JSON
   --verbose              with several sessions, print every session's story, not only the summary
@@ -71,16 +74,20 @@ export async function runTrigger(argv: readonly string[], env: NodeJS.ProcessEnv
   let verbose: boolean;
   let live: LiveTranscript | undefined;
   try {
-    const { values, positionals } = parseArgs({
+    const { values, positionals, tokens } = parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: true,
+      tokens: true,
       options: {
         ...BACKEND_OPTIONS,
         sessions: { type: 'string', short: 'n' },
         concurrency: { type: 'string', short: 'c' },
         rate: { type: 'string', short: 'r' },
         duration: { type: 'string', short: 'd' },
+        workers: { type: 'string', short: 'w' },
+        // Internal: set by --workers on the processes it starts (triggerWorkers.ts).
+        worker: { type: 'string' },
         'far-end': { type: 'string' },
         json: { type: 'boolean' },
         verbose: { type: 'boolean', short: 'v' },
@@ -101,23 +108,53 @@ export async function runTrigger(argv: readonly string[], env: NodeJS.ProcessEnv
     const farEnd = parseFarEnd(values['far-end']);
     const single = plan.kind === 'count' && plan.sessions === 1;
     let stopping = false;
-    const load = startLoad(name, {
-      backend, hookTimeoutMs: timeoutMs, farEnd, plan,
-      transcripts: (plan.kind === 'count' && plan.sessions <= 20) || verbose,
-      stop: () => stopping,
-    });
-    // One session: its story as it happens. Several: a progress line, on a terminal only.
-    if (single && !json) live = new LiveTranscript(load.run.engine, `trigger ${name} → ${terminalSafe(backend.url)}`, (t) => process.stdout.write(t));
-    const progress = single ? undefined : new LiveProgress(process.stderr, () => load.stats.snapshot(), plannedSessions(plan)).start();
+    if (values.worker !== undefined) {
+      const share = parseWorkerFlag(values.worker);
+      if (!share || !process.send) throw new UsageError('--worker is set by --workers for the processes it starts; use --workers N');
+      const load = startLoad(name, { backend, hookTimeoutMs: timeoutMs, farEnd, plan: planShare(plan, share[0], share[1]), transcripts: false, stop: () => stopping });
+      // Ctrl-C reaches every process of the terminal's group: the parent says it once.
+      const quiet = () => void (stopping = true);
+      process.on('SIGINT', quiet);
+      try {
+        return await serveAsWorker(load, quiet);
+      } finally {
+        process.off('SIGINT', quiet);
+      }
+    }
+    const workers = positiveInt('workers', values.workers, 1);
+    let run: { snapshot(): LoadSnapshot; stop(): void; readonly done: Promise<LoadResult> };
+    if (workers > 1) {
+      const entry = workerEntry();
+      if (!entry) throw new UsageError('--workers starts more processes of the wcs-hook-mock command; run it as `wcs-hook-mock trigger …`');
+      if (single) throw new UsageError('--workers splits a load run: give --sessions (at least one per worker) or --rate/--duration');
+      try {
+        planShare(plan, workers - 1, workers);
+      } catch (err) {
+        throw new UsageError((err as Error).message);
+      }
+      run = startWorkers(entry, withoutWorkersFlag(argv, tokens), workers, plan);
+    } else {
+      const load = startLoad(name, {
+        backend, hookTimeoutMs: timeoutMs, farEnd, plan,
+        transcripts: (plan.kind === 'count' && plan.sessions <= 20) || verbose,
+        stop: () => stopping,
+      });
+      // One session: its story as it happens.
+      if (single && !json) live = new LiveTranscript(load.run.engine, `trigger ${name} → ${terminalSafe(backend.url)}`, (t) => process.stdout.write(t));
+      run = { snapshot: () => load.stats.snapshot(), stop: () => undefined, done: load.done };
+    }
+    // Several sessions: a progress line, on a terminal only.
+    const progress = single ? undefined : new LiveProgress(process.stderr, () => run.snapshot(), plannedSessions(plan)).start();
     const onSigint = () => {
       if (stopping) process.exit(130);
       stopping = true;
       progress?.stop();
+      run.stop();
       process.stderr.write(`wcs-hook-mock trigger: stopping: no new sessions; waiting for those in flight (Ctrl-C again to quit)\n`);
     };
     process.on('SIGINT', onSigint);
     try {
-      result = await load.done;
+      result = await run.done;
     } finally {
       process.off('SIGINT', onSigint);
       progress?.stop();
@@ -138,6 +175,17 @@ export async function runTrigger(argv: readonly string[], env: NodeJS.ProcessEnv
   live?.end(false);
   process.stdout.write((json ? JSON.stringify(result, null, 2) : humanResult(result, { verbose, streamed: live !== undefined })) + '\n');
   return result.errors.length > 0 ? 1 : 0;
+}
+
+/** The flags as given, without --workers/-w and its value: what each worker process is started with. */
+function withoutWorkersFlag(argv: readonly string[], tokens: readonly { kind: string; name?: string; index: number; inlineValue?: boolean }[]): string[] {
+  const drop = new Set<number>();
+  for (const t of tokens) {
+    if (t.kind !== 'option' || t.name !== 'workers') continue;
+    drop.add(t.index);
+    if (t.inlineValue === false) drop.add(t.index + 1);
+  }
+  return argv.filter((_, i) => !drop.has(i));
 }
 
 export const triggerCommand: Command = {

@@ -3,7 +3,7 @@
  * report (latency per method, failures by kind). Everything that came from the backend or the engine's
  * frames goes through terminalSafe.
  */
-import { reportLines, type LoadResult } from '../load';
+import { loadSourceLine, reportLines, type LoadResult } from '../load';
 import { formatWcsLogEntry, type WcsEngine } from '../wcs';
 import { terminalSafe } from '../util';
 
@@ -48,6 +48,8 @@ export function humanResult(r: LoadResult, opts: { verbose: boolean; streamed: b
   if (!storiesShown) for (const s of r.stopped) out.push(`stopped: ${terminalSafe(s)}`);
   for (const e of r.errors) out.push(`error: ${terminalSafe(e)}`);
   out.push(...reportLines(r, r.schedule));
+  // A load run: whether the tool kept up, so its own queueing is never read as the backend's latency.
+  if (r.sessions > 1 || r.schedule.plan.kind === 'rate') out.push('', loadSourceLine(r.loadSource, (r as { workers?: number }).workers));
   return out.join('\n');
 }
 

@@ -25,6 +25,16 @@ export interface Percentiles {
   readonly mean: number;
 }
 
+/** A histogram as plain data (non-empty buckets only), to send from a worker process and merge in another. */
+export interface HistogramState {
+  readonly count: number;
+  readonly sum: number;
+  readonly min: number;
+  readonly max: number;
+  /** [bucket index, count] for every non-empty bucket. */
+  readonly buckets: readonly (readonly [number, number])[];
+}
+
 export class LatencyHistogram {
   private readonly buckets = new Uint32Array(HISTOGRAM_BUCKETS);
   count = 0;
@@ -59,6 +69,22 @@ export class LatencyHistogram {
     this.sum += other.sum;
     this.lo = Math.min(this.lo, other.lo);
     this.hi = Math.max(this.hi, other.hi);
+  }
+
+  state(): HistogramState {
+    const buckets: [number, number][] = [];
+    for (let i = 0; i < this.buckets.length; i++) if (this.buckets[i]) buckets.push([i, this.buckets[i]!]);
+    return { count: this.count, sum: this.sum, min: this.lo, max: this.hi, buckets };
+  }
+
+  /** Adds what another histogram's `state()` holds, as `merge` does for a histogram in this process. */
+  absorb(st: HistogramState): void {
+    for (const [i, n] of st.buckets) if (Number.isInteger(i) && i >= 0 && i < this.buckets.length) this.buckets[i]! += n;
+    this.count += st.count;
+    this.sum += st.sum;
+    // JSON turns ±Infinity (an empty histogram's bounds) into null: only real bounds count.
+    if (typeof st.min === 'number') this.lo = Math.min(this.lo, st.min);
+    if (typeof st.max === 'number') this.hi = Math.max(this.hi, st.max);
   }
 
   summary(): Percentiles {

@@ -4,6 +4,7 @@
  */
 import { ScenarioRun, type ScenarioName, type ScenarioResult, type ScenarioRunOptions } from '../wcs';
 import { runSchedule, type Clock, type LoadPlan, type ScheduleResult } from './scheduler';
+import { watchLoadSource, type LoadSourceReport } from './selfCheck';
 import { LoadStats, type LoadReport } from './stats';
 
 export interface LoadRunOptions extends ScenarioRunOptions {
@@ -17,6 +18,8 @@ export interface LoadRunOptions extends ScenarioRunOptions {
 
 export interface LoadResult extends ScenarioResult, LoadReport {
   readonly schedule: ScheduleResult & { readonly plan: LoadPlan };
+  /** What the run cost this process, and whether it kept up (selfCheck.ts). */
+  readonly loadSource: LoadSourceReport;
 }
 
 export interface LoadRun {
@@ -41,10 +44,11 @@ export function startLoad(name: ScenarioName, opts: LoadRunOptions): LoadRun {
     stats.sessionStarted();
     stats.sessionDone(await run.session(name));
   };
+  const watch = watchLoadSource();
   const done = (async (): Promise<LoadResult> => {
     const schedule = await runSchedule(plan, one, clock, stop);
     const result = await run.finish(name);
-    return { ...result, ...stats.report(), schedule: { plan, ...schedule } };
+    return { ...result, ...stats.report(), schedule: { plan, ...schedule }, loadSource: watch.stop() };
   })();
   return { run, stats, done };
 }

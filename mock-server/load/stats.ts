@@ -5,7 +5,7 @@
  */
 import type { HookResult, SessionOutcome } from '../wcs';
 import { failureKind, type FailureKind } from './classify';
-import { LatencyHistogram, type Percentiles } from './histogram';
+import { LatencyHistogram, type HistogramState, type Percentiles } from './histogram';
 
 export interface LoadSnapshot {
   readonly sessionsStarted: number;
@@ -26,6 +26,19 @@ export interface LoadReport {
   readonly errorsByMethod: Readonly<Record<string, Readonly<Record<FailureKind, number>>>>;
   /** HTTP answers by status. */
   readonly answers: Readonly<Record<string, number>>;
+}
+
+/** What a LoadStats counted, as plain data: a worker process sends it, the parent adds it up (`absorb`). */
+export interface LoadStatsState {
+  readonly sessionsStarted: number;
+  readonly sessionsDone: number;
+  readonly hooks: number;
+  readonly answered: number;
+  readonly failures: number;
+  readonly methods: readonly { readonly name: string; readonly latency: HistogramState; readonly failures: readonly (readonly [FailureKind, number])[] }[];
+  readonly statuses: readonly (readonly [number, number])[];
+  readonly kinds: readonly (readonly [FailureKind, number])[];
+  readonly all: HistogramState;
 }
 
 interface MethodStats {
@@ -76,6 +89,37 @@ export class LoadStats {
     let m = this.methods.get(name);
     if (!m) this.methods.set(name, (m = { latency: new LatencyHistogram(), failures: new Map() }));
     return m;
+  }
+
+  state(): LoadStatsState {
+    return {
+      sessionsStarted: this.sessionsStarted,
+      sessionsDone: this.sessionsDone,
+      hooks: this.hooks,
+      answered: this.answered,
+      failures: this.failures,
+      methods: [...this.methods].map(([name, m]) => ({ name, latency: m.latency.state(), failures: [...m.failures] })),
+      statuses: [...this.statuses],
+      kinds: [...this.kinds],
+      all: this.all.state(),
+    };
+  }
+
+  /** Adds another run's counts (a worker's `state()`), as if its hooks had been counted here. */
+  absorb(st: LoadStatsState): void {
+    this.sessionsStarted += st.sessionsStarted;
+    this.sessionsDone += st.sessionsDone;
+    this.hooks += st.hooks;
+    this.answered += st.answered;
+    this.failures += st.failures;
+    for (const m of st.methods) {
+      const mine = this.method(m.name);
+      mine.latency.absorb(m.latency);
+      for (const [k, n] of m.failures) mine.failures.set(k, (mine.failures.get(k) ?? 0) + n);
+    }
+    for (const [status, n] of st.statuses) this.statuses.set(status, (this.statuses.get(status) ?? 0) + n);
+    for (const [k, n] of st.kinds) this.kinds.set(k, (this.kinds.get(k) ?? 0) + n);
+    this.all.absorb(st.all);
   }
 
   snapshot(): LoadSnapshot {

@@ -197,14 +197,32 @@ async function postWithTransport(transport: HookTransport, backend: UrlBackend, 
     if (got.failure === 'aborted') return failed('aborted', 'engine closed before the answer arrived', started);
     return failed('unreachable', `cannot reach ${url}: ${got.detail ?? 'no answer'}`, started);
   }
+  return answerOf(got.status, got.statusText || reasonPhrase(got.status), got.headers, got.body, now() - started);
+}
+
+/**
+ * An answer whose `json` is parsed on first read: most answers are echoes nobody reads back (only connect's,
+ * OVERWRITE's and a decline's are), and parsing each one cost a load run a JSON.parse per hook. A getter in
+ * the literal is an own enumerable property, so spreads, JSON.stringify and deep equality see `json` as
+ * before; measured, it is also cheaper than an eager parse or Object.defineProperty.
+ */
+function answerOf(status: number, statusText: string, headers: Readonly<Record<string, string>>, rawBody: string, durationMs: number): HookResponse {
+  let parsed: unknown;
+  let done = false;
   return {
-    status: got.status,
-    statusText: got.statusText || reasonPhrase(got.status),
-    headers: got.headers,
-    contentType: got.headers['content-type'],
-    rawBody: got.body,
-    json: parseJson(got.body),
-    durationMs: now() - started,
+    status,
+    statusText,
+    headers,
+    contentType: headers['content-type'],
+    rawBody,
+    get json() {
+      if (!done) {
+        parsed = parseJson(rawBody);
+        done = true;
+      }
+      return parsed;
+    },
+    durationMs,
   };
 }
 
@@ -237,15 +255,7 @@ async function postToUrl(backend: UrlBackend, method: string, raw: string, opts:
     }
     const headers: Record<string, string> = {};
     got.res.headers.forEach((v, k) => (headers[k] = v));
-    return {
-      status: got.res.status,
-      statusText: got.res.statusText || reasonPhrase(got.res.status),
-      headers,
-      contentType: headers['content-type'],
-      rawBody: got.text,
-      json: parseJson(got.text),
-      durationMs: now() - started,
-    };
+    return answerOf(got.res.status, got.res.statusText || reasonPhrase(got.res.status), headers, got.text, now() - started);
   } catch (err) {
     if (aborted) return failed('aborted', 'engine closed before the answer arrived', started);
     return failed('unreachable', `cannot reach ${url}: ${describeNetworkError(err)}`, started);

@@ -50,6 +50,18 @@ interface Waiter {
   timer: ReturnType<typeof setTimeout>;
 }
 
+let streamOffer: string | undefined;
+
+/**
+ * The scripted client's offer for a stream: one per process, not one per stream. Why: no media flows and
+ * nothing checks the client's ICE credentials, while a load run publishing thousands of streams paid for an
+ * SDP each (and the engine, answering a new text each time, could not reuse its answer template, sdp.ts).
+ * A backend sees the same offer text in each publishStream/playStream hook; that is the only difference.
+ */
+function clientOffer(): string {
+  return (streamOffer ??= synthesizeOffer({ audio: true, video: true }));
+}
+
 export class ScriptedClient implements ClientPort {
   /** Every frame the server sent, in order. */
   readonly frames: ServerFrame[] = [];
@@ -198,7 +210,7 @@ export class ScriptedClient implements ClientPort {
       'publishStream',
       {
         mediaSessionId: uuid(), name, published: true, hasVideo: true, hasAudio: true, status: 'PENDING', record: false,
-        mediaProvider: 'WebRTC', sdp: synthesizeOffer({ audio: true, video: true }), bitrate: 0, minBitrate: 0, maxBitrate: 0, ...extra,
+        mediaProvider: 'WebRTC', sdp: clientOffer(), bitrate: 0, minBitrate: 0, maxBitrate: 0, ...extra,
       },
       (s) => s === 'PUBLISHING' || s === 'FAILED',
     );
@@ -209,7 +221,7 @@ export class ScriptedClient implements ClientPort {
       'playStream',
       {
         mediaSessionId: uuid(), name, published: false, hasVideo: true, hasAudio: true, status: 'PENDING', record: false, width: 0, height: 0,
-        mediaProvider: 'WebRTC', sdp: synthesizeOffer({ audio: true, video: true }), bitrate: 0, minBitrate: 0, maxBitrate: 0, quality: 0, ...extra,
+        mediaProvider: 'WebRTC', sdp: clientOffer(), bitrate: 0, minBitrate: 0, maxBitrate: 0, quality: 0, ...extra,
       },
       (s) => s === 'PLAYING' || s === 'FAILED',
     );

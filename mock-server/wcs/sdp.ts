@@ -208,9 +208,64 @@ function msidLines(kind: string, streamId: string): string[] {
 export function synthesizeAnswer(offerSdp: string, opts: AnswerOptions = {}): string {
   const want = opts.direction ?? 'sendrecv';
   if (!DIRECTIONS.includes(want)) throw new Error(`direction must be one of ${DIRECTIONS.join(', ')}, got "${String(want)}"`);
+  // Not a string (parse says why), or an offer that carries the slot marker itself: no template, values in place.
+  if (typeof offerSdp !== 'string' || offerSdp.includes(SLOT)) return buildAnswer(offerSdp, want, freshValues());
+  const key = `${want}\n${offerSdp}`;
+  let template = answerTemplates.get(key);
+  if (!template) {
+    if (answerTemplates.size >= MAX_ANSWER_TEMPLATES) answerTemplates.clear();
+    template = buildAnswer(offerSdp, want, SLOT_VALUES).split(SLOT);
+    answerTemplates.set(key, template);
+  }
+  return fill(template);
+}
+
+/**
+ * Answers differ from one another only in their random parts (ICE credentials, fingerprint, ids), so the
+ * answer to an offer seen before is its template with fresh values in the slots. Why: a load run answers the
+ * same client offer thousands of times, and parsing it and choosing codecs each time was 7 % of the load
+ * source's CPU (docs/benchmarks.md). Bounded: at most MAX_ANSWER_TEMPLATES offers are kept.
+ */
+const MAX_ANSWER_TEMPLATES = 64;
+const answerTemplates = new Map<string, string[]>();
+/** Marks a slot in a template: never in an offer that is templated (checked), never in SDP from Chromium. */
+const SLOT = '\u0000';
+const slot = (code: string) => `${SLOT}${code}${SLOT}`;
+
+interface AnswerValues {
+  transport: Transport;
+  streamId: string;
+  sessionId: string;
+  /** A new track id suffix per msid line. */
+  track(): string;
+}
+
+const SLOT_VALUES: AnswerValues = {
+  transport: { ufrag: slot('u'), pwd: slot('p'), fingerprint: slot('f') },
+  streamId: slot('s'),
+  sessionId: slot('o'),
+  track: () => slot('t'),
+};
+
+function freshValues(): AnswerValues {
+  return { transport: newTransport(), streamId: `wcs-mock-${iceString(8).replace(/[+/]/g, 'x')}`, sessionId: sessionId(), track: () => iceString(12).replace(/[+/]/g, 'x') };
+}
+
+/** The template's text with this answer's values: odd pieces are slot codes. */
+function fill(template: readonly string[]): string {
+  const v = freshValues();
+  let out = template[0]!;
+  for (let i = 1; i < template.length; i += 2) {
+    const code = template[i];
+    out += (code === 'u' ? v.transport.ufrag : code === 'p' ? v.transport.pwd : code === 'f' ? v.transport.fingerprint : code === 's' ? v.streamId : code === 'o' ? v.sessionId : v.track()) + template[i + 1]!;
+  }
+  return out;
+}
+
+function buildAnswer(offerSdp: string, want: SdpDirection, values: AnswerValues): string {
   const offer = parse(offerSdp);
-  const transport = newTransport();
-  const streamId = `wcs-mock-${iceString(8).replace(/[+/]/g, 'x')}`;
+  const transport = values.transport;
+  const streamId = values.streamId;
   const bundleLine = offer.session.find((l) => l.startsWith('a=group:BUNDLE'));
   const bundled = new Set(bundleLine ? bundleLine.split(/\s+/).slice(1) : []);
 
@@ -239,14 +294,14 @@ export function synthesizeAnswer(offerSdp: string, opts: AnswerOptions = {}): st
     }
     const dir = narrow(mirror(directionOf(m.lines, offer.session)), want);
     lines.push(`a=${dir}`);
-    if (dir === 'sendrecv' || dir === 'sendonly') lines.push(...msidLines(m.kind, streamId));
+    if (dir === 'sendrecv' || dir === 'sendonly') lines.push(`a=msid:${streamId} ${m.kind}-${values.track()}`);
     if (bundleLine || hasFlag(m.lines, 'rtcp-mux')) lines.push('a=rtcp-mux');
     if (hasFlag(m.lines, 'rtcp-rsize')) lines.push('a=rtcp-rsize');
     lines.push(...codecLines(m, formats));
     sections.push(lines);
   });
 
-  const head = ['v=0', `o=- ${sessionId()} 2 IN IP4 127.0.0.1`, 's=-', 't=0 0'];
+  const head = ['v=0', `o=- ${values.sessionId} 2 IN IP4 127.0.0.1`, 's=-', 't=0 0'];
   if (bundleLine && accepted.length > 0) head.push(`a=group:BUNDLE ${accepted.join(' ')}`);
   head.push(`a=msid-semantic: WMS ${streamId}`);
   return [...head, ...sections.flat()].join('\r\n') + '\r\n';

@@ -151,4 +151,60 @@ describe('wcs-hook-mock trigger as a load test (CLI)', function () {
     off.stop();
     assert.deepEqual(piped, []);
   });
+
+  it('--workers N splits the run over N processes and reports it as one: every session and hook counted once', async () => {
+    let hooks = 0;
+    const seen = new Set<string>();
+    const server = http.createServer((req, res) => {
+      let raw = '';
+      req.on('data', (c: Buffer) => (raw += c));
+      req.on('end', () => {
+        hooks++;
+        const body = JSON.parse(raw) as { sessionId?: string };
+        if (body.sessionId) seen.add(body.sessionId);
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(raw);
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/app`;
+      const run = runCli(['trigger', 'keep-alive', '--backend', url, '--sessions', '21', '-c', '4', '--workers', '2', '--json']);
+      const { code } = await run.exited;
+      assert.equal(code, 0, run.stderr());
+      const r = JSON.parse(run.stdout()) as Record<string, unknown> & { latencyAll: { count: number }; latency: Record<string, { count: number }>; loadSource: { cpuPercent: number }; schedule: { started: number } };
+      assert.equal(r.workers, 2);
+      assert.equal(r.sessions, 21);
+      assert.equal(r.completed, 21);
+      assert.equal(r.schedule.started, 21);
+      assert.equal(r.hooks, 21 * 9);
+      assert.equal(hooks, 21 * 9, 'the backend got each hook once');
+      assert.equal(seen.size, 21, 'one WCS session per simulated session, across both workers');
+      assert.equal(r.latencyAll.count, 21 * 9, 'latencies merged from both workers');
+      assert.equal(Object.values(r.latency).reduce((n, p) => n + p.count, 0), 21 * 9);
+      assert.ok(r.loadSource.cpuPercent > 0);
+      // The human report says the work was split.
+      const human = runCli(['trigger', 'keep-alive', '--backend', url, '--sessions', '4', '--concurrency', '2', '-w', '2']);
+      assert.equal((await human.exited).code, 0, human.stderr());
+      assert.match(human.stdout(), /^4 sessions: 4 completed/m);
+      assert.match(human.stdout(), /load source: 2 worker processes: together \d+ % of one CPU core/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+
+  it('--workers: a plan too small to split, or a single session, is a usage error; --worker is not for users', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--sessions', '3', '--concurrency', '3', '--workers', '4'], /4 workers need at least 4 sessions, got 3/],
+      [['--sessions', '8', '--concurrency', '2', '--workers', '4'], /4 workers need a concurrency of at least 4, got 2/],
+      [['--workers', '2'], /--workers splits a load run/],
+      [['--sessions', '2', '--concurrency', '2', '--worker', '0/2'], /--worker is set by --workers/],
+    ];
+    for (const [flags, re] of cases) {
+      const run = runCli(['trigger', 'connect', '--backend', 'http://127.0.0.1:9/app', ...flags]);
+      assert.equal((await run.exited).code, 2, flags.join(' '));
+      assert.match(run.stderr(), re, flags.join(' '));
+    }
+  });
 });

@@ -156,3 +156,32 @@ describe('wcs synthetic SDP', () => {
     assert.notEqual(ufrag(synthesizeAnswer(PUBLISH_OFFER)), ufrag(synthesizeAnswer(PUBLISH_OFFER)));
   });
 });
+
+describe('wcs synthetic SDP: answers from a template', () => {
+  // The parts every answer makes anew; the rest of the text is the same for one offer.
+  const RANDOM = /^(o=- \d+ .*|a=ice-ufrag:.*|a=ice-pwd:.*|a=fingerprint:.*|a=msid-semantic: WMS .*|a=msid:.*)$/;
+  const mask = (sdp: string) => sdp.split('\r\n').map((l) => (RANDOM.test(l) ? l.replace(/[:\s].*$/, ' <random>') : l));
+
+  it('a repeated offer gets the same answer with fresh credentials, ids and fingerprint each time', () => {
+    const first = synthesizeAnswer(PUBLISH_OFFER);
+    const second = synthesizeAnswer(PUBLISH_OFFER);
+    assert.deepEqual(mask(second), mask(first));
+    const values = (sdp: string) => sdp.split('\r\n').filter((l) => RANDOM.test(l));
+    const a = values(first);
+    const b = values(second);
+    assert.equal(a.length, b.length);
+    assert.ok(a.length >= 6);
+    for (let i = 0; i < a.length; i++) assert.notEqual(a[i], b[i], `${a[i]} should differ between answers`);
+    // One stream id per answer, the same in msid-semantic and in every msid line.
+    const stream = /WMS (\S+)/.exec(first)![1]!;
+    for (const l of first.split('\r\n').filter((x) => x.startsWith('a=msid:'))) assert.ok(l.startsWith(`a=msid:${stream} `), l);
+    assert.ok(!first.includes('\u0000'));
+  });
+
+  it('an offer carrying the template marker is answered as any other offer', () => {
+    const odd = PUBLISH_OFFER.replace('a=fmtp:111 minptime=10;useinbandfec=1', 'a=fmtp:111 minptime=10;x=\u0000u\u0000');
+    const answer = synthesizeAnswer(odd);
+    assert.ok(answer.includes('a=fmtp:111 minptime=10;x=\u0000u\u0000'), 'the offer\'s own text is copied, not filled');
+    assert.deepEqual(mask(answer).filter((l) => !l.startsWith('a=fmtp:111')), mask(synthesizeAnswer(PUBLISH_OFFER)).filter((l) => !l.startsWith('a=fmtp:111')));
+  });
+});

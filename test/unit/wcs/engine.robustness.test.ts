@@ -14,6 +14,23 @@ const MESSAGES = [
 describe('wcs engine: robustness', () => {
   afterEach(closeEngines);
 
+  it('logLimit 0 keeps no log (load runs), yet a log listener still sees every entry in order', async () => {
+    const backend = recordingBackend();
+    const quiet = makeEngine({ backend: backend.backend, logLimit: 0 });
+    const c = await connected(quiet);
+    await c.publish('s1');
+    assert.equal(quiet.log.length, 0);
+    assert.ok(backend.hooks.length >= 3, 'hooks still went out');
+    const watched = makeEngine({ backend: backend.backend, logLimit: 0 });
+    const seen: { seq: number; kind: string }[] = [];
+    watched.on('log', (e) => seen.push({ seq: e.seq, kind: e.kind }));
+    const c2 = await connected(watched);
+    await c2.publish('s2');
+    assert.equal(watched.log.length, 0);
+    assert.ok(seen.some((e) => e.kind === 'hook') && seen.some((e) => e.kind === 'client-frame'));
+    assert.deepEqual(seen.map((e) => e.seq), seen.map((_, i) => i + 1), 'numbered from 1 without gaps');
+  });
+
   it('every hook body the engine sends passes the catalog schema of its method', async () => {
     const rec = recordingBackend();
     for (const name of SCENARIOS) await runScenario(name, { backend: rec.backend });
