@@ -156,7 +156,7 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
       const lines = (log = exchangeLog({
         out: io.stdout,
         fd: io.env.WCS_HOOK_MOCK_LOG_THREAD === '0' ? undefined : streamFd(io.stdout),
-        warn: (m) => io.stderr.write(`${PREFIX}: warning: ${m}\n`),
+        warn: (m) => io.stderr.write(`${PREFIX}: warning: ${terminalSafe(m)}\n`),
       }));
       // Held hooks (only when rules or --policy ask for it here) get a line when held and one when answered,
       // so a script can tell a slow answer from a lost one.
