@@ -6,7 +6,7 @@
  *
  * A warm-up run comes first and is not counted: a load test is about the steady state, and in a short run
  * the one-off costs (loading the HTTP client, compiling the engine's hot functions, opening the pool's
- * connections) made 300 sessions look like 180 sessions/s where the steady state was over 500.
+ * connections, the JIT's later tiers) made 300 sessions look like 180 sessions/s where the steady state was over 500.
  */
 import { runScenario } from '../mock-server/wcs';
 
