@@ -22,6 +22,8 @@ const shipped = { sourcemap: false };
 
 const targets = [
   { entryPoints: ['mock-server/cli.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20' },
+  // The log thread of `serve` (mock-server/cli/exchangeLog.ts starts it from beside dist/cli.js).
+  { entryPoints: ['mock-server/cli/logWorker.ts'], outfile: 'dist/logWorker.js', platform: 'node', format: 'cjs', target: 'node20' },
   {
     entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs',
     target: 'node20', external: ['vscode'],

@@ -202,7 +202,9 @@ export async function runThroughput(loadgen: Loadgen, o: ThroughputOptions): Pro
       const res = results.find((x) => x.id === r.id);
       if (log && res) {
         res.log = { lines: log.lines, lastId: log.lastId, answered: answered.get(r.id) ?? 0, lost: Math.max(0, log.lastId - log.lines) };
-        o.log(`  ${r.id}: ${log.lines} exchange lines read from its stdout, last id #${log.lastId}, ${res.log.answered} responses counted by the load generator${res.log.lost ? `; ${res.log.lost} LINES LOST` : ''}`);
+        // The count is the report's note under the table (and a target); printed here too it read as a repeat,
+        // so during the run only a loss gets a line.
+        if (res.log.lost) o.log(`  ${r.id}: ${res.log.lost} LOG LINES LOST (${log.lines} exchange lines read from its stdout, last id #${log.lastId})`);
       }
     }
     rmSync(work, { recursive: true, force: true });

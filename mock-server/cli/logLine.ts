@@ -75,17 +75,27 @@ export interface LineWriter {
 }
 
 /**
+ * Characters of log text a stream may hold unwritten (the reader lags) before further lines are dropped and
+ * counted; the same bound as the log thread's ring (logRing.ts), for the same reason.
+ */
+export const LOG_QUEUE_CHARS = 32 * 1024 * 1024;
+
+/**
  * Log lines for a pipe or a file, batched: under a hook flood one write carries hundreds of lines, so the
  * cost of a write (a system call here, a wake-up of the reader there) is paid per batch, not per hook.
  * Node writes to a pipe without blocking and keeps what the reader has not taken yet, so no line is lost
- * to a slow reader: it waits in memory instead (bounded by how far the reader falls behind). A reader that
- * goes away (`serve | grep -m1 listening`) must not kill the server with EPIPE: logging just stops.
+ * to a slow reader: it waits in memory instead, up to `maxQueued` characters; past that (a reader that has
+ * stopped) lines are dropped and counted, and a line says how many once the stream takes text again. A
+ * reader that goes away (`serve | grep -m1 listening`) must not kill the server with EPIPE: logging just stops.
  */
-export function lineWriter(out: NodeJS.WritableStream, opts: { batchChars?: number; flushMs?: number } = {}): LineWriter {
+export function lineWriter(out: NodeJS.WritableStream, opts: { batchChars?: number; flushMs?: number; maxQueued?: number } = {}): LineWriter {
   const batchChars = opts.batchChars ?? LOG_BATCH_CHARS;
   const flushMs = opts.flushMs ?? LOG_FLUSH_MS;
+  const maxQueued = opts.maxQueued ?? LOG_QUEUE_CHARS;
   // One string grown by concatenation (V8 keeps it as a rope until it is written): no array per batch.
   let pending = '';
+  let pendingLines = 0;
+  let dropped = 0;
   let timer: NodeJS.Timeout | undefined;
   let broken = false;
   out.on('error', () => {
@@ -98,14 +108,25 @@ export function lineWriter(out: NodeJS.WritableStream, opts: { batchChars?: numb
       timer = undefined;
     }
     if (pending === '' || broken) return;
-    const text = pending;
+    let text = pending;
     pending = '';
+    const lines = pendingLines;
+    pendingLines = 0;
+    if (((out as { writableLength?: number }).writableLength ?? 0) > maxQueued) {
+      dropped += lines;
+      return;
+    }
+    if (dropped > 0) {
+      text = `wcs-hook-mock: ${dropped} log line${dropped > 1 ? 's' : ''} dropped: the reader of this output fell more than ${maxQueued} characters behind\n${text}`;
+      dropped = 0;
+    }
     out.write(text);
   };
   return {
     line(text) {
       if (broken) return;
       pending += text + '\n';
+      pendingLines++;
       if (pending.length >= batchChars) flush();
       else timer ??= setTimeout(flush, flushMs);
     },

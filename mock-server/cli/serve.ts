@@ -12,7 +12,7 @@ import { isLoopback, parseServeArgs, SERVE_USAGE, type ServeConfig } from './ser
 import { watchRules, type RulesWatcher } from './rulesWatcher';
 import { InteractiveConsole } from './ttyApp';
 import { terminalSafe } from '../util';
-import { formatLogLine, lineWriter, type LineWriter } from './logLine';
+import { exchangeLog, streamFd, type ExchangeLog } from './exchangeLog';
 
 export interface ServeIO {
   readonly stdin: NodeJS.ReadStream;
@@ -118,7 +118,7 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
 
   return new Promise<number>((resolve) => {
     let ui: InteractiveConsole | undefined;
-    let log: LineWriter | undefined;
+    let log: ExchangeLog | undefined;
     let watcher: RulesWatcher | undefined;
     let stopping = false;
 
@@ -130,12 +130,13 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
       }
       stopping = true;
       const held = server.pending().length;
-      void server.close().then(() => {
+      void server.close().then(async () => {
         ui?.stop();
         watcher?.close();
         io.signals.off('SIGINT', onInt);
         io.signals.off('SIGTERM', onTerm);
-        log?.flush();
+        // Every exchange's line is out before the last line.
+        await log?.close();
         io.stdout.write(
           `wcs-hook-mock stopped (${why})${held ? `; ${held} held hook${held > 1 ? 's' : ''} answered with ${config.fallback}` : ''}\n`,
         );
@@ -151,16 +152,21 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
       ui = new InteractiveConsole(server, { input: io.stdin, output: io.stdout, env: io.env }, () => stop('quit'));
       ui.start();
     } else {
-      const lines = (log = lineWriter(io.stdout));
+      // On a pipe or a file the lines are formatted and written by a log thread (exchangeLog.ts).
+      const lines = (log = exchangeLog({
+        out: io.stdout,
+        fd: io.env.WCS_HOOK_MOCK_LOG_THREAD === '0' ? undefined : streamFd(io.stdout),
+        warn: (m) => io.stderr.write(`${PREFIX}: warning: ${terminalSafe(m)}\n`),
+      }));
       // Held hooks (only when rules or --policy ask for it here) get a line when held and one when answered,
       // so a script can tell a slow answer from a lost one.
       server.on('received', (ex) => {
         // A forwarded hook on its way to the backend gets its one line with the answer.
-        if (ex.state === 'pending' && ex.forward?.stage !== 'sending') lines.line(formatLogLine(ex));
+        if (ex.state === 'pending' && ex.forward?.stage !== 'sending') lines.add(ex);
       });
-      server.on('held', (ex) => lines.line(formatLogLine(ex)));
-      server.on('answered', (ex) => lines.line(formatLogLine(ex)));
-      server.on('aborted', (ex) => lines.line(formatLogLine(ex)));
+      server.on('held', (ex) => lines.add(ex));
+      server.on('answered', (ex) => lines.add(ex));
+      server.on('aborted', (ex) => lines.add(ex));
       server.on('warning', (m) => io.stderr.write(`${PREFIX}: warning: ${terminalSafe(m)}\n`));
     }
     const say = (m: string) => (ui ? ui.log(terminalSafe(m)) : io.stderr.write(`${PREFIX}: ${terminalSafe(m)}\n`));

@@ -39,6 +39,35 @@ function corsHeaders(origin: string): string[] {
 
 const NO_CORS: readonly string[] = Object.freeze([]);
 
+interface SeenHeaders {
+  host: string | undefined;
+  origin: string | undefined;
+  origins: number;
+}
+
+const seenHeaders: SeenHeaders = { host: undefined, origin: undefined, origins: 0 };
+
+/**
+ * Host (the first, as Node's header object keeps it) and Origin, read from the raw list: `req.headers` builds
+ * an object of every header, lower-cased, on first read, which the hot path otherwise never needs. The result
+ * is one reused object, read before the next call.
+ */
+function scanHeaders(raw: readonly string[]): SeenHeaders {
+  const seen = seenHeaders;
+  seen.host = undefined;
+  seen.origin = undefined;
+  seen.origins = 0;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 4) {
+      if (seen.host === undefined && name.toLowerCase() === 'host') seen.host = raw[i + 1];
+    } else if (name.length === 6 && name.toLowerCase() === 'origin') {
+      if (seen.origins++ === 0) seen.origin = raw[i + 1];
+    }
+  }
+  return seen;
+}
+
 export class AccessGate {
   private readonly host: string;
   private readonly allowOrigins: readonly string[];
@@ -49,6 +78,9 @@ export class AccessGate {
   private readonly counts: RefusedCounts = { host: 0, origin: 0 };
   /** The CORS headers decided for a hook's response when its request arrived (allowed pages only). */
   private readonly corsFor = new WeakMap<ServerResponse, readonly string[]>();
+  private anyCors = false;
+  private lastHost: string | undefined;
+  private lastHostLoopback = false;
 
   /** @param warn announces a refused request (the server's `warning` event) */
   constructor(options: AccessOptions, private readonly warn: (message: string) => void) {
@@ -72,13 +104,15 @@ export class AccessGate {
    * origin, a CORS preflight, or an HTTP method other than POST.
    */
   admit(req: IncomingMessage, res: ServerResponse): boolean {
-    if (this.checkHost && !isLoopbackHostHeader(req.headers.host)) {
+    const seen = scanHeaders(req.rawHeaders);
+    if (this.checkHost && !this.loopbackHost(seen.host)) {
       // DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 reaches us with its own
       // name as Host. Bound to loopback, only loopback names are ours.
-      this.refuse(req, res, 421, 'host', `Host ${JSON.stringify(req.headers.host ?? '')} is not a loopback name (bound to ${this.host})`);
+      this.refuse(req, res, 421, 'host', `Host ${JSON.stringify(seen.host ?? '')} is not a loopback name (bound to ${this.host})`);
       return false;
     }
-    const origin = req.headers.origin;
+    // A repeated Origin is joined by Node's header object: that rare case is left to it.
+    const origin = seen.origins > 1 ? req.headers.origin : seen.origin;
     const allowed = origin !== undefined && originAllowed(origin, this.allowOrigins);
     const cors = allowed ? corsHeaders(origin) : [];
     if (req.method !== 'POST') {
@@ -106,13 +140,26 @@ export class AccessGate {
       this.refuse(req, res, 403, 'origin', `a web page on ${JSON.stringify(origin)} is not an allowed origin (see --allow-origin)`);
       return false;
     }
-    if (cors.length) this.corsFor.set(res, cors);
+    if (cors.length) {
+      this.corsFor.set(res, cors);
+      this.anyCors = true;
+    }
     return true;
   }
 
   /** The CORS headers an admitted request's answer carries (none unless it came from an allowed page). */
   cors(res: ServerResponse): readonly string[] {
-    return this.corsFor.get(res) ?? NO_CORS;
+    // WCS sends no Origin: a server that never saw a page skips the lookup.
+    return this.anyCors ? (this.corsFor.get(res) ?? NO_CORS) : NO_CORS;
+  }
+
+  /** isLoopbackHostHeader, remembered for the last Host seen: WCS names the server the same way every time. */
+  private loopbackHost(host: string | undefined): boolean {
+    if (host !== this.lastHost || host === undefined) {
+      this.lastHost = host;
+      this.lastHostLoopback = isLoopbackHostHeader(host);
+    }
+    return this.lastHostLoopback;
   }
 
   /** Undefined when the request's credentials pass (or none are configured); otherwise why they do not. */

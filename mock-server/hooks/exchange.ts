@@ -254,6 +254,23 @@ export class ExchangeRecord implements Exchange {
     };
   }
 
+  /** The answer's status, form, author and rule (-1: none), read without building `answer` (the log's hot path). */
+  get answerStatus(): number {
+    return this._status;
+  }
+
+  get answerSpec(): AnswerSpec | undefined {
+    return this._spec;
+  }
+
+  get answerBy(): AnsweredBy | undefined {
+    return this._by;
+  }
+
+  get answerRuleIndex(): number {
+    return this._ruleIndex;
+  }
+
   /** Records the answer written to the socket (the server's only way to set it). */
   recordAnswer(a: WrittenAnswer): void {
     this.state = 'answered';

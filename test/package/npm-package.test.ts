@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { createHookServer } from '../../mock-server/hooks';
 import { CHROMIUM, CHROMIUM_ARGS, chromiumAvailable, HOW_TO_GET_CHROMIUM } from '../browser/support/harness';
 import { needs } from '../support/skip';
+import { runCli } from '../unit/cli/process';
 
 const ROOT = join(__dirname, '../..');
 const DOC = join(ROOT, 'docs/package.md');
@@ -137,7 +138,7 @@ describe('npm package: packed, installed into a fresh project, used from TypeScr
   it('packs what users need and nothing else: no sources, tests, source maps or the extension bundle', () => {
     const files = packed.files.map((f) => f.path).sort();
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { exports: unknown; bin: Record<string, string> };
-    const wanted = [...exportTargets(pkg.exports), ...Object.values(pkg.bin).map((b) => b.replace(/^\.\//, '')), 'dist/cli.js', 'CHANGELOG.md', 'LICENSE'];
+    const wanted = [...exportTargets(pkg.exports), ...Object.values(pkg.bin).map((b) => b.replace(/^\.\//, '')), 'dist/cli.js', 'dist/logWorker.js', 'CHANGELOG.md', 'LICENSE'];
     assert.deepEqual(wanted.filter((f) => !files.includes(f)), [], 'named by exports/bin but not packed');
     const stray = files.filter((f) => /(^|\/)(test|bench|mock-server|extension|scripts|node_modules)\//.test(f) || /\.map$|(?<!\.d)\.ts$/.test(f) || f === 'dist/extension.js');
     assert.deepEqual(stray, []);
@@ -193,6 +194,23 @@ describe('npm package: packed, installed into a fresh project, used from TypeScr
       assert.deepEqual(backend.journal.all().map((ex) => ex.method), ['connect', 'ConnectionStatusEvent', 'ConnectionStatusEvent']);
     } finally {
       await backend.close();
+    }
+  });
+
+  it('runs `serve` from its bin with the log on a pipe: the log thread ships and writes each hook\'s line', async function () {
+    this.timeout(60_000);
+    const running = runCli([], { command: [join(project, 'node_modules/.bin/wcs-hook-mock'), ['serve', '--port', '0']] });
+    try {
+      const [, url] = await running.waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const r = await fetch(`${url}/EchoApp/connect`, { method: 'POST', body: '{"sessionId":"/127.0.0.1:5000/x"}' });
+      assert.equal(r.status, 200);
+      await running.waitFor(/#1 POST \/EchoApp\/connect connect\/connect -> 200 echo by default/);
+      running.child.kill('SIGTERM');
+      assert.equal((await running.exited).code, 0);
+      assert.match(running.stdout(), /#1 POST [^\n]*\nwcs-hook-mock stopped \(SIGTERM\)\n$/);
+      assert.equal(running.stderr(), '', 'no "log thread failed" warning: the thread started from the installed package');
+    } finally {
+      if (running.child.exitCode === null) running.child.kill('SIGKILL');
     }
   });
 

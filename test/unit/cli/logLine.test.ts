@@ -39,6 +39,21 @@ describe('serve log lines', function () {
     assert.equal(out.writes.join(''), text, 'nothing written twice');
   });
 
+  it('a reader that stops: past the bound lines are dropped and counted, then one line says how many', () => {
+    const out = sink() as ReturnType<typeof sink> & { writableLength: number };
+    out.writableLength = 0;
+    const w = lineWriter(out as unknown as NodeJS.WritableStream, { batchChars: 1000, flushMs: 60_000, maxQueued: 100 });
+    w.line('kept 1');
+    w.flush();
+    out.writableLength = 101;
+    for (let i = 1; i <= 5; i++) w.line(`lost ${i}`);
+    w.flush();
+    out.writableLength = 0;
+    w.line('kept 2');
+    w.flush();
+    assert.equal(out.writes.join(''), 'kept 1\nwcs-hook-mock: 5 log lines dropped: the reader of this output fell more than 100 characters behind\nkept 2\n');
+  });
+
   it('after a write error (the reader went away) lines are dropped quietly', () => {
     const out = sink();
     const w = lineWriter(out as unknown as NodeJS.WritableStream, { flushMs: 60_000 });
