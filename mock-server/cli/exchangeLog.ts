@@ -21,6 +21,11 @@ export interface ExchangeLog {
   add(ex: Exchange): void;
   /** Writes every line logged so far, then resolves (the "stopped" line comes after). */
   close(): Promise<void>;
+  /**
+   * Gives up on the lines not written yet, because their reader stopped taking them (`serve` stops anyway):
+   * the log thread ends now instead of waiting on a full pipe.
+   */
+  abandon(): void;
   /** Where lines are formatted now: on a log thread, or on this one. */
   readonly thread: 'log' | 'main';
 }
@@ -52,18 +57,30 @@ export function streamFd(s: NodeJS.WritableStream): number | undefined {
 
 export function exchangeLog(opts: ExchangeLogOptions): ExchangeLog {
   const lines = lineWriter(opts.out);
-  if (opts.fd === undefined) return mainThreadLog(lines);
+  if (opts.fd === undefined) return mainThreadLog(lines, opts.out);
   return new ThreadedLog(opts, lines, opts.fd);
 }
 
-function mainThreadLog(lines: LineWriter): ExchangeLog {
+/** Resolves once the stream has handed everything queued to the system (a pipe's reader took it). */
+function written(out: NodeJS.WritableStream): Promise<void> {
+  const w = out as { writableLength?: number; once?: (e: string, f: () => void) => void };
+  if (!w.writableLength || !w.once) return Promise.resolve();
+  return new Promise((resolve) => {
+    w.once!('drain', resolve);
+    w.once!('error', resolve);
+  });
+}
+
+function mainThreadLog(lines: LineWriter, out: NodeJS.WritableStream): ExchangeLog {
   return {
     thread: 'main',
     add: (ex) => lines.line(formatLogLine(ex)),
     close: () => {
       lines.flush();
-      return Promise.resolve();
+      return written(out);
     },
+    // What stdout's stream still holds is dropped when the process exits.
+    abandon: () => undefined,
   };
 }
 
@@ -74,6 +91,7 @@ class ThreadedLog implements ExchangeLog {
   private worker: Worker | undefined;
   private readonly exited: Promise<void>;
   private closing = false;
+  private abandoned = false;
 
   constructor(
     private readonly opts: ExchangeLogOptions,
@@ -124,9 +142,15 @@ class ThreadedLog implements ExchangeLog {
       this.writer.stop();
       await this.exited;
       // A thread that ended without writing everything (it failed while stopping): the rest is written here.
-      this.takeOver();
+      if (!this.abandoned) this.takeOver();
     }
     this.lines.flush();
+    await written(this.opts.out);
+  }
+
+  abandon(): void {
+    this.abandoned = true;
+    void this.worker?.terminate();
   }
 
   /** From now on lines are formatted on this thread, starting with those the log thread had not written. */

@@ -21,7 +21,16 @@ export interface ServeIO {
   readonly env: NodeJS.ProcessEnv;
   /** Signals that stop the server; tests pass their own emitter. */
   readonly signals: Pick<NodeJS.Process, 'once' | 'off'>;
+  /** Ends the process when a stalled log reader would keep it alive; absent in tests (nothing to end). */
+  readonly exit?: (code: number) => void;
 }
+
+/**
+ * How long stopping waits for stdout's reader to take the log lines still queued. A reader that merely lags
+ * gets them all; one that stopped reading (`serve | sleep 1000`, a paused pager) must not keep a stopped
+ * server alive: past this, the lines not taken are dropped, stderr says so, and the process ends.
+ */
+export const LOG_DRAIN_MS = 2000;
 
 const PREFIX = 'wcs-hook-mock serve';
 
@@ -135,12 +144,18 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
         watcher?.close();
         io.signals.off('SIGINT', onInt);
         io.signals.off('SIGTERM', onTerm);
-        // Every exchange's line is out before the last line.
-        await log?.close();
+        // Every exchange's line is out before the last line, unless nobody reads them any more.
+        const drained = await drain(log);
+        if (!drained) {
+          log?.abandon();
+          io.stderr.write(`${PREFIX}: stdout's reader took no log lines for ${LOG_DRAIN_MS / 1000} s; the lines it had not taken are dropped\n`);
+        }
         io.stdout.write(
           `wcs-hook-mock stopped (${why})${held ? `; ${held} held hook${held > 1 ? 's' : ''} answered with ${config.fallback}` : ''}\n`,
         );
         resolve(0);
+        // Output still queued for that reader would keep the process alive, stopped but not ended.
+        if (!drained) io.exit?.(0);
       });
     };
     const onInt = () => stop('SIGINT');
@@ -175,8 +190,20 @@ export async function runServe(argv: string[], io: ServeIO = defaultIO()): Promi
   });
 }
 
+/** True when the log wrote everything within LOG_DRAIN_MS. */
+async function drain(log: ExchangeLog | undefined): Promise<boolean> {
+  if (!log) return true;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), LOG_DRAIN_MS)));
+  try {
+    return await Promise.race([log.close().then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function defaultIO(): ServeIO {
-  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, signals: process };
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, signals: process, exit: (code) => process.exit(code) };
 }
 
 export const serveCommand: Command = {

@@ -64,53 +64,66 @@ describe('serve log lines', function () {
     assert.deepEqual(out.writes, []);
   });
 
-  it('`serve` on a pipe logs every exchange of a flood, even while its reader stalls', async () => {
+  /** `serve` on a pipe, its stdout read up to the listening line; what it printed so far is in `chunks`. */
+  async function pipedServe(): Promise<{ child: ReturnType<typeof spawn>; url: string; chunks: Buffer[]; stderr: () => string; closed: Promise<void> }> {
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'mock-server/cli.ts'), 'serve', '--port', '0'], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    try {
-      const chunks: Buffer[] = [];
-      const closed = new Promise<void>((r) => child.stdout.on('end', () => r()));
-      const url = await new Promise<string>((resolve, reject) => {
-        let head = '';
-        const onData = (c: Buffer) => {
-          chunks.push(c);
-          head += c.toString();
-          const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(head);
-          if (m) {
-            child.stdout.off('data', onData);
-            resolve(m[1]!);
-          }
-        };
-        child.stdout.on('data', onData);
-        child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-      });
-      // The reader stops taking lines: the pipe fills up while the flood goes on.
-      child.stdout.pause();
-      const body = JSON.stringify(JSON.parse(readFileSync(join(ROOT, 'test/fixtures/examples/OnCallEvent.json'), 'utf8')));
-      const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-      const N = 3000;
-      let next = 0;
-      const worker = async () => {
-        while (next < N) {
-          next++;
-          const status = await new Promise<number>((resolve, reject) => {
-            const req = http.request(`${url}/rest/my_api/OnCallEvent`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
-              res.resume();
-              res.on('end', () => resolve(res.statusCode!));
-            });
-            req.on('error', reject);
-            req.end(body);
-          });
-          assert.equal(status, 200);
+    let err = '';
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const chunks: Buffer[] = [];
+    const closed = new Promise<void>((r) => child.once('close', () => r()));
+    const url = await new Promise<string>((resolve, reject) => {
+      let head = '';
+      const onData = (c: Buffer) => {
+        chunks.push(c);
+        head += c.toString();
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(head);
+        if (m) {
+          child.stdout.off('data', onData);
+          resolve(m[1]!);
         }
       };
-      await Promise.all(Array.from({ length: 16 }, worker));
-      agent.destroy();
-      child.stdout.on('data', (c: Buffer) => chunks.push(c));
-      child.stdout.resume();
+      child.stdout.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+    });
+    return { child, url, chunks, stderr: () => err, closed };
+  }
+
+  /** Posts OnCallEvent `n` times over 16 keep-alive connections; every answer must be 200. */
+  async function flood(url: string, n: number): Promise<void> {
+    const body = JSON.stringify(JSON.parse(readFileSync(join(ROOT, 'test/fixtures/examples/OnCallEvent.json'), 'utf8')));
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+    let next = 0;
+    const worker = async () => {
+      while (next < n) {
+        next++;
+        const status = await new Promise<number>((resolve, reject) => {
+          const req = http.request(`${url}/rest/my_api/OnCallEvent`, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode!));
+          });
+          req.on('error', reject);
+          req.end(body);
+        });
+        assert.equal(status, 200);
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    agent.destroy();
+  }
+
+  it('`serve` on a pipe logs every exchange of a flood, even while its reader stalls', async () => {
+    const { child, url, chunks, closed } = await pipedServe();
+    try {
+      // The reader stops taking lines: the pipe fills up while the flood goes on.
+      child.stdout!.pause();
+      const N = 3000;
+      await flood(url, N);
+      child.stdout!.on('data', (c: Buffer) => chunks.push(c));
+      child.stdout!.resume();
       child.kill('SIGTERM');
       await closed;
       const lines = Buffer.concat(chunks).toString().split('\n').filter(Boolean);
@@ -123,4 +136,28 @@ describe('serve log lines', function () {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
+
+  for (const thread of ['1', '0']) {
+    it(`\`serve\` whose reader stopped reading for good still ends on SIGTERM, and says what it dropped (log thread ${thread === '1' ? 'on' : 'off'})`, async () => {
+      process.env.WCS_HOOK_MOCK_LOG_THREAD = thread;
+      let run: Awaited<ReturnType<typeof pipedServe>>;
+      try {
+        run = await pipedServe();
+      } finally {
+        delete process.env.WCS_HOOK_MOCK_LOG_THREAD;
+      }
+      const { child, url, stderr, closed } = run;
+      try {
+        // Never resumed: far more log than a pipe holds (3,000 lines of ~230 bytes against 64 KiB).
+        child.stdout!.pause();
+        await flood(url, 3000);
+        child.kill('SIGTERM');
+        await closed;
+        assert.equal(child.exitCode, 0);
+        assert.match(stderr(), /stdout's reader took no log lines for 2 s; the lines it had not taken are dropped/);
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+    });
+  }
 });
