@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Exchange } from '../hooks';
-import { formatLogLine, lineWriter, type LineWriter } from './logLine';
+import { droppedNote, formatLogLine, lineWriter, sizeText, type LineWriter } from './logLine';
 import { createRing, HEAD, RingReader, RingWriter, TAIL, type SharedRing } from './logRing';
 import type { LogWorkerData } from './logWorker';
 
@@ -75,9 +75,11 @@ function mainThreadLog(lines: LineWriter, out: NodeJS.WritableStream): ExchangeL
   return {
     thread: 'main',
     add: (ex) => lines.line(formatLogLine(ex)),
-    close: () => {
+    close: async () => {
       lines.flush();
-      return written(out);
+      await written(out);
+      lines.report();
+      await written(out);
     },
     // What stdout's stream still holds is dropped when the process exits.
     abandon: () => undefined,
@@ -142,9 +144,11 @@ class ThreadedLog implements ExchangeLog {
       this.writer.stop();
       await this.exited;
       // A thread that ended without writing everything (it failed while stopping): the rest is written here.
-      if (!this.abandoned) this.takeOver();
+      if (!this.abandoned) this.takeOver(false);
     }
     this.lines.flush();
+    await written(this.opts.out);
+    this.lines.report();
     await written(this.opts.out);
   }
 
@@ -162,14 +166,21 @@ class ThreadedLog implements ExchangeLog {
     this.takeOver();
   }
 
-  private takeOver(): void {
+  /**
+   * `sayDropped`: the ring's count of dropped lines goes to this thread's writer too (the log thread died and
+   * cannot say it; at a normal stop it already did).
+   */
+  private takeOver(sayDropped = true): void {
     const control = new Int32Array(this.ring.control);
     const head = this.writer.head;
-    if (Atomics.load(control, TAIL) === head) return;
-    Atomics.store(control, HEAD, head);
-    const reader = new RingReader(this.ring);
-    let line: string | undefined;
-    while ((line = reader.next(head)) !== undefined) this.lines.line(line);
-    reader.commit();
+    const dropped = sayDropped ? this.writer.droppedLines : 0;
+    if (Atomics.load(control, TAIL) !== head) {
+      Atomics.store(control, HEAD, head);
+      const reader = new RingReader(this.ring);
+      let line: string | undefined;
+      while ((line = reader.next(head)) !== undefined) this.lines.line(line);
+      reader.commit();
+    }
+    if (dropped > 0) this.lines.line(droppedNote(dropped, sizeText(this.ring.data.byteLength)));
   }
 }

@@ -72,6 +72,19 @@ export interface LineWriter {
   line(text: string): void;
   /** Hands every queued line to the stream now (before a last line such as "stopped"). */
   flush(): void;
+  /** Writes the dropped-lines note if lines were dropped since the last one; for the end, once the reader caught up. */
+  report(): void;
+}
+
+/** The one line that says lines were lost, the same on the log thread and on the main thread. */
+export function droppedNote(n: number, bound: string): string {
+  return `wcs-hook-mock: ${n} log line${n > 1 ? 's' : ''} dropped: the reader of this output fell more than ${bound} behind`;
+}
+
+/** 32 MiB, 64 KiB: a bound as people read it. */
+export function sizeText(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${Math.round(bytes / 1024)} KiB`;
 }
 
 /**
@@ -117,10 +130,16 @@ export function lineWriter(out: NodeJS.WritableStream, opts: { batchChars?: numb
       return;
     }
     if (dropped > 0) {
-      text = `wcs-hook-mock: ${dropped} log line${dropped > 1 ? 's' : ''} dropped: the reader of this output fell more than ${maxQueued} characters behind\n${text}`;
+      text = `${droppedNote(dropped, sizeText(maxQueued))}\n${text}`;
       dropped = 0;
     }
     out.write(text);
+  };
+  // Lines dropped with none written since: said once everything queued has been written (at the end).
+  const report = () => {
+    if (dropped === 0 || broken) return;
+    out.write(`${droppedNote(dropped, sizeText(maxQueued))}\n`);
+    dropped = 0;
   };
   return {
     line(text) {
@@ -131,5 +150,6 @@ export function lineWriter(out: NodeJS.WritableStream, opts: { batchChars?: numb
       else timer ??= setTimeout(flush, flushMs);
     },
     flush,
+    report,
   };
 }

@@ -14,7 +14,7 @@
  * filled completely (head === tail means empty).
  */
 import { ExchangeRecord, type AnswerSpec, type AnsweredBy, type Exchange, type ExchangeState, type ForwardLeg } from '../hooks';
-import { formatLogLine } from './logLine';
+import { droppedNote, formatLogLine, sizeText } from './logLine';
 
 /** Control words (an Int32Array over their own SharedArrayBuffer). */
 export const HEAD = 0;
@@ -25,7 +25,9 @@ export const SEQ = 2;
 export const STOP = 3;
 /** 1 while the log thread sleeps until woken (idle); 0 while it looks for records every LOG_POLL_MS. */
 export const SLEEPING = 4;
-const CONTROL_WORDS = 5;
+/** Lines the writer dropped and had not yet said so when it stopped: the reader's last line says how many. */
+export const DROPPED = 5;
+const CONTROL_WORDS = 6;
 
 const KIND_WRAP = 0;
 const KIND_EXCHANGE = 1;
@@ -82,10 +84,6 @@ function putLatin1(buf: Buffer, p: number, s: string | undefined): number {
   return p + n;
 }
 
-function sizeText(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MiB` : `${Math.round(bytes / 1024)} KiB`;
-}
-
 function latin1Size(s: string | undefined): number {
   return 2 + (s === undefined ? 0 : s.length);
 }
@@ -121,8 +119,13 @@ export class RingWriter {
    * appended, or 0 when the ring is full and the line was dropped.
    */
   append(ex: Exchange): number {
-    if (this.dropped > 0 && !this.note(`wcs-hook-mock: ${this.dropped} log line${this.dropped > 1 ? 's' : ''} dropped: the reader of this output fell more than ${sizeText(this.cap)} behind`)) {
-      this.dropped++;
+    const dropped = this.dropped;
+    const before = this.pos;
+    // Lines were dropped: say how many once the reader has caught up by a quarter of the ring, and only with
+    // the line that follows it (a note alone in a gap too small for the next line gave one "1 dropped" note
+    // per line of a flood of large lines).
+    if (dropped > 0 && (this.free() < this.cap / 4 || !this.note(droppedNote(dropped, sizeText(this.cap))))) {
+      this.dropped = dropped + 1;
       return 0;
     }
     const start = this.pos;
@@ -131,7 +134,11 @@ export class RingWriter {
       this.pos = start;
       n = this.text(formatLogLine(ex));
     }
-    if (n === 0) this.dropped++;
+    if (n === 0) {
+      // Not written: neither is the note (nothing is published before publish()), and the count goes on.
+      this.pos = before;
+      this.dropped = dropped + 1;
+    }
     return n;
   }
 
@@ -152,8 +159,9 @@ export class RingWriter {
     if (Atomics.load(this.control, SLEEPING) === 1) this.wake();
   }
 
-  /** Asks the reader to finish once it has everything published. */
+  /** Asks the reader to finish once it has everything published (and to say how many lines were dropped). */
   stop(): void {
+    Atomics.store(this.control, DROPPED, this.dropped);
     Atomics.store(this.control, STOP, 1);
     Atomics.store(this.control, HEAD, this.pos);
     this.wake();
@@ -163,6 +171,12 @@ export class RingWriter {
     Atomics.store(this.control, SLEEPING, 0);
     Atomics.add(this.control, SEQ, 1);
     Atomics.notify(this.control, SEQ);
+  }
+
+  /** Free bytes in the ring now (the reader may free more at any moment). */
+  private free(): number {
+    const tail = Atomics.load(this.control, TAIL);
+    return this.pos >= tail ? this.cap - this.pos + tail : tail - this.pos;
   }
 
   /** An offset with `size` contiguous free bytes (wrapping when needed), or -1 when the ring is too full. */

@@ -7,7 +7,8 @@
 import { readlinkSync, writeSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { isMainThread, workerData } from 'node:worker_threads';
-import { RingReader, SEQ, SLEEPING, STOP, type SharedRing } from './logRing';
+import { DROPPED, RingReader, SEQ, SLEEPING, STOP, type SharedRing } from './logRing';
+import { droppedNote, sizeText } from './logLine';
 
 export interface LogWorkerData {
   readonly ring: SharedRing;
@@ -79,7 +80,12 @@ export function runLogWorker(data: LogWorkerData): void {
     const seq = Atomics.load(control, SEQ);
     let head = reader.published();
     if (reader.tail === head) {
-      if (Atomics.load(control, STOP) === 1) return;
+      if (Atomics.load(control, STOP) === 1) {
+        // Lines the writer dropped near the end, with no later line to carry the note: said last.
+        const dropped = Atomics.load(control, DROPPED);
+        if (dropped > 0 && !broken) writeAll(data.fd, Buffer.from(`${droppedNote(dropped, sizeText(data.ring.data.byteLength))}\n`, 'utf8'));
+        return;
+      }
       if (++idle < IDLE_LOOKS) {
         Atomics.wait(control, SEQ, seq, LOG_POLL_MS);
         continue;

@@ -51,7 +51,19 @@ describe('serve log lines', function () {
     out.writableLength = 0;
     w.line('kept 2');
     w.flush();
-    assert.equal(out.writes.join(''), 'kept 1\nwcs-hook-mock: 5 log lines dropped: the reader of this output fell more than 100 characters behind\nkept 2\n');
+    assert.equal(out.writes.join(''), 'kept 1\nwcs-hook-mock: 5 log lines dropped: the reader of this output fell more than 100 bytes behind\nkept 2\n');
+  });
+
+  it('lines dropped at the end, with no later line to carry the note: report() says how many', () => {
+    const out = sink() as ReturnType<typeof sink> & { writableLength: number };
+    out.writableLength = 101;
+    const w = lineWriter(out as unknown as NodeJS.WritableStream, { batchChars: 1000, flushMs: 60_000, maxQueued: 100 });
+    for (let i = 1; i <= 3; i++) w.line(`lost ${i}`);
+    w.flush();
+    out.writableLength = 0;
+    w.report();
+    w.report();
+    assert.equal(out.writes.join(''), 'wcs-hook-mock: 3 log lines dropped: the reader of this output fell more than 100 bytes behind\n');
   });
 
   it('after a write error (the reader went away) lines are dropped quietly', () => {

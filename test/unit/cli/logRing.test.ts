@@ -165,6 +165,47 @@ describe('serve log ring (log thread hand-over)', function () {
     assert.match(after[1]!, / #501 /);
   });
 
+  it('large lines past the bound: one note per catch-up, and every line is either logged or counted', () => {
+    const ring = createRing(64 * 1024);
+    const w = new RingWriter(ring);
+    const r = new RingReader(ring);
+    const big = (i: number) => answered(record(i, `/App/connect?x=${'A'.repeat(7000)}`, 'connect', CALL), 'rule', 'echo');
+    const read = (n: number) => {
+      const got: string[] = [];
+      let line: string | undefined;
+      while (got.length < n && (line = r.next(r.published())) !== undefined) got.push(line);
+      r.commit();
+      return got;
+    };
+    const notes = (lines: string[]) => lines.filter((l) => l.startsWith('wcs-hook-mock:'));
+    const counted = (lines: string[]) => notes(lines).reduce((n, l) => n + Number(/: (\d+) log lines? dropped/.exec(l)![1]), 0);
+    let i = 0;
+    // The reader stops for twice what the ring holds, then takes everything: one note with the exact count.
+    for (let k = 0; k < 20; k++) w.append(big(++i));
+    w.publish();
+    const first = read(1000);
+    assert.ok(w.append(big(++i)) > 0);
+    w.publish();
+    first.push(...read(1000));
+    assert.equal(notes(first).length, 1, notes(first).join('\n'));
+    assert.equal(counted(first) + first.length - 1, i);
+    // A reader that takes one line at a time while the flood goes on: small gaps do not each get a note.
+    const slow: string[] = [];
+    const from = i;
+    for (let k = 0; k < 40; k++) {
+      slow.push(...read(1));
+      w.append(big(++i));
+      w.publish();
+    }
+    slow.push(...read(1000));
+    assert.ok(w.append(big(++i)) > 0);
+    w.publish();
+    slow.push(...read(1000));
+    const n = notes(slow);
+    assert.ok(n.length <= 40 / 3, `${n.length} notes for 40 lines`);
+    assert.equal(counted(slow) + slow.length - n.length, i - from, 'every line is either logged or counted as dropped');
+  });
+
   describe('the log thread', () => {
     let dir: string;
     before(() => {
