@@ -126,7 +126,7 @@ export async function runTrigger(argv: readonly string[], env: NodeJS.ProcessEnv
     if (workers > 1) {
       const entry = workerEntry();
       if (!entry) throw new UsageError('--workers starts more processes of the wcs-hook-mock command; run it as `wcs-hook-mock trigger …`');
-      if (single) throw new UsageError('--workers splits a load run: give --sessions (at least one per worker) or --rate/--duration');
+      if (single) throw new UsageError('--workers splits a load run: give --sessions and --concurrency (each at least one per worker), or --rate/--duration');
       try {
         planShare(plan, workers - 1, workers);
       } catch (err) {

@@ -64,15 +64,21 @@ export function watchLoadSource(now: () => number = () => performance.now()): Lo
   };
 }
 
-/** The report's lines for people: always what the tool used, and what it means when it was at its limit. */
-export function loadSourceLine(r: LoadSourceReport, workers = 1): string {
+/**
+ * The report's lines for people: always what the tool used, and what it means when it was at its limit.
+ * `answers`: how many answers were timed (none: no latency table to speak of). `workers`: the run was split
+ * over that many processes, and the delay is the slowest one's.
+ */
+export function loadSourceLine(r: LoadSourceReport, workers = 1, answers = 1): string {
   const d = r.eventLoopDelayMs;
   const who = workers > 1 ? `${workers} worker processes: together ${r.cpuPercent} % of one CPU core, the slowest event loop's delay` : `${r.cpuPercent} % of one CPU core, event-loop delay`;
   const figures = `${who} p50 ${d.p50} ms, p99 ${d.p99} ms`;
   const advice = '  Lower --rate or --concurrency, or scale out with Artillery (docs/load-testing.md).';
+  const where = workers > 1 ? 'in the slowest worker' : 'in this process';
+  if (answers === 0) return `load source: ${figures} (no answer was timed)`;
   if (r.saturated) {
     const why = r.cpuBound ? 'the tool was at its limit' : 'the machine was busy, or the tool stalled';
-    return `load source: ${figures}: SATURATED (${why}); answers waited up to ~${Math.round(d.p99)} ms in this process, and the latencies above include that.\n${advice}`;
+    return `load source: ${figures}: SATURATED (${why}); answers waited up to ~${Math.round(d.p99)} ms ${where}, and the latencies above include that.\n${advice}`;
   }
   if (r.cpuBound) {
     return `load source: ${figures}: at its limit, so the sessions/s above are this tool's ceiling here, not the backend's.\n${advice}`;

@@ -34,5 +34,13 @@ describe('load: whether the load source kept up', () => {
     assert.match(saturated, /SATURATED \(the tool was at its limit\); answers waited up to ~413 ms in this process/);
     assert.match(saturated, /scale out with Artillery/);
     assert.match(loadSourceLine(report(60, 85, { saturated: true })), /SATURATED \(the machine was busy, or the tool stalled\)/);
+    // No answer timed (a backend that is down): nothing is said of latencies that were not printed.
+    const none = loadSourceLine(report(101, 412.5, { cpuBound: true, saturated: true }), 1, 0);
+    assert.match(none, /\(no answer was timed\)$/);
+    assert.doesNotMatch(none, /latencies/);
+    // Several workers: the delay is the slowest worker's, not "this process".
+    const split = loadSourceLine(report(150, 30, { saturated: true }), 2);
+    assert.match(split, /^load source: 2 worker processes: together 150 % of one CPU core, the slowest event loop's delay p50 1 ms, p99 30 ms/);
+    assert.match(split, /answers waited up to ~30 ms in the slowest worker/);
   });
 });
