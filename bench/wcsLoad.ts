@@ -73,28 +73,33 @@ interface ChildResult {
   stopped: string[];
 }
 
-async function drive(scenario: string, url: string, sessions: number, concurrency: number, warmup: number, transport: 'pool' | 'fetch' = 'pool'): Promise<ChildResult> {
-  // From a bundle, as the CLI runs: no TypeScript loader in the measured process.
-  await buildServers();
+/**
+ * Runs `node <args>` with stdout on a pipe and resolves with its output parsed as JSON: the last line, or with
+ * `whole` all of it (`trigger --json` pretty-prints). Bounded: a backend that stops answering must not hang
+ * the bench.
+ */
+function jsonChild<T>(args: string[], what: string, whole = false): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bundlePath('wcsLoadChild'), scenario, url, String(sessions), String(concurrency), transport, String(warmup)], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    // Bounded: a backend that stops answering must not hang the bench.
     const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
     child.on('exit', (code) => {
       clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`WCS load source exited with ${code}`));
+      if (code !== 0) return reject(new Error(`${what} exited with ${code}`));
       try {
-        resolve(JSON.parse(out.trim().split('\n').at(-1)!) as ChildResult);
+        resolve(JSON.parse(whole ? out : out.trim().split('\n').at(-1)!) as T);
       } catch (err) {
         reject(err);
       }
     });
   });
+}
+
+async function drive(scenario: string, url: string, sessions: number, concurrency: number, warmup: number, transport: 'pool' | 'fetch' = 'pool'): Promise<ChildResult> {
+  // From a bundle, as the CLI runs: no TypeScript loader in the measured process.
+  await buildServers();
+  return jsonChild<ChildResult>([bundlePath('wcsLoadChild'), scenario, url, String(sessions), String(concurrency), transport, String(warmup)], 'WCS load source');
 }
 
 /**
@@ -102,52 +107,23 @@ async function drive(scenario: string, url: string, sessions: number, concurrenc
  * (trigger has none), the same for one worker and two, so the two rows compare like with like.
  */
 async function driveCli(url: string, sessions: number, concurrency: number, workers: number): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin/wcs-hook-mock.js'), 'trigger', 'keep-alive', '--backend', url, '--sessions', String(sessions), '--concurrency', String(concurrency), '--workers', String(workers), '--json'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`trigger --workers ${workers} exited with ${code}`));
-      try {
-        const r = JSON.parse(out) as { sessions: number; completed: number; refused: number; hooks: number; hookErrors: number; durationMs: number; errors: string[]; stopped: string[]; loadSource: { cpuPercent: number } };
-        const seconds = r.durationMs / 1000;
-        const cpuUs = (r.loadSource.cpuPercent / 100) * r.durationMs * 1000;
-        resolve({
-          sessions: r.sessions, completed: r.completed, refused: r.refused, hooks: r.hooks, hookErrors: r.hookErrors, seconds,
-          sessionsPerS: r.completed / seconds, hooksPerS: r.hooks / seconds, cpuUsPerSession: cpuUs / r.sessions, cpuUsPerHook: cpuUs / Math.max(1, r.hooks),
-          errors: r.errors, stopped: r.stopped,
-        });
-      } catch (err) {
-        reject(err);
-      }
-    });
-  });
+  const args = [path.join(ROOT, 'bin/wcs-hook-mock.js'), 'trigger', 'keep-alive', '--backend', url, '--sessions', String(sessions), '--concurrency', String(concurrency), '--workers', String(workers), '--json'];
+  const r = await jsonChild<{ sessions: number; completed: number; refused: number; hooks: number; hookErrors: number; durationMs: number; errors: string[]; stopped: string[]; loadSource: { cpuPercent: number } }>(
+    args,
+    `trigger --workers ${workers}`,
+    true,
+  );
+  const seconds = r.durationMs / 1000;
+  const cpuUs = (r.loadSource.cpuPercent / 100) * r.durationMs * 1000;
+  return {
+    sessions: r.sessions, completed: r.completed, refused: r.refused, hooks: r.hooks, hookErrors: r.hookErrors, seconds,
+    sessionsPerS: r.completed / seconds, hooksPerS: r.hooks / seconds, cpuUsPerSession: cpuUs / r.sessions, cpuUsPerHook: cpuUs / Math.max(1, r.hooks),
+    errors: r.errors, stopped: r.stopped,
+  };
 }
 
 function idleSessions(url: string, sessions: number, keepAliveMs: number): Promise<IdleSessionsResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', bundlePath('sessions'), url, String(sessions), String(keepAliveMs), '2'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) return reject(new Error(`idle sessions exited with ${code}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').at(-1)!) as IdleSessionsResult);
-      } catch (err) {
-        reject(err);
-      }
-    });
-  });
+  return jsonChild<IdleSessionsResult>(['--expose-gc', bundlePath('sessions'), url, String(sessions), String(keepAliveMs), '2'], 'idle sessions');
 }
 
 /** Run ids: the backend and how the load source sends hooks (the pooled default, or fetch as before). */

@@ -91,13 +91,14 @@ export class LoadStats {
     return m;
   }
 
+  /** The plain counters, as both the snapshot and the state carry them. */
+  private counters() {
+    return { sessionsStarted: this.sessionsStarted, sessionsDone: this.sessionsDone, hooks: this.hooks, answered: this.answered, failures: this.failures };
+  }
+
   state(): LoadStatsState {
     return {
-      sessionsStarted: this.sessionsStarted,
-      sessionsDone: this.sessionsDone,
-      hooks: this.hooks,
-      answered: this.answered,
-      failures: this.failures,
+      ...this.counters(),
       methods: [...this.methods].map(([name, m]) => ({ name, latency: m.latency.state(), failures: [...m.failures] })),
       statuses: [...this.statuses],
       kinds: [...this.kinds],
@@ -124,11 +125,7 @@ export class LoadStats {
 
   snapshot(): LoadSnapshot {
     return {
-      sessionsStarted: this.sessionsStarted,
-      sessionsDone: this.sessionsDone,
-      hooks: this.hooks,
-      answered: this.answered,
-      failures: this.failures,
+      ...this.counters(),
       failureKinds: [...this.kinds].sort((a, b) => b[1] - a[1]),
     };
   }
