@@ -42,18 +42,27 @@ export function bundlePath(server: (typeof SERVERS)[number] | (typeof PROGRAMS)[
  * a change's gain is measured side by side in one run rather than against numbers from another day.
  */
 export async function buildBaseline(rev: string): Promise<string> {
+  const { commit, dir } = baselineTree(rev);
+  cpSync(path.join(ROOT, 'bench/servers/ours.ts'), path.join(dir, 'bench/servers/ours.ts'));
+  cpSync(path.join(ROOT, 'bench/lib'), path.join(dir, 'bench/lib'), { recursive: true });
+  return bundleBaseline(path.join(dir, 'bench/servers/ours.ts'), path.join(BUILD_DIR, `ours-${commit}.js`));
+}
+
+/** `mock-server/` as it was at `rev`, extracted once into .cache/bench-baseline/<commit>. */
+function baselineTree(rev: string): { commit: string; dir: string } {
   const commit = execFileSync('git', ['rev-parse', '--short', rev], { cwd: ROOT, encoding: 'utf8' }).trim();
   const dir = path.join(ROOT, '.cache/bench-baseline', commit);
-  const out = path.join(BUILD_DIR, `ours-${commit}.js`);
   if (!existsSync(path.join(dir, 'mock-server'))) {
     mkdirSync(dir, { recursive: true });
     const tar = execFileSync('git', ['archive', commit, 'mock-server'], { cwd: ROOT, maxBuffer: 1 << 28 });
     execFileSync('tar', ['-x', '-C', dir], { input: tar });
   }
-  cpSync(path.join(ROOT, 'bench/servers/ours.ts'), path.join(dir, 'bench/servers/ours.ts'));
-  cpSync(path.join(ROOT, 'bench/lib'), path.join(dir, 'bench/lib'), { recursive: true });
+  return { commit, dir };
+}
+
+async function bundleBaseline(entry: string, out: string): Promise<string> {
   await build({
-    entryPoints: [path.join(dir, 'bench/servers/ours.ts')],
+    entryPoints: [entry],
     outfile: out,
     bundle: true,
     platform: 'node',
@@ -97,23 +106,10 @@ export function bundleModules(file: string): (line: number) => string | undefine
  * `npm run build` bundles `dist/cli.js`, so that a change to `serve` is measured side by side in one run.
  */
 export async function buildCliBaseline(rev: string): Promise<string> {
-  const commit = execFileSync('git', ['rev-parse', '--short', rev], { cwd: ROOT, encoding: 'utf8' }).trim();
-  const dir = path.join(ROOT, '.cache/bench-baseline', commit);
-  const out = path.join(BUILD_DIR, `cli-${commit}.js`);
-  if (!existsSync(path.join(dir, 'mock-server'))) {
-    mkdirSync(dir, { recursive: true });
-    const tar = execFileSync('git', ['archive', commit, 'mock-server'], { cwd: ROOT, maxBuffer: 1 << 28 });
-    execFileSync('tar', ['-x', '-C', dir], { input: tar });
-  }
-  await build({
-    entryPoints: [path.join(dir, 'mock-server/cli.ts')],
-    outfile: out,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    nodePaths: [path.join(ROOT, 'node_modules')],
-    logLevel: 'warning',
-  });
-  return out;
+  const { commit, dir } = baselineTree(rev);
+  // A folder per commit: a CLI with a log thread finds its logWorker.js beside cli.js, as in dist/.
+  const out = path.join(BUILD_DIR, `cli-${commit}`);
+  const worker = path.join(dir, 'mock-server/cli/logWorker.ts');
+  if (existsSync(worker)) await bundleBaseline(worker, path.join(out, 'logWorker.js'));
+  return bundleBaseline(path.join(dir, 'mock-server/cli.ts'), path.join(out, 'cli.js'));
 }

@@ -4,12 +4,11 @@
  * fields scripts rely on, the report, and the progress line's terminal handling.
  */
 import { strict as assert } from 'node:assert';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { DEFAULT_MAX_IN_FLIGHT, LiveProgress, progressLine } from '../../../mock-server/load';
 import { isUsageError } from '../../../mock-server/cli/flags';
 import { planFromFlags } from '../../../mock-server/cli/trigger';
 import { runCli } from './process';
+import { deadPort, hookBackend } from '../../support/net';
 
 interface Held {
   method: string;
@@ -20,31 +19,21 @@ interface Held {
 async function backend(hold: string[] = []): Promise<{ url: string; held: Held[]; waitHeld: () => Promise<Held>; close: () => Promise<void> }> {
   const held: Held[] = [];
   let notify: (() => void) | undefined;
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c));
-    req.on('end', () => {
-      const method = (req.url ?? '').split('/').pop() ?? '';
-      const answer = () => {
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(raw);
-      };
-      if (!hold.includes(method)) return answer();
-      held.push({ method, release: answer });
-      notify?.();
-    });
+  const b = await hookBackend((method, _body, res, _req, raw) => {
+    const answer = () => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(raw);
+    };
+    if (!hold.includes(method)) return answer();
+    held.push({ method, release: answer });
+    notify?.();
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/app`,
+    ...b,
     held,
     waitHeld: () => new Promise<Held>((resolve) => {
       const check = () => (held.length > 0 ? resolve(held[0]!) : (notify = check));
       check();
-    }),
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
     }),
   };
 }
@@ -105,10 +94,7 @@ describe('wcs-hook-mock trigger as a load test (CLI)', function () {
   });
 
   it('a load run against a backend that is down still reports the failures by kind, and exits 1', async () => {
-    const s = http.createServer();
-    await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-    const port = (s.address() as AddressInfo).port;
-    await new Promise<void>((r) => s.close(() => r()));
+    const port = await deadPort();
     const run = runCli(['trigger', 'connect', '--backend', `http://127.0.0.1:${port}/app`, '--sessions', '4', '--concurrency', '2']);
     const { code } = await run.exited;
     assert.equal(code, 1);
@@ -155,20 +141,14 @@ describe('wcs-hook-mock trigger as a load test (CLI)', function () {
   it('--workers N splits the run over N processes and reports it as one: every session and hook counted once', async () => {
     let hooks = 0;
     const seen = new Set<string>();
-    const server = http.createServer((req, res) => {
-      let raw = '';
-      req.on('data', (c: Buffer) => (raw += c));
-      req.on('end', () => {
-        hooks++;
-        const body = JSON.parse(raw) as { sessionId?: string };
-        if (body.sessionId) seen.add(body.sessionId);
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(raw);
-      });
+    const server = await hookBackend((_method, body, res, _req, raw) => {
+      hooks++;
+      if (typeof body.sessionId === 'string') seen.add(body.sessionId);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(raw);
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     try {
-      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/app`;
+      const url = server.url;
       const run = runCli(['trigger', 'keep-alive', '--backend', url, '--sessions', '21', '-c', '4', '--workers', '2', '--json']);
       const { code } = await run.exited;
       assert.equal(code, 0, run.stderr());
@@ -189,8 +169,7 @@ describe('wcs-hook-mock trigger as a load test (CLI)', function () {
       assert.match(human.stdout(), /^4 sessions: 4 completed/m);
       assert.match(human.stdout(), /load source: 2 worker processes: together \d+ % of one CPU core/);
     } finally {
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+      await server.close();
     }
   });
 

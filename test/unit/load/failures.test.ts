@@ -5,28 +5,11 @@
  */
 import { strict as assert } from 'node:assert';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { failureKind, startLoad, type LoadResult } from '../../../mock-server/load';
 import type { HookResult } from '../../../mock-server/wcs';
-import { deadPort as closedPort } from '../../support/net';
+import { deadPort as closedPort, hookBackend } from '../../support/net';
 
-type Handler = (method: string, body: Record<string, unknown>, res: http.ServerResponse, req: http.IncomingMessage) => void;
-
-async function backend(handle: Handler): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c));
-    req.on('end', () => handle((req.url ?? '').split('/').pop() ?? '', raw ? JSON.parse(raw) : {}, res, req));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/app`,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
-  };
-}
+const backend = hookBackend;
 
 function json(res: http.ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'Content-Type': 'application/json' });

@@ -2,12 +2,10 @@
 import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHookServer, type HookServer } from '../../../mock-server/hooks/server';
-import { deadPort as freePort } from '../../support/net';
+import { deadPort as freePort, hookBackend } from '../../support/net';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const SAMPLE = path.join(__dirname, 'fixtures', 'sample-backend.mjs');
@@ -32,30 +30,16 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
 
 
 /** A backend that gets connect wrong (drops fields) and answers everything as text/plain. */
-async function brokenBackend(): Promise<{ url: string; close: () => Promise<void> }> {
-  const server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c));
-    req.on('end', () => {
-      const method = (req.url ?? '').split('/').pop();
-      const body = raw ? JSON.parse(raw) : {};
-      if (method === 'connect') {
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(JSON.stringify({ appKey: body.appKey, sessionId: body.sessionId, status: 'OK' }));
-        return;
-      }
-      res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.end('OK');
-    });
+function brokenBackend(): Promise<{ url: string; close: () => Promise<void> }> {
+  return hookBackend((method, body, res) => {
+    if (method === 'connect') {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ appKey: body.appKey, sessionId: body.sessionId, status: 'OK' }));
+      return;
+    }
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.end('OK');
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/app`,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
-  };
 }
 
 function assertNoStack(r: Run): void {
