@@ -3,14 +3,12 @@
  * from the row's context menu, the line above the draft, a typed body with an error and its diagnostic, the
  * fix, Ctrl+S, and what the HTTP client received. Screenshots of each screen go to `resultsDir`.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { freePort, installVsix, isNoise, openWorkbench, startCodeServer, type CodeServer, type Workbench } from '../../../scripts/vscode-host/host';
-import { packageVsix } from '../../../scripts/vscode-host/vsix';
-import { postHook, waitForListener, type HookResponse } from './http';
-import { openViewContainer, sideBarRows, waitForWorkbench } from './workbench';
+import { postHook, type HookResponse } from './http';
+import { openUiSession } from './session';
+import { sideBarRows } from './workbench';
 
 const CONNECT_BODY = join(__dirname, '..', '..', 'fixtures', 'examples', 'connect.json');
 
@@ -33,41 +31,27 @@ export interface AnswerEditorResult {
 
 export async function answerFromEditor(opts: AnswerEditorOptions): Promise<AnswerEditorResult> {
   const step = opts.step ?? (() => undefined);
-  const tmp = mkdtempSync(join(tmpdir(), 'wcs-ui-edit-'));
-  const log: string[] = [];
   const shots: string[] = [];
-  let server: CodeServer | undefined;
-  let workbench: Workbench | undefined;
   mkdirSync(opts.resultsDir, { recursive: true });
   const shot = async (page: Page, name: string) => {
     const p = join(opts.resultsDir, name);
     await page.screenshot({ path: p });
     shots.push(p);
   };
-  try {
-    step('packaging and installing the .vsix');
-    const vsix = await packageVsix(opts.extensionRoot, join(tmp, 'wcs-hook-mock.vsix'));
-    const extensionsDir = await installVsix(vsix, join(tmp, 'install'));
-    const hookPort = await freePort();
-    const workspace = join(tmp, 'workspace');
-    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  step('packaging the .vsix, starting code-server');
+  const ui = await openUiSession({
+    extensionRoot: opts.extensionRoot,
+    viewport: { width: 1400, height: 900 },
     // A long hold, so a slow machine cannot time out the hook mid-test, yet a countdown to show. The text is
     // put in as one input (page.keyboard.insertText); the editor would otherwise add closing quotes and
     // brackets to it as it does for typing.
-    writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({
-      'wcsHookMock.port': hookPort, 'wcsHookMock.holdTimeoutSeconds': 900,
+    settings: {
+      'wcsHookMock.holdTimeoutSeconds': 900,
       'editor.autoClosingQuotes': 'never', 'editor.autoClosingBrackets': 'never', 'editor.autoSurround': 'never',
-    }, null, 2));
-
-    step('starting code-server');
-    server = await startCodeServer({ workspaceDir: workspace, extensionsDir, env: { WCS_HOOK_MOCK_TEST: '1' } });
-    workbench = await openWorkbench(server, { onLog: (e) => isNoise(e.text) || log.push(`[${e.type}] ${e.text}`) });
-    const { page } = workbench;
-    await page.setViewportSize({ width: 1400, height: 900 });
-    await waitForWorkbench(page);
-    await openViewContainer(page, 'WCS Hooks');
-    await waitForListener(hookPort, 30_000);
-
+    },
+  });
+  const { page, hookPort } = ui;
+  try {
     step('POSTing connect');
     const sent = readFileSync(CONNECT_BODY, 'utf8');
     const answer = postHook(hookPort, '/EchoApp/connect', sent);
@@ -121,15 +105,10 @@ export async function answerFromEditor(opts: AnswerEditorOptions): Promise<Answe
     await shot(page, 'answer-editor-5-sent.png');
     return { response, typed, lensText, problemText, screenshots: shots };
   } catch (e) {
-    const err = e instanceof Error ? e : new Error(String(e));
-    if (workbench) await workbench.page.screenshot({ path: join(opts.resultsDir, 'answer-editor-failure.png') }).catch(() => undefined);
-    err.message += `\n--- workbench log ---\n${log.slice(-60).join('\n')}`;
-    if (server) err.message += `\n--- code-server ---\n${server.output().split('\n').slice(-30).join('\n')}`;
-    throw err;
+    await page.screenshot({ path: join(opts.resultsDir, 'answer-editor-failure.png') }).catch(() => undefined);
+    throw ui.explain(e);
   } finally {
-    await workbench?.close().catch(() => undefined);
-    await server?.stop();
-    rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
+    await ui.close();
   }
 }
 

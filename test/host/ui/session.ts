@@ -15,6 +15,8 @@ export interface UiSession {
   readonly page: Page;
   /** The extension's hook server port. */
   readonly hookPort: number;
+  /** The workspace folder code-server opened (its `.vscode/` holds the settings and any `files`). */
+  readonly workspace: string;
   /** Workbench log lines (noise filtered), for failure messages. */
   readonly log: string[];
   /** Adds the workbench log and code-server's output to an error about to be thrown. */
@@ -25,6 +27,8 @@ export interface UiSession {
 export async function openUiSession(opts: {
   extensionRoot: string;
   settings?: Record<string, unknown>;
+  /** Files to write into the workspace before code-server starts, by path relative to it. */
+  files?: Record<string, string>;
   viewport?: { width: number; height: number };
 }): Promise<UiSession> {
   const tmp = mkdtempSync(join(tmpdir(), 'wcs-ui-'));
@@ -49,13 +53,14 @@ export async function openUiSession(opts: {
     const workspace = join(tmp, 'workspace');
     mkdirSync(join(workspace, '.vscode'), { recursive: true });
     writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify({ 'wcsHookMock.port': hookPort, ...opts.settings }, null, 2));
+    for (const [file, text] of Object.entries(opts.files ?? {})) writeFileSync(join(workspace, file), text);
     server = await startCodeServer({ workspaceDir: workspace, extensionsDir, env: { WCS_HOOK_MOCK_TEST: '1' } });
     workbench = await openWorkbench(server, { viewport: opts.viewport, onLog: (e) => isNoise(e.text) || log.push(`[${e.type}] ${e.text}`) });
     const { page } = workbench;
     await waitForWorkbench(page);
     await openViewContainer(page, 'WCS Hooks');
     await waitForListener(hookPort, 30_000);
-    return { page, hookPort, log, explain, close };
+    return { page, hookPort, workspace, log, explain, close };
   } catch (e) {
     const err = explain(e);
     await close();
