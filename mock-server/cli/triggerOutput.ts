@@ -53,7 +53,7 @@ export function humanResult(r: LoadResult, opts: { verbose: boolean; streamed: b
   for (const e of r.errors) out.push(`error: ${terminalSafe(e)}`);
   out.push(...reportLines(r, r.schedule));
   // A load run: whether the tool kept up, so its own queueing is never read as the backend's latency.
-  if (r.sessions > 1 || r.schedule.plan.kind === 'rate') out.push('', loadSourceLine(r.loadSource, (r as { workers?: number }).workers, r.latencyAll.count));
+  if (r.sessions > 1 || r.schedule.plan.kind === 'rate') out.push('', loadSourceLine(r.loadSource, r.workers, r.latencyAll.count));
   return out.join('\n');
 }
 

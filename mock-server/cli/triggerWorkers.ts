@@ -41,7 +41,7 @@ export interface WorkerRun {
   snapshot(): LoadSnapshot;
   /** Tells every worker to start no new sessions (Ctrl-C); those in flight still end. */
   stop(): void;
-  readonly done: Promise<LoadResult & { readonly workers: number }>;
+  readonly done: Promise<LoadResult>;
 }
 
 function addSnapshots(list: readonly (LoadSnapshot | undefined)[]): LoadSnapshot {
@@ -64,7 +64,7 @@ export function startWorkers(entry: string, argv: readonly string[], n: number, 
   const latest: (LoadSnapshot | undefined)[] = new Array(n).fill(undefined);
   const outcomes: (WorkerOutcome | undefined)[] = new Array(n).fill(undefined);
   const children: ChildProcess[] = [];
-  const done = new Promise<LoadResult & { readonly workers: number }>((resolve, reject) => {
+  const done = new Promise<LoadResult>((resolve, reject) => {
     let exited = 0;
     let failed = false;
     for (let i = 0; i < n; i++) {

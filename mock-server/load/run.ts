@@ -20,6 +20,8 @@ export interface LoadResult extends ScenarioResult, LoadReport {
   readonly schedule: ScheduleResult & { readonly plan: LoadPlan };
   /** What the run cost this process, and whether it kept up (selfCheck.ts). */
   readonly loadSource: LoadSourceReport;
+  /** Set when the run was split over worker processes (`trigger --workers`, shares.ts). */
+  readonly workers?: number;
 }
 
 export interface LoadRun {

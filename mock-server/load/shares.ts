@@ -64,7 +64,7 @@ function mergeLoadSource(parts: readonly LoadSourceReport[]): LoadSourceReport {
 }
 
 /** The run as one: counts added, latencies merged from the raw histograms, the slowest worker's duration. */
-export function mergeOutcomes(parts: readonly WorkerOutcome[], plan: LoadPlan): LoadResult & { readonly workers: number } {
+export function mergeOutcomes(parts: readonly WorkerOutcome[], plan: LoadPlan): LoadResult {
   if (parts.length === 0) throw new RangeError('no worker outcome to merge');
   const stats = new LoadStats();
   for (const p of parts) stats.absorb(p.stats);

@@ -204,6 +204,11 @@ export class EngineContext implements EngineCore {
     void p.finally(() => this.inflight.delete(p));
   }
 
+  /** Whether a log entry would be kept or seen: callers on the hook path skip building one when not. */
+  get logging(): boolean {
+    return this.opts.logLimit > 0 || this.listens('log');
+  }
+
   record(input: WcsLogInput): void {
     if (this.opts.logLimit === 0) {
       // Nothing kept: a load run's sessions pay for no copy of their frames unless someone watches.

@@ -23,11 +23,13 @@ export async function invokeHook(ctx: EngineContext, s: Session, method: string,
   const wire = withoutFields(body, cfg.restExclude);
   const raw = serializeHookBody(wire);
   const backend = app.backend;
-  ctx.record({ kind: 'hook', sessionId: s.id, method, body: wire, ...('url' in backend ? { url: hookUrl(backend.url, method) } : {}) });
+  // A load run keeps no log: the entry (and its URL) would be built for nothing on every hook.
+  const logging = ctx.logging;
+  if (logging) ctx.record({ kind: 'hook', sessionId: s.id, method, body: wire, ...('url' in backend ? { url: hookUrl(backend.url, method) } : {}) });
   ctx.stats.hooksSent++;
   const res = await deliverHook(backend, method, wire, raw, { timeoutMs: ctx.opts.hookTimeoutMs, fetch: ctx.userOptions.fetch, transport: ctx.userOptions.hookTransport, register: ctx.register });
   const ok = res.status === 200 && !res.failure;
-  ctx.record({
+  if (logging) ctx.record({
     kind: 'hook-answer', sessionId: s.id, method, status: res.status, ok, durationMs: res.durationMs,
     ...(res.contentType ? { contentType: res.contentType } : {}),
     ...(res.rawBody ? { body: res.rawBody.length > 4096 ? `${res.rawBody.slice(0, 4096)}…` : res.rawBody } : {}),
