@@ -16,6 +16,13 @@ export interface Running {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+const children = new Set<ChildProcess>();
+// A test that times out never reaches its own kill, and its CLI would keep mocha (and a CI job) waiting for
+// ever after the last test; whatever is still running then is ended here.
+after(() => {
+  for (const child of children) child.kill('SIGKILL');
+});
+
 export function runCli(args: string[], opts: { bin?: boolean; env?: NodeJS.ProcessEnv; command?: [string, string[]] } = {}): Running {
   const [cmd, argv] =
     opts.command ?? [process.execPath, opts.bin ? [join(ROOT, 'bin/wcs-hook-mock.js'), ...args] : ['--import', 'tsx', join(ROOT, 'mock-server/cli.ts'), ...args]];
@@ -24,6 +31,8 @@ export function runCli(args: string[], opts: { bin?: boolean; env?: NodeJS.Proce
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
   const out = { stdout: '', stderr: '' };
   const waiters: { re: RegExp; stream: 'stdout' | 'stderr'; resolve: (m: RegExpMatchArray) => void }[] = [];
   const check = () => {
