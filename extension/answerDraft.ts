@@ -6,7 +6,7 @@
 import type { Exchange } from '../mock-server/hooks';
 import { RestClientConfigSchema, validateBody } from '../mock-server/protocol';
 import { JsonSyntaxError, parseJsonLocated, pathKey, type LocatedJson } from '../mock-server/util';
-import { answerLabel, answeredBy, remainingSeconds } from '../mock-server/view';
+import { answerLabel, answeredBy, coarseTimeLeft, remainingSeconds } from '../mock-server/view';
 import { tokenEnd } from './jsonSpan';
 
 /**
@@ -107,7 +107,7 @@ function spanOf(located: LocatedJson, text: string, path: readonly string[]): { 
 
 /** What the line above the draft says: what saving does, how long is left, or why it does nothing now. */
 export interface DraftBanner {
-  /** The main text ("Save sends 200 · 9 s left"). */
+  /** The main text ("Save sends 200 · 9 s left", "… · 14 min left"). */
   readonly text: string;
   /** Whether saving would send (the hook is still held). */
   readonly live: boolean;
@@ -121,7 +121,7 @@ export function draftBanner(ex: Exchange | undefined, check: DraftCheck | undefi
     return { text: `Already answered (${how}): saving sends nothing`, live: false };
   }
   const left = remainingSeconds(ex, now);
-  const time = left === undefined ? 'no time limit' : `${Math.ceil(left)} s left`;
+  const time = left === undefined ? 'no time limit' : coarseTimeLeft(left);
   const errors = check?.problems.filter((p) => p.severity === 'error').length ?? 0;
   if (errors > 0) return { text: `Fix ${errors} problem${errors === 1 ? '' : 's'} to send · ${time}`, live: true };
   return { text: `Save sends 200 · ${time}`, live: true };

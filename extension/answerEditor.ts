@@ -2,7 +2,9 @@
  * "Edit and answer": the draft of a held hook's answer in a real editor, on the extension's own file system
  * (`wcs-hook-answer:`), so JSON language features work and saving sends.
  * - Live diagnostics while typing (JSON, the method's schema, restClientConfig, keys typed twice).
- * - A line above the draft (CodeLens): "Save sends 200 · 9 s left · Cancel", counting down.
+ * - A line above the draft (CodeLens): "Save sends 200 · 9 s left · Cancel", counting down (by the minute
+ *   until the last one). VS Code is told it changed only when its text would, at a pace a slow editor keeps
+ *   up with (lensRefresh.ts).
  * - Writing the file (auto-save, on by default in code-server and VS Code for the Web; File › Save) only keeps
  *   the text: half-typed JSON is often valid JSON. Sending is an explicit act: Ctrl+S in a draft is bound to
  *   "send what the editor shows", and the line above the draft does the same. (The reason VS Code gives for a
@@ -14,6 +16,7 @@ import type { Exchange } from '../mock-server/hooks';
 import type { HookView } from '../mock-server/view';
 import { answerDraft, checkDraft, draftBanner, type DraftCheck } from './answerDraft';
 import { lineCharacterAt } from './jsonSpan';
+import { LensRefresh } from './lensRefresh';
 
 export const ANSWER_SCHEME = 'wcs-hook-answer';
 export const SEND_ANSWER_COMMAND = 'wcsHookMock.sendAnswerDraft';
@@ -41,10 +44,17 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
   readonly onDidChangeFile = this.changedFiles.event;
   private readonly changedLenses = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changedLenses.event;
+  /** Paces the change events so a slow editor is never starved of the line above a draft. */
+  private readonly lenses = new LensRefresh({
+    signal: () => this.changedLenses.fire(),
+    shown: () => vscode.window.visibleTextEditors.filter((e) => e.document.uri.scheme === ANSWER_SCHEME).map((e) => e.document.uri.toString()),
+  });
   private readonly created = Date.now();
   /** Text saved but not sent (errors, auto-save, too late), by URI: reopening or reverting shows it again. */
   private readonly drafts = new Map<string, { text: string; mtime: number }>();
   private readonly checks = new Map<string, DraftCheck>();
+  /** The titles of the lines VS Code last got, by draft URI: a signal is sent only when they would differ. */
+  private readonly provided = new Map<string, string>();
   readonly diagnostics = vscode.languages.createDiagnosticCollection('wcs-hook-answer');
   private readonly subscriptions: { dispose(): void }[];
   private ticker: NodeJS.Timeout | undefined;
@@ -61,10 +71,11 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
         if (doc.uri.scheme !== ANSWER_SCHEME) return;
         this.diagnostics.delete(doc.uri);
         this.checks.delete(doc.uri.toString());
+        this.provided.delete(doc.uri.toString());
         this.tick();
       }),
       // An answer from elsewhere (the tree, the hold timeout) changes what the line above the draft says.
-      model.on('changed', () => this.changedLenses.fire()),
+      model.on('changed', () => this.refreshLenses()),
       this.diagnostics,
     ];
     for (const doc of vscode.workspace.textDocuments) this.recheck(doc);
@@ -126,7 +137,7 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
 
   private keep(uri: vscode.Uri, text: string): void {
     this.drafts.set(uri.toString(), { text, mtime: Date.now() });
-    this.changedLenses.fire();
+    this.refreshLenses();
   }
 
   watch(): vscode.Disposable {
@@ -209,11 +220,25 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
         return d;
       }),
     );
-    this.changedLenses.fire();
+    this.refreshLenses();
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     if (doc.uri.scheme !== ANSWER_SCHEME) return [];
+    this.lenses.asked(doc.uri.toString());
+    const lenses = this.lensesOf(doc);
+    this.provided.set(doc.uri.toString(), titlesOf(lenses));
+    return lenses;
+  }
+
+  /** Tells VS Code when a shown draft's lines would read differently from what it last got. */
+  private refreshLenses(): void {
+    const stale = vscode.window.visibleTextEditors.some(({ document: doc }) =>
+      doc.uri.scheme === ANSWER_SCHEME && this.provided.get(doc.uri.toString()) !== titlesOf(this.lensesOf(doc)));
+    if (stale) this.lenses.request();
+  }
+
+  private lensesOf(doc: vscode.TextDocument): vscode.CodeLens[] {
     const ex = this.model.get(keyOf(doc.uri));
     const check = this.checks.get(doc.uri.toString());
     const banner = draftBanner(ex, check, Date.now());
@@ -233,11 +258,14 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
     return [new vscode.CodeLens(top, main), new vscode.CodeLens(top, cancel)];
   }
 
-  /** The countdown above open drafts moves once a second, only while one is open. */
+  /**
+   * While a draft is open, looks four times a second whether its line reads differently now (the countdown,
+   * an answer from elsewhere) and tells VS Code as soon as the pace allows; nothing when it reads the same.
+   */
   private tick(): void {
     const open = vscode.workspace.textDocuments.some((d) => d.uri.scheme === ANSWER_SCHEME && !d.isClosed);
     if (open && !this.ticker) {
-      this.ticker = setInterval(() => this.changedLenses.fire(), 1000);
+      this.ticker = setInterval(() => this.refreshLenses(), 250);
     } else if (!open && this.ticker) {
       clearInterval(this.ticker);
       this.ticker = undefined;
@@ -250,6 +278,10 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
     this.changedFiles.dispose();
     this.changedLenses.dispose();
   }
+}
+
+function titlesOf(lenses: readonly vscode.CodeLens[]): string {
+  return lenses.map((l) => l.command?.title ?? '').join('\n');
 }
 
 function positionIn(text: string, offset: number): vscode.Position {

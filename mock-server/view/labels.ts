@@ -121,6 +121,14 @@ export function timeLeft(ex: Exchange, now: number): string | undefined {
   return s === undefined ? undefined : `${Math.ceil(s)} s left`;
 }
 
+/**
+ * "15 min left", then "59 s left" in the last minute: for a place that costs the UI a round trip to refresh
+ * (the line above an answer draft), so it changes once a minute until the last one.
+ */
+export function coarseTimeLeft(seconds: number): string {
+  return seconds >= 60 ? `${Math.ceil(seconds / 60)} min left` : `${Math.ceil(seconds)} s left`;
+}
+
 /** The body's fields, never throwing on a body that is not an object. */
 export function bodyFields(ex: Exchange): Record<string, unknown> {
   return recordOr(ex.body);

@@ -64,6 +64,16 @@ export function packageVsix(extensionRoot: string, outFile: string): Promise<str
   });
 }
 
+/**
+ * Packages a small extension folder of the tests (no node_modules, no license of its own) as it is, for a test
+ * that needs a second extension installed beside ours.
+ */
+export async function packageTestExtension(dir: string, outFile: string): Promise<string> {
+  const out = resolve(outFile);
+  await vsce(dir, [...VSCE_PACKAGE_ARGS, '--skip-license', '-o', out]);
+  return out;
+}
+
 /** The files `vsce package` would put into the .vsix, relative to the extension root. */
 export function vsixFiles(extensionRoot: string): Promise<string[]> {
   return inStagingCopy(extensionRoot, async (dir) => {

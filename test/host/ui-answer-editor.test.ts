@@ -19,7 +19,7 @@ describe('UI in code-server (Chromium): the answer editor, rules file problems',
     needs(this, !missing, missing?.what ?? '', missing?.howToGet ?? '');
     assert.ok(existsSync(join(REPO_ROOT, 'dist', 'extension.js')), 'dist/extension.js is missing: run `npm run build` (npm test does)');
     const res = await answerFromEditor({ extensionRoot: REPO_ROOT, resultsDir: process.env.WCS_UI_SHOTS ?? join(REPO_ROOT, 'test-results') });
-    assert.match(res.lensText, /Save sends 200 · \d+ s left/);
+    assert.match(res.lensText, /Save sends 200 · \d+ min left/);
     assert.match(res.problemText, /appKey/);
     assert.equal(res.response.status, 200);
     assert.equal(res.response.body, res.typed, 'the body as typed, byte for byte (the key typed twice included)');

@@ -73,7 +73,7 @@ describe('Edit and answer', function () {
       titles = await lenses(uri);
       return titles.length === 2;
     }, 'the line above the draft', SLOW);
-    assert.match(titles[0]!, /Save sends 200 · \d+ s left/);
+    assert.match(titles[0]!, /Save sends 200 · \d+ min left/);
     assert.equal(titles[1], 'Cancel');
 
     // Compact, odd spacing and a key typed twice: sent byte for byte, not re-serialised.

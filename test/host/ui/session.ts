@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { freePort, installVsix, isNoise, openWorkbench, startCodeServer, type CodeServer, type Workbench } from '../../../scripts/vscode-host/host';
-import { packageVsix } from '../../../scripts/vscode-host/vsix';
+import { packageTestExtension, packageVsix } from '../../../scripts/vscode-host/vsix';
 import { waitForListener } from './http';
 import { openViewContainer, waitForWorkbench } from './workbench';
 
@@ -30,6 +30,8 @@ export async function openUiSession(opts: {
   /** Files to write into the workspace before code-server starts, by path relative to it. */
   files?: Record<string, string>;
   viewport?: { width: number; height: number };
+  /** Folders of test extensions to install beside ours (e.g. test/fixtures/slow-codelens). */
+  alsoInstall?: string[];
 }): Promise<UiSession> {
   const tmp = mkdtempSync(join(tmpdir(), 'wcs-ui-'));
   const log: string[] = [];
@@ -49,6 +51,9 @@ export async function openUiSession(opts: {
   try {
     const vsix = await packageVsix(opts.extensionRoot, join(tmp, 'wcs-hook-mock.vsix'));
     const extensionsDir = await installVsix(vsix, join(tmp, 'install'));
+    for (const [i, dir] of (opts.alsoInstall ?? []).entries()) {
+      await installVsix(await packageTestExtension(dir, join(tmp, `also-${i}.vsix`)), join(tmp, 'install'));
+    }
     const hookPort = await freePort();
     const workspace = join(tmp, 'workspace');
     mkdirSync(join(workspace, '.vscode'), { recursive: true });

@@ -71,6 +71,11 @@ describe('answer draft', () => {
     assert.deepEqual(draftBanner(held, { ok: true, problems: [] }, now), { text: 'Save sends 200 · 9 s left', live: true });
     assert.equal(draftBanner(held, checkDraft('connect', '{'), now).text, 'Fix 1 problem to send · 9 s left');
     assert.equal(draftBanner(exchange('connect'), undefined, now).text, 'Save sends 200 · no time limit');
+    // A long hold counts down by the minute until the last one: each change of that line costs the editor a request.
+    const long = exchange('connect', sampleBody('connect'), { holdDeadline: now + 14 * 60_000 + 1 });
+    assert.equal(draftBanner(long, undefined, now).text, 'Save sends 200 · 15 min left');
+    assert.equal(draftBanner(long, undefined, now + 13 * 60_000 + 1).text, 'Save sends 200 · 1 min left');
+    assert.equal(draftBanner(long, undefined, now + 13 * 60_000 + 2).text, 'Save sends 200 · 60 s left');
     const done = answered(held, 'echo', 'timeout');
     assert.deepEqual(draftBanner(done, undefined, now), { text: 'Already answered (200 echo by hold timeout): saving sends nothing', live: false });
     assert.equal(draftBanner(undefined, undefined, now).live, false);
