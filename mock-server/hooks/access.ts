@@ -24,6 +24,8 @@ export interface RefusedCounts {
   host: number;
   /** A browser page whose origin is not allowed: 403. */
   origin: number;
+  /** A method other than POST (a browser's address bar, a health check's GET); CORS preflights are not counted: 405. */
+  method: number;
 }
 
 /** CORS for an allowed page: its own origin (never `*`), a fixed list of headers (never reflected). */
@@ -75,7 +77,7 @@ export class AccessGate {
   private readonly secret?: string;
   /** Bound to loopback: then a request must also name this machine by a loopback Host. */
   private readonly checkHost: boolean;
-  private readonly counts: RefusedCounts = { host: 0, origin: 0 };
+  private readonly counts: RefusedCounts = { host: 0, origin: 0, method: 0 };
   /** The CORS headers decided for a hook's response when its request arrived (allowed pages only). */
   private readonly corsFor = new WeakMap<ServerResponse, readonly string[]>();
   private anyCors = false;
@@ -126,6 +128,8 @@ export class AccessGate {
         res.end();
         req.resume();
       } else {
+        // Said like the other refusals: someone opening the URL in a browser otherwise sees nothing in the log.
+        this.announce(req, 405, 'method', 'hooks are POST requests');
         const body = `{"error":"method not allowed: hooks are POST requests"}`;
         res.writeHead(405, [
           'Allow', 'POST, OPTIONS', 'Content-Type', 'application/json', 'Content-Length', String(body.length), ...cors,
@@ -172,10 +176,15 @@ export class AccessGate {
     return denied;
   }
 
-  /** A request that is not let in at all: answered, counted, announced (the first and then every 100th). */
-  private refuse(req: IncomingMessage, res: ServerResponse, status: number, kind: keyof RefusedCounts, why: string): void {
+  /** Counts a refused request and announces the first of its kind and then every 100th. */
+  private announce(req: IncomingMessage, status: number, kind: keyof RefusedCounts, why: string): void {
     const n = ++this.counts[kind];
     if (n === 1 || n % 100 === 0) this.warn(`${status} for ${req.method ?? '?'} ${req.url ?? ''} from ${req.socket.remoteAddress ?? '?'}: ${why} (${n} so far)`);
+  }
+
+  /** A request that is not let in at all: answered, counted, announced. */
+  private refuse(req: IncomingMessage, res: ServerResponse, status: number, kind: keyof RefusedCounts, why: string): void {
+    this.announce(req, status, kind, why);
     const body = JSON.stringify({ error: why });
     // Connection: close: nothing more from this client is wanted, and its body is not read.
     res.writeHead(status, ['Content-Type', 'application/json', 'Content-Length', String(Buffer.byteLength(body)), 'Connection', 'close']);

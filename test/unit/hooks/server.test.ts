@@ -351,9 +351,13 @@ describe('hook server', () => {
 
     it('answers non-POST with 405 and the CORS preflight with 204', async () => {
       await start();
+      const warnings: string[] = [];
+      server.on('warning', (m) => warnings.push(m));
       const get = await post(url, '/a/connect', undefined, { method: 'GET', agent });
       assert.equal(get.status, 405);
       assert.equal(get.headers.allow, 'POST, OPTIONS');
+      assert.deepEqual(warnings, ['405 for GET /a/connect from 127.0.0.1: hooks are POST requests (1 so far)'], 'said, not silent');
+      assert.equal(server.refused.method, 1);
       assert.equal(get.headers['access-control-allow-origin'], undefined);
       const pre = await post(url, '/a/connect', undefined, {
         method: 'OPTIONS',
@@ -366,6 +370,7 @@ describe('hook server', () => {
       assert.match(String(pre.headers['access-control-allow-headers']), /Authorization/);
       assert.match(String(pre.headers['access-control-allow-headers']), /Content-Type/);
       assert.equal(server.journal.size, 0, 'neither is a hook');
+      assert.equal(server.refused.method, 1, 'a preflight is no refusal');
       const asked = await post(url, '/a/connect', undefined, {
         method: 'OPTIONS',
         agent,
