@@ -75,7 +75,7 @@ export class WcsEngine extends TypedEmitter<WcsEngineEvents> {
     this.ctx.live.set(id, s);
     this.ctx.stats.sessionsOpened++;
     this.ctx.record({ kind: 'session', sessionId: id, event: 'opened', info: info.remoteAddress });
-    if (this.listens('session')) this.emit('session', 'opened', s.info());
+    this.ctx.sessionEvent('opened', s);
     if (this.ctx.closing) {
       this.ctx.closePort(s, 1001, 'Server shutting down');
       void s.run(() => teardown(this.ctx, s));

@@ -1,10 +1,10 @@
 /** Node entry of the WCS mock: the engine, its backends, scenarios, conformance checks and transports. */
 import { setDefaultHookTransport as useTransport } from './backend';
-export { serializeHookBody } from './hookJson';
 import { pooledHookTransport as pooled } from './nodeTransport';
 
 export * from './engine';
 export { deliverHook, customReason, failureInfo, hookHeaders, hookUrl, reasonPhrase, setDefaultHookTransport, type DeliveryFailure, type HandlerBackend, type HookTransport, type TransportRequest, type TransportResult, type UrlBackend } from './backend';
+export { serializeHookBody } from './hookJson';
 export { HOOK_CONNECTIONS_PER_BACKEND, pooledHookTransport, type PooledHookTransport, type PooledTransportOptions } from './nodeTransport';
 export { hmacMd5, hmacMd5Hex, md5 } from './md5';
 export { chooseFarEnd, finalAnswer, sipReason, type FarEndAction as FarEnd } from './farEnd';

@@ -197,8 +197,13 @@ function codecLines(section: MediaSection, formats: readonly string[]): string[]
   return out;
 }
 
-function msidLines(kind: string, streamId: string): string[] {
-  return [`a=msid:${streamId} ${kind}-${iceString(12).replace(/[+/]/g, 'x')}`];
+/** A random id of `n` characters that is safe in an msid (no '+' or '/'). */
+function msidId(n: number): string {
+  return iceString(n).replace(/[+/]/g, 'x');
+}
+
+function msidLine(kind: string, streamId: string, track: string): string {
+  return `a=msid:${streamId} ${kind}-${track}`;
 }
 
 /**
@@ -248,7 +253,7 @@ const SLOT_VALUES: AnswerValues = {
 };
 
 function freshValues(): AnswerValues {
-  return { transport: newTransport(), streamId: `wcs-mock-${iceString(8).replace(/[+/]/g, 'x')}`, sessionId: sessionId(), track: () => iceString(12).replace(/[+/]/g, 'x') };
+  return { transport: newTransport(), streamId: `wcs-mock-${msidId(8)}`, sessionId: sessionId(), track: () => msidId(12) };
 }
 
 /** The template's text with this answer's values: odd pieces are slot codes. */
@@ -294,7 +299,7 @@ function buildAnswer(offerSdp: string, want: SdpDirection, values: AnswerValues)
     }
     const dir = narrow(mirror(directionOf(m.lines, offer.session)), want);
     lines.push(`a=${dir}`);
-    if (dir === 'sendrecv' || dir === 'sendonly') lines.push(`a=msid:${streamId} ${m.kind}-${values.track()}`);
+    if (dir === 'sendrecv' || dir === 'sendonly') lines.push(msidLine(m.kind, streamId, values.track()));
     if (bundleLine || hasFlag(m.lines, 'rtcp-mux')) lines.push('a=rtcp-mux');
     if (hasFlag(m.lines, 'rtcp-rsize')) lines.push('a=rtcp-rsize');
     lines.push(...codecLines(m, formats));
@@ -316,7 +321,7 @@ export function synthesizeOffer(opts: OfferOptions): string {
     throw new Error('synthesizeOffer needs {audio: boolean, video: boolean}');
   }
   const transport = newTransport();
-  const streamId = `wcs-mock-${iceString(8).replace(/[+/]/g, 'x')}`;
+  const streamId = `wcs-mock-${msidId(8)}`;
   const kinds = [...(opts.audio ? ['audio'] : []), ...(opts.video ? ['video'] : [])];
   const head = ['v=0', `o=- ${sessionId()} 2 IN IP4 127.0.0.1`, 's=-', 't=0 0'];
   if (kinds.length > 0) head.push(`a=group:BUNDLE ${kinds.map((_, i) => String(i)).join(' ')}`);
@@ -343,7 +348,7 @@ export function synthesizeOffer(opts: OfferOptions): string {
       ...transportLines(transport, 'actpass', i === 0),
       `a=mid:${i}`,
       'a=sendrecv',
-      ...msidLines(kind, streamId),
+      msidLine(kind, streamId, msidId(12)),
       'a=rtcp-mux',
       ...(kind === 'video' ? ['a=rtcp-rsize'] : []),
       ...codecs,
