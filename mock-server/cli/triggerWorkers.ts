@@ -10,7 +10,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { mergeOutcomes, planShare, type LoadPlan, type LoadResult, type LoadRun, type LoadSnapshot, type WorkerOutcome } from '../load';
+import { mergeOutcomes, type LoadPlan, type LoadResult, type LoadRun, type LoadSnapshot, type WorkerOutcome } from '../load';
 
 const PROGRESS_MS = 250;
 
@@ -59,7 +59,10 @@ function addSnapshots(list: readonly (LoadSnapshot | undefined)[]): LoadSnapshot
   return { ...out, failureKinds: [...kinds].sort((a, b) => b[1] - a[1]) as LoadSnapshot['failureKinds'] };
 }
 
-/** Forks `n` workers running `argv` (the trigger flags, without --workers) and merges what they report. */
+/**
+ * Forks `n` workers running `argv` (the trigger flags, without --workers) and merges what they report. The
+ * caller has checked that `plan` divides into `n` shares (planShare); each worker takes its own.
+ */
 export function startWorkers(entry: string, argv: readonly string[], n: number, plan: LoadPlan): WorkerRun {
   const latest: (LoadSnapshot | undefined)[] = new Array(n).fill(undefined);
   const outcomes: (WorkerOutcome | undefined)[] = new Array(n).fill(undefined);
@@ -68,8 +71,6 @@ export function startWorkers(entry: string, argv: readonly string[], n: number, 
     let exited = 0;
     let failed = false;
     for (let i = 0; i < n; i++) {
-      // Each worker checks its own share; asking here first turns a plan too small to split into a usage error.
-      planShare(plan, i, n);
       const child = fork(entry, ['trigger', ...argv, '--worker', `${i}/${n}`], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
       children.push(child);
       child.on('message', (m: ToParent) => {
