@@ -71,16 +71,19 @@ function written(out: NodeJS.WritableStream): Promise<void> {
   });
 }
 
+/** The lines formatted on this thread written, then the dropped-lines note if one is due, then written too. */
+async function finish(lines: LineWriter, out: NodeJS.WritableStream): Promise<void> {
+  lines.flush();
+  await written(out);
+  lines.report();
+  await written(out);
+}
+
 function mainThreadLog(lines: LineWriter, out: NodeJS.WritableStream): ExchangeLog {
   return {
     thread: 'main',
     add: (ex) => lines.line(formatLogLine(ex)),
-    close: async () => {
-      lines.flush();
-      await written(out);
-      lines.report();
-      await written(out);
-    },
+    close: () => finish(lines, out),
     // What stdout's stream still holds is dropped when the process exits.
     abandon: () => undefined,
   };
@@ -146,10 +149,7 @@ class ThreadedLog implements ExchangeLog {
       // A thread that ended without writing everything (it failed while stopping): the rest is written here.
       if (!this.abandoned) this.takeOver(false);
     }
-    this.lines.flush();
-    await written(this.opts.out);
-    this.lines.report();
-    await written(this.opts.out);
+    await finish(this.lines, this.opts.out);
   }
 
   abandon(): void {
