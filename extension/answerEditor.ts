@@ -45,10 +45,7 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
   private readonly changedLenses = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changedLenses.event;
   /** Paces the change events so a slow editor is never starved of the line above a draft. */
-  private readonly lenses = new LensRefresh({
-    signal: () => this.changedLenses.fire(),
-    shown: () => vscode.window.visibleTextEditors.filter((e) => e.document.uri.scheme === ANSWER_SCHEME).map((e) => e.document.uri.toString()),
-  });
+  private readonly lenses = new LensRefresh({ signal: () => this.changedLenses.fire() });
   private readonly created = Date.now();
   /** Text saved but not sent (errors, auto-save, too late), by URI: reopening or reverting shows it again. */
   private readonly drafts = new Map<string, { text: string; mtime: number }>();
@@ -137,7 +134,6 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
 
   private keep(uri: vscode.Uri, text: string): void {
     this.drafts.set(uri.toString(), { text, mtime: Date.now() });
-    this.refreshLenses();
   }
 
   watch(): vscode.Disposable {
@@ -233,9 +229,10 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
 
   /** Tells VS Code when a shown draft's lines would read differently from what it last got. */
   private refreshLenses(): void {
-    const stale = vscode.window.visibleTextEditors.some(({ document: doc }) =>
-      doc.uri.scheme === ANSWER_SCHEME && this.provided.get(doc.uri.toString()) !== titlesOf(this.lensesOf(doc)));
-    if (stale) this.lenses.request();
+    const shown = vscode.window.visibleTextEditors.map((e) => e.document).filter((d) => d.uri.scheme === ANSWER_SCHEME);
+    if (shown.some((doc) => this.provided.get(doc.uri.toString()) !== titlesOf(this.lensesOf(doc)))) {
+      this.lenses.request(shown.map((d) => d.uri.toString()));
+    }
   }
 
   private lensesOf(doc: vscode.TextDocument): vscode.CodeLens[] {

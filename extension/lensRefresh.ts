@@ -19,8 +19,6 @@
 export interface LensRefreshOptions {
   /** Tells VS Code the lines changed (the CodeLens provider's change event). */
   signal(): void;
-  /** The drafts shown in an editor now, by URI: each of these will be asked after a signal. */
-  shown(): readonly string[];
   now?: () => number;
   /** The first wait for an unanswered signal, in ms; it doubles up to `maxPatienceMs`. */
   patienceMs?: number;
@@ -40,8 +38,11 @@ export class LensRefresh {
     this.patience = opts.patienceMs ?? 3000;
   }
 
-  /** Something the lines show changed: signals now if it may; returns whether it did. */
-  request(): boolean {
+  /**
+   * Something the lines show changed: signals now if it may; returns whether it did. `shown`: the drafts shown
+   * in an editor now, by URI, each of which VS Code will ask for its lines after a signal.
+   */
+  request(shown: readonly string[]): boolean {
     const now = this.now();
     if (this.waiting.size > 0) {
       if (now - (this.signalledAt ?? now) < this.patience) return false;
@@ -50,7 +51,7 @@ export class LensRefresh {
       return false;
     }
     this.waiting.clear();
-    for (const uri of this.opts.shown()) this.waiting.add(uri);
+    for (const uri of shown) this.waiting.add(uri);
     this.signalledAt = now;
     this.opts.signal();
     return true;

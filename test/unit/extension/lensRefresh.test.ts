@@ -4,7 +4,8 @@ import { LensRefresh } from '../../../extension/lensRefresh';
 function pacer(shown: string[] = ['draft-a']) {
   let now = 0;
   const signals: number[] = [];
-  const lenses = new LensRefresh({ signal: () => signals.push(now), shown: () => shown, now: () => now, patienceMs: 3000, maxPatienceMs: 12_000, maxGapMs: 5000 });
+  const refresh = new LensRefresh({ signal: () => signals.push(now), now: () => now, patienceMs: 3000, maxPatienceMs: 12_000, maxGapMs: 5000 });
+  const lenses = { request: () => refresh.request(shown), asked: (uri: string) => refresh.asked(uri) };
   return { lenses, signals, at: (t: number) => (now = t) };
 }
 
