@@ -67,6 +67,12 @@ describe('.vsix contents (vsce ls)', function () {
     assert.deepEqual(unwanted, []);
   });
 
+  it('holds nothing but the manifest, its documents, the bundle and the files the manifest refers to', () => {
+    // Stray files of a checkout (packages/ for npm, a folder of screenshots) must not ride along.
+    const shipped = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|dist\/extension\.js|syntaxes\/[^/]+\.json|snippets\/[^/]+\.code-snippets|schemas\/[^/]+\.json|media\/[^/]+\.(png|svg))$/;
+    assert.deepEqual(files.filter((f) => !shipped.test(f)), []);
+  });
+
   it('ships the README written for extension users, not the repository\'s', async function () {
     const dir = mkdtempSync(join(tmpdir(), 'wcs-vsix-test-'));
     try {
