@@ -72,7 +72,10 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
         this.tick();
       }),
       // An answer from elsewhere (the tree, the hold timeout) changes what the line above the draft says.
-      model.on('changed', () => this.refreshLenses()),
+      model.on('changed', () => {
+        this.dropAnsweredProblems();
+        this.refreshLenses();
+      }),
       this.diagnostics,
     ];
     for (const doc of vscode.workspace.textDocuments) this.recheck(doc);
@@ -110,13 +113,17 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
   /** Sends the text if it is a valid answer and the hook still waits; otherwise keeps it and says why. */
   private submit(uri: vscode.Uri, ex: Exchange, text: string): boolean {
     const id = uri.toString();
-    const check = checkDraft(ex.method, text);
-    this.setDiagnostics(uri, text, check);
-    if (!check.ok) {
-      this.keep(uri, text);
-      const n = check.problems.filter((p) => p.severity === 'error').length;
-      vscode.window.setStatusBarMessage(`$(error) Nothing sent: the answer has ${n} problem${n === 1 ? '' : 's'} (see Problems)`, 8000);
-      return false;
+    // Answered meanwhile (the hold timeout, the tree): that, not the text's problems, is why nothing goes out,
+    // and send() says so.
+    if (ex.state === 'pending') {
+      const check = checkDraft(ex.method, text);
+      this.setDiagnostics(uri, text, check);
+      if (!check.ok) {
+        this.keep(uri, text);
+        const n = check.problems.filter((p) => p.severity === 'error').length;
+        vscode.window.setStatusBarMessage(`$(error) Nothing sent: the answer has ${n} problem${n === 1 ? '' : 's'} (see Problems)`, 8000);
+        return false;
+      }
     }
     const problem = this.send(keyOf(uri), ex, text);
     if (problem) {
@@ -198,6 +205,14 @@ export class AnswerEditor implements vscode.FileSystemProvider, vscode.CodeLensP
     const text = doc.getText();
     this.setDiagnostics(doc.uri, text, checkDraft(ex.method, text));
     this.tick();
+  }
+
+  /** Problems matter only while a draft can still be sent: a hook answered elsewhere takes its draft's away. */
+  private dropAnsweredProblems(): void {
+    for (const id of [...this.checks.keys()]) {
+      const uri = vscode.Uri.parse(id);
+      if (this.model.get(keyOf(uri))?.state !== 'pending') this.forget(uri);
+    }
   }
 
   private setDiagnostics(uri: vscode.Uri, text: string, check: DraftCheck): void {

@@ -156,6 +156,21 @@ describe('Edit and answer', function () {
     await vscode.workspace.openTextDocument(uri);
     await until(async () => /Already answered \(.*\): saving sends nothing/.test((await lenses(uri))[0] ?? ''), 'the draft to say it was answered', SLOW);
   });
+
+  it('a draft answered meanwhile says so when sent, not what is wrong with its text', async () => {
+    const sent = body('publishStream');
+    const answer = postHook(api.url()!, 'publishStream', sent);
+    const node = await heldNode(api, 'publishStream', ['marker', sent.marker]);
+    const uri = await vscode.commands.executeCommand<vscode.Uri>('wcsHookMock.editAndAnswer', node);
+    const doc = await vscode.workspace.openTextDocument(uri);
+    await replaceAll(doc, '{ "name": ');
+    await until(() => ours(uri).some((d) => /Not valid JSON/.test(d.message)), 'a live JSON syntax diagnostic', SLOW);
+    assert.equal(api.server()!.answer(node.exchange.id, { status: 403 }), true);
+    assert.equal((await answer).status, 403);
+    await until(() => ours(uri).length === 0, 'the answered draft to drop its problems', SLOW);
+    assert.equal(await vscode.commands.executeCommand('wcsHookMock.sendAnswerDraft', uri), false, 'nothing sent');
+    assert.deepEqual(ours(uri), [], 'its problems are not put back: they are not why nothing was sent');
+  });
 });
 
 describe('Edit and answer with auto-save', function () {
