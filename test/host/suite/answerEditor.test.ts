@@ -42,6 +42,15 @@ async function holdFor(api: WcsHookMockApi, seconds: number | undefined): Promis
   }, 'the server to restart with the new hold timeout', 40_000);
 }
 
+/** Posts a `method` hook, waits for it to be held, and opens "Edit and answer" on it (the draft's URI). */
+async function openDraft(api: WcsHookMockApi, method: string) {
+  const sent = body(method);
+  const answer = postHook(api.url()!, method, sent);
+  const node = await heldNode(api, method, ['marker', sent.marker]);
+  const uri = await vscode.commands.executeCommand<vscode.Uri>('wcsHookMock.editAndAnswer', node);
+  return { sent, answer, node, uri };
+}
+
 /** Waits long enough for a loaded 2-core machine, where the extension host stalls for seconds at a time. */
 const SLOW = 40_000;
 
@@ -59,10 +68,7 @@ describe('Edit and answer', function () {
   afterEach(closeAll);
 
   it('opens the echo body in a readable editor that says what saving does; saving sends the text exactly as typed', async () => {
-    const sent = body('connect');
-    const answer = postHook(api.url()!, 'connect', sent);
-    const node = await heldNode(api, 'connect', ['marker', sent.marker]);
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('wcsHookMock.editAndAnswer', node);
+    const { sent, answer, node, uri } = await openDraft(api, 'connect');
     assert.equal(uri.scheme, 'wcs-hook-answer');
     assert.equal(uri.path, `/EchoApp/connect #${node.exchange.id} answer.json`, 'the breadcrumb and tab read like the tree');
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -96,10 +102,7 @@ describe('Edit and answer', function () {
   });
 
   it('shows what is wrong while typing; a draft with errors is kept, sends nothing and raises no save error', async () => {
-    const sent = body('call');
-    const answer = postHook(api.url()!, 'call', sent);
-    const node = await heldNode(api, 'call', ['marker', sent.marker]);
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('wcsHookMock.editAndAnswer', node);
+    const { sent, answer, node, uri } = await openDraft(api, 'call');
     const doc = await vscode.workspace.openTextDocument(uri);
 
     await replaceAll(doc, JSON.stringify({ ...sent, callId: 5 }, null, 2));
@@ -128,10 +131,7 @@ describe('Edit and answer', function () {
   });
 
   it('Cancel closes the draft without answering; the hook stays held', async () => {
-    const sent = body('OnCallEvent');
-    const answer = postHook(api.url()!, 'OnCallEvent', sent);
-    const node = await heldNode(api, 'OnCallEvent', ['marker', sent.marker]);
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('wcsHookMock.editAndAnswer', node);
+    const { sent, answer, node, uri } = await openDraft(api, 'OnCallEvent');
     const doc = await vscode.workspace.openTextDocument(uri);
     await replaceAll(doc, '{ "half typed": ');
     await vscode.commands.executeCommand('wcsHookMock.cancelAnswerDraft', uri);
@@ -142,10 +142,7 @@ describe('Edit and answer', function () {
   });
 
   it('the line above the draft sends what the editor shows, saved or not', async () => {
-    const sent = body('publishStream');
-    const answer = postHook(api.url()!, 'publishStream', sent);
-    const node = await heldNode(api, 'publishStream', ['marker', sent.marker]);
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('wcsHookMock.editAndAnswer', node);
+    const { sent, answer, uri } = await openDraft(api, 'publishStream');
     const doc = await vscode.workspace.openTextDocument(uri);
     const typed = JSON.stringify({ ...sent, note: 'from the lens' });
     await replaceAll(doc, typed);
@@ -158,10 +155,7 @@ describe('Edit and answer', function () {
   });
 
   it('a draft answered meanwhile says so when sent, not what is wrong with its text', async () => {
-    const sent = body('publishStream');
-    const answer = postHook(api.url()!, 'publishStream', sent);
-    const node = await heldNode(api, 'publishStream', ['marker', sent.marker]);
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('wcsHookMock.editAndAnswer', node);
+    const { answer, node, uri } = await openDraft(api, 'publishStream');
     const doc = await vscode.workspace.openTextDocument(uri);
     await replaceAll(doc, '{ "name": ');
     await until(() => ours(uri).some((d) => /Not valid JSON/.test(d.message)), 'a live JSON syntax diagnostic', SLOW);
@@ -193,10 +187,7 @@ describe('Edit and answer with auto-save', function () {
   });
 
   it('an auto-save keeps the typed text but does not send it; Ctrl+S does', async () => {
-    const sent = body('OnCallEvent');
-    const answer = postHook(api.url()!, 'OnCallEvent', sent);
-    const node = await heldNode(api, 'OnCallEvent', ['marker', sent.marker]);
-    const uri = await vscode.commands.executeCommand<vscode.Uri>('wcsHookMock.editAndAnswer', node);
+    const { sent, answer, node, uri } = await openDraft(api, 'OnCallEvent');
     const doc = await vscode.workspace.openTextDocument(uri);
     const typed = JSON.stringify({ ...sent, callee: 'PPP00' });
     await replaceAll(doc, typed);
